@@ -1,0 +1,3 @@
+from cvpress.cli import main
+
+raise SystemExit(main())

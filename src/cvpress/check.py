@@ -1,0 +1,134 @@
+"""Read the PDF back: it opens, its page count, its text, its metadata.
+
+A résumé is read by software before a person sees it (applicant tracking
+systems extract its text), so every build proves that the text a reader will
+extract contains what the data says, and that the page limit holds.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import CheckError, Problem
+from .load import format_path
+from .model import Resume
+from .texify import display_url, plain_markdown
+
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+_SPACE = re.compile(r"\s+")
+
+#: Fields that are addresses, not text: checked through their printed form.
+_URL_FIELDS = {"url", "image", "canonical"}
+#: Fields never printed by design (selection metadata, identifiers).
+_SKIP_FIELDS = {"tags", "id", "meta", "start_date", "end_date", "date", "release_date", "country_code", "postal_code"}
+
+
+@dataclass(slots=True)
+class PdfFacts:
+    pages: int
+    page_texts: list[str]
+    metadata: dict[str, str]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.page_texts)
+
+
+@dataclass(slots=True)
+class CheckReport:
+    pages: int
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_pdf(pdf: bytes) -> PdfFacts:
+    """Open the PDF with pypdf; a PDF that does not open is a failed build."""
+    try:
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(pdf))
+        texts = [page.extract_text() or "" for page in reader.pages]
+        raw = reader.metadata or {}
+        metadata = {str(k).lstrip("/"): str(v) for k, v in raw.items()}
+    except Exception as exc:  # pypdf raises many types for broken files
+        raise CheckError(f"the PDF does not open: {exc}", hint="see the .log file for what TeX wrote") from None
+    return PdfFacts(len(texts), texts, metadata)
+
+
+def normalize(text: str) -> str:
+    """Compare text as a reader sees it: ligatures split, whitespace ignored."""
+    text = unicodedata.normalize("NFC", text.translate(_LIGATURES))
+    return _SPACE.sub("", text)
+
+
+def visible_strings(resume: Resume, omit: frozenset[str] = frozenset()) -> Iterator[tuple[str, str]]:
+    """(field path, text) for every string the template should print."""
+    yield from _walk(resume, (), omit)
+
+
+def _walk(value: Any, path: tuple[str | int, ...], omit: frozenset[str]) -> Iterator[tuple[str, str]]:
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            if name in _SKIP_FIELDS:
+                continue
+            dotted = ".".join(str(p) for p in (*path, name) if isinstance(p, str))
+            if dotted in omit or name in omit:
+                continue
+            yield from _walk(getattr(value, name), (*path, name), omit)
+    elif isinstance(value, tuple | list):
+        for i, item in enumerate(value):
+            yield from _walk(item, (*path, i), omit)
+    elif isinstance(value, str) and value:
+        last = path[-1] if path else ""
+        if last in _URL_FIELDS:
+            return
+        if last == "text" or last in ("summary", "description", "reference"):
+            value = plain_markdown(value)
+        yield format_path(path), value
+
+
+def check(
+    facts: PdfFacts,
+    resume: Resume,
+    *,
+    variant: str,
+    max_pages: int | None,
+    omit: frozenset[str] = frozenset(),
+) -> CheckReport:
+    """Raise :class:`CheckError` if the page limit is broken or text is missing."""
+    report = CheckReport(pages=facts.pages)
+    if max_pages is not None and facts.pages > max_pages:
+        over = facts.pages - max_pages
+        lines = sum(
+            1 for page in facts.page_texts[max_pages:] for line in page.splitlines() if line.strip()
+        )
+        raise CheckError(
+            f"variant {variant!r} is {facts.pages} pages, over its limit of {max_pages} "
+            f"by {over} page{'s' if over > 1 else ''} (about {lines} line{'s' if lines != 1 else ''} too many)",
+            hint="drop content with include_tags/exclude_tags, max_items or max_highlights, or raise max_pages",
+        )
+    haystack = normalize(facts.text)
+    for path, text in visible_strings(resume, omit):
+        needle = normalize(text)
+        if needle and needle not in haystack:
+            report.missing.append((path, text))
+    if report.missing:
+        path, text = report.missing[0]
+        more = f" (and {len(report.missing) - 1} more)" if len(report.missing) > 1 else ""
+        raise CheckError(
+            f"text of {path} is missing from the PDF's extracted text{more}: {text[:80]!r}",
+            field_path=path,
+            hint="the template drops this field, or the font maps glyphs to the wrong characters",
+        )
+    return report
+
+
+def printed_url(url: str) -> str:
+    return display_url(url)

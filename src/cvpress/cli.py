@@ -1,0 +1,246 @@
+"""The ``cvpress`` command: parse arguments, call the API, print, exit.
+
+No logic lives here beyond presentation. Exit codes: 0 success, 1 a build
+failed, 2 bad input or usage. Errors are printed as
+``file:line:column: field.path: message``, the offending line with a caret,
+and a hint; a traceback only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from .build import Outcome
+    from .errors import CvpressError, Problem
+
+DEFAULT_VARIANTS = Path("data/variants.yaml")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cvpress",
+        description="Press résumé data (YAML/JSON Resume) into typeset, checked PDFs.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"cvpress {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = sub.add_parser("build", help="build PDFs for variants (default: all in data/variants.yaml)")
+    build.add_argument("--variants", type=Path, default=DEFAULT_VARIANTS, help="variants file (default: %(default)s)")
+    build.add_argument("--variant", action="append", default=[], metavar="NAME", help="build only this variant (repeatable)")
+    build.add_argument("--data", action="append", type=Path, metavar="FILE", help="ad-hoc: data file(s) or a folder of them")
+    build.add_argument("--template", help="ad-hoc: template to use with --data")
+    build.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: %(default)s)")
+    build.add_argument(
+        "--engine",
+        choices=["auto", "pdflatex", "xelatex", "lualatex", "latexmk", "tectonic"],
+        help="override each variant's engine",
+    )
+    build.add_argument("--jobs", type=int, metavar="N", help="variants built at once (default: number of cores)")
+    build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    build.add_argument("--png", action="store_true", help="also render page 1 of each PDF to PNG")
+    build.add_argument("--timeout", type=float, default=60.0, help="seconds per TeX run (default: %(default)s)")
+    build.add_argument("--version-label", default=os.environ.get("CVPRESS_VERSION", ""), help="version written into the PDFs")
+    build.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    validate = sub.add_parser("validate", help="check a data file (default: data/resume.yaml) and report every problem")
+    validate.add_argument("file", nargs="?", type=Path, default=Path("data/resume.yaml"))
+    validate.add_argument("--variants", type=Path, help="also check this variants file")
+    validate.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    schema = sub.add_parser("schema", help="write the JSON Schema of the data format")
+    schema.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    schema.add_argument("--variants", action="store_true", help="the schema of variants.yaml instead")
+    schema.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    templates = sub.add_parser("templates", help="list templates, one a line, name first")
+    templates.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    from .errors import CvpressError
+
+    try:
+        handler = _COMMANDS[args.command]
+        return handler(args)
+    except CvpressError as exc:
+        if args.debug:
+            raise
+        print_error(exc, sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+# ------------------------------------------------------------------- commands
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from . import build as build_mod
+    from .errors import InputError
+
+    options = build_mod.Options(
+        out=args.out,
+        engine=args.engine,
+        jobs=args.jobs,
+        force=args.force,
+        version=args.version_label,
+        timeout=args.timeout,
+        png=args.png,
+    )
+    stream = sys.stderr
+    if args.data:
+        if not args.template:
+            raise InputError("--data needs --template NAME", hint="see `cvpress templates`")
+        outcomes = build_mod.build_adhoc(args.data, args.template, options, progress=lambda o: _report(o, stream))
+    else:
+        outcomes = build_mod.build_variants(args.variants, args.variant, options, progress=lambda o: _report(o, stream))
+    if args.png:
+        from . import preview
+
+        for outcome in outcomes:
+            if outcome.pdf is not None and outcome.status != "failed":
+                preview.first_page_png(outcome.pdf)
+    codes = [o.error.exit_code for o in outcomes if o.error is not None]
+    return max(codes) if codes else 0
+
+
+def _report(outcome: Outcome, stream: TextIO) -> None:
+    for warning in outcome.warnings:
+        print_problem(warning, stream)
+    if outcome.status == "failed" and outcome.error is not None:
+        print(f"{_paint('FAILED', 'red', stream)} {outcome.name}", file=stream)
+        print_error(outcome.error, stream)
+        return
+    detail = f"{outcome.pages} page{'s' if outcome.pages != 1 else ''}, " if outcome.pages else ""
+    status = "built" if outcome.status == "built" else "unchanged"
+    print(f"{_paint(status, 'green', stream)} {outcome.name}: {outcome.pdf} ({detail}{outcome.seconds:.2f} s)", file=stream)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from . import load, validate
+    from .errors import Warnings
+
+    warnings = Warnings()
+    resume = validate.resume(load.load(args.file), warnings)
+    for warning in warnings.items:
+        print_problem(warning, sys.stderr)
+    if args.variants:
+        validate.variants(args.variants)
+    entries = sum(len(getattr(resume, s)) for s in ("work", "volunteer", "education", "projects"))
+    print(f"{args.file}: valid ({resume.basics.name}, {entries} entries)")
+    return 0
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from . import schema
+
+    text = schema.variants_schema_json() if args.variants else schema.resume_schema_json()
+    if args.out:
+        from .publish import write_atomic
+
+        write_atomic(args.out, text.encode("utf-8"))
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _cmd_templates(args: argparse.Namespace) -> int:
+    from . import render
+
+    for name, folder in render.available().items():
+        description = ""
+        manifest = folder / "template.yaml"
+        if manifest.is_file():
+            import yaml
+
+            description = str((yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}).get("description", ""))
+        print(f"{name}\t{description}".rstrip())
+    return 0
+
+
+_COMMANDS: dict[str, Any] = {
+    "build": _cmd_build,
+    "validate": _cmd_validate,
+    "schema": _cmd_schema,
+    "templates": _cmd_templates,
+}
+
+
+# ------------------------------------------------------------------- printing
+
+
+def _use_color(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+_COLORS = {"red": "31", "yellow": "33", "green": "32", "bold": "1", "dim": "2", "cyan": "36"}
+
+
+def _paint(text: str, color: str, stream: TextIO) -> str:
+    if not _use_color(stream):
+        return text
+    return f"\033[{_COLORS[color]}m{text}\033[0m"
+
+
+def print_error(exc: CvpressError, stream: TextIO) -> None:
+    for problem in exc.problems:
+        print_problem(problem, stream)
+
+
+def print_problem(problem: Problem, stream: TextIO) -> None:
+    """``file:line:col: path: severity: message``, the source line with a caret, the hint."""
+    head = []
+    if problem.location is not None:
+        head.append(str(problem.location))
+    if problem.field_path:
+        head.append(problem.field_path)
+    label = "error" if problem.severity == "error" else "warning"
+    color = "red" if problem.severity == "error" else "yellow"
+    prefix = ": ".join(head)
+    line = f"{_paint(prefix + ':', 'bold', stream)} " if prefix else ""
+    print(f"{line}{_paint(label + ':', color, stream)} {problem.message}", file=stream)
+    loc = problem.location
+    if loc is not None and loc.line is not None:
+        source = _source_line(loc.file, loc.line)
+        if source is not None:
+            print(f"  {loc.line:>4} | {source}", file=stream)
+            if loc.column is not None:
+                pad = " " * (len(source[: loc.column - 1].expandtabs(1)))
+                print(f"       | {pad}{_paint('^', color, stream)}", file=stream)
+    if problem.hint:
+        print(f"  {_paint('hint:', 'cyan', stream)} {problem.hint}", file=stream)
+
+
+def _source_line(file: str, line: int) -> str | None:
+    try:
+        with open(file, encoding="utf-8", errors="replace") as handle:
+            for number, text in enumerate(handle, start=1):
+                if number == line:
+                    return text.rstrip("\n")
+    except OSError:
+        return None
+    return None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

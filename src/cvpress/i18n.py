@@ -1,0 +1,169 @@
+"""Words and dates in the variant's language.
+
+Fixed words (section titles, "Present") come from one table per language
+below; month names come from babel's CLDR data, so a locale missing from the
+table still gets correct dates and falls back to English words.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .model import PartialDate
+
+#: The template's own words, per language. Keys are stable identifiers used by templates.
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "present": "Present",
+        "summary": "Summary",
+        "work": "Experience",
+        "volunteer": "Volunteering",
+        "education": "Education",
+        "projects": "Projects",
+        "publications": "Publications",
+        "awards": "Awards",
+        "certificates": "Certificates",
+        "skills": "Skills",
+        "languages": "Languages",
+        "interests": "Interests",
+        "references": "References",
+        "courses": "Courses",
+        "score": "Grade",
+        "updated": "Updated",
+        "page": "Page",
+        "cv": "Curriculum Vitae",
+    },
+    "es": {
+        "present": "Actualidad",
+        "summary": "Resumen",
+        "work": "Experiencia",
+        "volunteer": "Voluntariado",
+        "education": "Formación",
+        "projects": "Proyectos",
+        "publications": "Publicaciones",
+        "awards": "Premios",
+        "certificates": "Certificados",
+        "skills": "Habilidades",
+        "languages": "Idiomas",
+        "interests": "Intereses",
+        "references": "Referencias",
+        "courses": "Asignaturas",
+        "score": "Nota",
+        "updated": "Actualizado",
+        "page": "Página",
+        "cv": "Currículum vítae",
+    },
+    "ca": {
+        "present": "Actualitat",
+        "summary": "Resum",
+        "work": "Experiència",
+        "volunteer": "Voluntariat",
+        "education": "Formació",
+        "projects": "Projectes",
+        "publications": "Publicacions",
+        "awards": "Premis",
+        "certificates": "Certificats",
+        "skills": "Habilitats",
+        "languages": "Idiomes",
+        "interests": "Interessos",
+        "references": "Referències",
+        "courses": "Assignatures",
+        "score": "Nota",
+        "updated": "Actualitzat",
+        "page": "Pàgina",
+        "cv": "Currículum vitae",
+    },
+    "de": {
+        "present": "heute",
+        "summary": "Profil",
+        "work": "Berufserfahrung",
+        "volunteer": "Ehrenamt",
+        "education": "Ausbildung",
+        "projects": "Projekte",
+        "publications": "Publikationen",
+        "awards": "Auszeichnungen",
+        "certificates": "Zertifikate",
+        "skills": "Kenntnisse",
+        "languages": "Sprachen",
+        "interests": "Interessen",
+        "references": "Referenzen",
+        "courses": "Kurse",
+        "score": "Note",
+        "updated": "Aktualisiert",
+        "page": "Seite",
+        "cv": "Lebenslauf",
+    },
+    "fr": {
+        "present": "aujourd’hui",
+        "summary": "Profil",
+        "work": "Expérience professionnelle",
+        "volunteer": "Bénévolat",
+        "education": "Formation",
+        "projects": "Projets",
+        "publications": "Publications",
+        "awards": "Distinctions",
+        "certificates": "Certifications",
+        "skills": "Compétences",
+        "languages": "Langues",
+        "interests": "Centres d’intérêt",
+        "references": "Références",
+        "courses": "Cours",
+        "score": "Note",
+        "updated": "Mis à jour",
+        "page": "Page",
+        "cv": "Curriculum vitæ",
+    },
+}
+
+#: babel (LaTeX) language names per locale; polyglossia uses the same names.
+LATEX_LANGUAGE: dict[str, str] = {
+    "en": "english",
+    "es": "spanish",
+    "ca": "catalan",
+    "de": "ngerman",
+    "fr": "french",
+    "it": "italian",
+    "pt": "portuguese",
+    "nl": "dutch",
+}
+
+
+def language(locale: str) -> str:
+    return locale.replace("-", "_").split("_")[0].lower()
+
+
+def words(locale: str) -> dict[str, str]:
+    """The fixed words for ``locale``, English for any word a language lacks."""
+    table = dict(WORDS["en"])
+    table.update(WORDS.get(language(locale), {}))
+    return table
+
+
+def latex_language(locale: str) -> str:
+    return LATEX_LANGUAGE.get(language(locale), "english")
+
+
+@lru_cache(maxsize=256)
+def format_date(date: PartialDate, locale: str = "en") -> str:
+    """``2024-09`` -> "Sep 2024" (en), "sept 2024" (es); a year stays a year."""
+    if date.month is None:
+        return str(date.year)
+    import datetime
+
+    from babel.dates import format_skeleton
+
+    day = datetime.date(date.year, date.month, date.day or 1)
+    skeleton = "yMMM" if date.day is None else "yMMMd"
+    return str(format_skeleton(skeleton, day, locale=locale.replace("-", "_")))
+
+
+def date_range(start: PartialDate | None, end: PartialDate | None, locale: str = "en", *, ongoing: bool = True) -> str:
+    """"Sep 2024 – Present"; a single date when start and end are equal."""
+    present = words(locale)["present"]
+    if start is None:
+        return format_date(end, locale) if end is not None else ""
+    first = format_date(start, locale)
+    if end is None:
+        return f"{first} – {present}" if ongoing else first
+    last = format_date(end, locale)
+    return first if first == last else f"{first} – {last}"

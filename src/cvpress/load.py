@@ -1,0 +1,276 @@
+"""Read a data or variants file into plain Python data plus a source map.
+
+The source map is what lets every later error say ``file:line:column``: the
+model stage only sees plain data, so positions must be captured here, while
+the YAML nodes still know where they came from.
+
+PyYAML's constructors silently keep the last of two duplicate keys and expand
+aliases without bound, and they turn ``2024-09-15`` into a ``date`` behind the
+user's back; so we compose the node graph ourselves and build the data with a
+small walker that refuses duplicates, counts alias expansions and keeps
+timestamps as the strings the user wrote.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError, Location, Problem
+
+#: Largest data file accepted. A résumé is a few KiB; this leaves a 100x margin.
+MAX_FILE_BYTES = 1_000_000
+#: Most values (after alias expansion) one document may hold: refuses alias bombs.
+MAX_NODES = 100_000
+#: Deepest nesting accepted; JSON Resume needs 4 levels.
+MAX_DEPTH = 32
+
+PathKey = tuple[str | int, ...]
+
+_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_constructor = yaml.SafeLoader("")  # only used for its scalar constructors
+
+
+@dataclass(frozen=True, slots=True)
+class SourceMap:
+    """Field path -> where its key and its value stand in the file."""
+
+    file: str
+    keys: dict[PathKey, Location] = field(default_factory=dict)
+    values: dict[PathKey, Location] = field(default_factory=dict)
+
+    def locate(self, path: PathKey, *, key: bool = False) -> Location:
+        """The best position for ``path``: itself, else its nearest ancestor."""
+        table = self.keys if key else self.values
+        probe = tuple(path)
+        while probe:
+            hit = table.get(probe) or self.values.get(probe)
+            if hit is not None:
+                return hit
+            probe = probe[:-1]
+        return self.values.get((), Location(self.file, 1, 1))
+
+    def line_text(self, line: int) -> str | None:
+        """The source line (1-based), for quoting it under an error."""
+        try:
+            lines = Path(self.file).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return None
+        return lines[line - 1] if 0 < line <= len(lines) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    data: Any
+    source: SourceMap
+    path: Path
+
+
+def format_path(path: PathKey) -> str:
+    """``("work", 0, "highlights", 2)`` -> ``work[0].highlights[2]``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(document)"
+
+
+def load(path: Path | str) -> Loaded:
+    """Load ``.yaml``/``.yml``/``.json`` into plain data with positions."""
+    path = Path(path)
+    display = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError(
+            f"file not found: {display}",
+            location=Location(display),
+            hint="check the path, or create one with `cvpress new`",
+        ) from None
+    except OSError as exc:
+        raise InputError(f"cannot read {display}: {exc.strerror}", location=Location(display)) from None
+    if path.is_dir():
+        raise InputError(f"{display} is a directory, expected a .yaml or .json file", location=Location(display))
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            f"file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
+            location=Location(display),
+            hint="a résumé data file is a few KiB; check that this is the right file",
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            location=Location(display, line),
+            hint="save the file as UTF-8",
+        ) from None
+    return loads(text, display, json_syntax=path.suffix.lower() == ".json")
+
+
+def loads(text: str, display: str = "<string>", *, json_syntax: bool = False) -> Loaded:
+    """Parse text (YAML, or JSON when ``json_syntax``) into data and positions."""
+    if json_syntax:
+        _check_json(text, display)
+    source = SourceMap(display)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise _yaml_error(exc, display, text) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - all parser errors are marked
+        raise InputError(f"cannot parse YAML: {exc}", location=Location(display)) from None
+    if node is None:
+        return Loaded({}, source, Path(display))
+    walker = _Walker(source, display)
+    data = walker.build(node, ())
+    return Loaded(data, source, Path(display))
+
+
+def _check_json(text: str, display: str) -> None:
+    """JSON gets JSON's own error messages (and duplicate detection) first."""
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for key, value in items:
+            if key in seen:
+                raise InputError(
+                    f"duplicate key {key!r}",
+                    location=Location(display),
+                    hint="each key may appear once in an object; remove or rename one",
+                )
+            seen[key] = value
+        return seen
+
+    try:
+        json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"invalid JSON: {exc.msg}",
+            location=Location(display, exc.lineno, exc.colno),
+            hint="check for a missing comma, quote or bracket just before this point",
+        ) from None
+
+
+def _mark(mark: Any, display: str) -> Location:
+    return Location(display, mark.line + 1, mark.column + 1)
+
+
+_YAML_HINTS = (
+    ("found character '\\t'", "YAML does not allow tabs for indentation: use spaces"),
+    ("mapping values are not allowed", "a ': ' inside a value starts a key: put the whole text in quotes"),
+    ("expected <block end>, but found '<block sequence start>'", "a list item is indented differently from the ones before it"),
+    ("expected <block end>, but found '-'", "a list item is indented differently from the ones before it"),
+    ("could not find expected ':'", "a line is missing its ':' or a '-', or a quote is not closed"),
+    ("found undefined alias", "an alias (*name) needs an anchor (&name) defined before it"),
+    ("found unknown escape character", "inside double quotes a backslash starts an escape: use single quotes or write \\\\"),
+)
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, display: str, text: str) -> InputError:
+    mark = exc.problem_mark or exc.context_mark
+    where = _mark(mark, display) if mark is not None else Location(display)
+    problem = exc.problem or "invalid YAML"
+    message = f"invalid YAML: {problem}"
+    if exc.context and exc.context not in problem:
+        message += f" ({exc.context})"
+    hint = "check the indentation and quoting on this line and the one before"
+    for needle, better in _YAML_HINTS:
+        if needle in message:
+            hint = better
+            break
+    return InputError(message, location=where, hint=hint)
+
+
+class _Walker:
+    """Builds plain data from a YAML node graph, with the checks PyYAML lacks."""
+
+    def __init__(self, source: SourceMap, display: str) -> None:
+        self.source = source
+        self.display = display
+        self.count = 0
+
+    def build(self, node: yaml.Node, path: PathKey, depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise InputError(
+                f"the document expands to more than {MAX_NODES:,} values",
+                location=_mark(node.start_mark, self.display),
+                hint="this looks like an alias bomb (anchors that expand each other); write the values out",
+            )
+        if depth > MAX_DEPTH:
+            raise InputError(
+                f"nesting deeper than {MAX_DEPTH} levels",
+                location=_mark(node.start_mark, self.display),
+                hint="the résumé format needs only a few levels of nesting",
+            )
+        self.source.values.setdefault(path, _mark(node.start_mark, self.display))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in self._pairs(node):
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError(
+                    "a key must be a plain name, not a list or mapping",
+                    location=_mark(key_node.start_mark, self.display),
+                    field_path=format_path(path),
+                    hint="check the indentation of this line",
+                )
+            key = self._scalar(key_node)
+            key = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+            where = _mark(key_node.start_mark, self.display)
+            if key in out:
+                first = self.source.keys.get((*path, key))
+                seen = f" (first at line {first.line})" if first else ""
+                raise InputError(
+                    f"duplicate key {key!r}{seen}",
+                    location=where,
+                    field_path=format_path((*path, key)),
+                    hint="YAML keeps only the last of two equal keys, so one would be lost; remove or merge one",
+                )
+            self.source.keys[(*path, key)] = where
+            out[key] = self.build(value_node, (*path, key), depth + 1)
+        return out
+
+    def _pairs(self, node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
+        """Mapping pairs with YAML merge keys (``<<: *base``) spliced in."""
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                merged = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                for source in merged:
+                    if isinstance(source, yaml.MappingNode):
+                        yield from self._pairs(source)
+                continue
+            yield key_node, value_node
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        tag = node.tag
+        if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+            return node.value  # dates stay as written: the model parses them
+        if tag in (
+            "tag:yaml.org,2002:int",
+            "tag:yaml.org,2002:float",
+            "tag:yaml.org,2002:bool",
+            "tag:yaml.org,2002:null",
+        ):
+            return _constructor.construct_object(node, deep=True)
+        if tag.startswith("tag:yaml.org,2002:"):
+            return node.value
+        raise InputError(
+            f"unsupported YAML tag {tag}",
+            location=_mark(node.start_mark, self.display),
+            hint="résumé data needs no tags: remove the '!' part",
+        )

@@ -1,0 +1,257 @@
+"""Jinja-templated LaTeX, with escaping as the environment's default.
+
+Templates use LaTeX-friendly delimiters so they stay readable LaTeX:
+``<< expr >>`` prints, ``<% stmt %>`` controls, ``<# note #>`` comments, and a
+line starting with ``%%`` is a statement. Every printed value goes through
+``finalize``, which escapes anything that is not a :class:`~cvpress.texify.TexStr`;
+the only way to produce trusted LaTeX from data is a ``texify`` filter
+(``md``, ``url``, ``link``, ``daterange``...). A template therefore cannot
+forget to escape, and an undefined name is an error, not an empty string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import i18n, texify
+from .errors import BuildError, InputError
+from .model import SECTIONS, Resume, Variant, Work
+from .texify import TexStr
+
+#: Templates bundled with the package (the repository's ``latex/`` folder).
+BUNDLED = Path(__file__).resolve().parent / "latex"
+TEMPLATE_FILE = "template.tex.j2"
+
+
+def search_path(extra: Iterable[Path] = ()) -> list[Path]:
+    """Template folders, first match wins: the user's ``latex/`` shadows bundled ones."""
+    paths = [Path(p) for p in extra]
+    local = Path.cwd() / "latex"
+    if local.is_dir() and local.resolve() != BUNDLED.resolve():
+        paths.append(local)
+    paths.append(BUNDLED)
+    return paths
+
+
+def available(extra: Iterable[Path] = ()) -> dict[str, Path]:
+    """Template name -> folder, for every template on the search path."""
+    found: dict[str, Path] = {}
+    for root in search_path(extra):
+        if not root.is_dir():
+            continue
+        for child in sorted(root.iterdir()):
+            if not child.name.startswith("_") and (child / TEMPLATE_FILE).is_file():
+                found.setdefault(child.name, child)
+    return found
+
+
+def template_files(name: str, extra: Iterable[Path] = ()) -> list[Path]:
+    """Every file a template may read (its folder and the shared base), for cache keys."""
+    files: list[Path] = []
+    for root in search_path(extra):
+        for folder in (root / name, root / "_base"):
+            if folder.is_dir():
+                files.extend(sorted(p for p in folder.rglob("*") if p.is_file()))
+    return files
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the escaping filters need to know about the build."""
+
+    engine: str
+    locale: str
+    bold: tuple[str, ...]
+
+
+@lru_cache(maxsize=8)
+def environment(roots: tuple[Path, ...], cache_dir: Path | None = None) -> jinja2.Environment:
+    bytecode_cache = None
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(r) for r in roots]),
+        block_start_string="<%",
+        block_end_string="%>",
+        variable_start_string="<<",
+        variable_end_string=">>",
+        comment_start_string="<#",
+        comment_end_string="#>",
+        line_statement_prefix="%%",
+        line_comment_prefix="%#",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        bytecode_cache=bytecode_cache,
+        auto_reload=False,
+        extensions=["jinja2.ext.do"],
+    )
+    # Everything a template builds (macro results, blocks, ``set`` blocks) is
+    # joined by ``concat``: mark it trusted, since its parts were finalized.
+    env.concat = _tex_concat  # type: ignore[method-assign]
+    for unsafe in ("safe", "e", "escape", "forceescape", "urlize", "xmlattr", "striptags"):
+        env.filters.pop(unsafe, None)
+    env.filters.update(
+        md=_ctx_filter(lambda ctx, v: texify.markdown(v, ctx.engine, bold=ctx.bold)),
+        esc=_ctx_filter(lambda ctx, v: texify.escape(v, ctx.engine)),
+        url=lambda v: texify.href(v),
+        link=_ctx_filter(lambda ctx, url, text=None: texify.link(url, text if text is not None else texify.display_url(url), ctx.engine)),
+        date=_ctx_filter(lambda ctx, d: texify.escape(i18n.format_date(d, ctx.locale) if d else "", ctx.engine)),
+        daterange=_ctx_filter(
+            lambda ctx, entry: texify.escape(
+                i18n.date_range(getattr(entry, "start_date", None), getattr(entry, "end_date", None), ctx.locale),
+                ctx.engine,
+            )
+        ),
+        join=_ctx_filter(_join),
+        display_url=texify.display_url,
+    )
+    env.filters["language_line"] = _language_line
+    env.globals.update(
+        group_work=group_work,
+        join=_ctx_filter(_join),
+        flatten=_flatten,
+        tex_sep=TexStr(r"\cvsep{}"),
+    )
+    return env
+
+
+def _tex_concat(parts: Iterable[str]) -> TexStr:
+    return TexStr("".join(parts))
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, TexStr):
+        return value
+    if value is None:
+        return ""
+    return texify.escape(value, _current().engine)
+
+
+#: The build whose template is rendering now (per thread: variants render in parallel).
+_ACTIVE: ContextVar[Context | None] = ContextVar("cvpress_render_context", default=None)
+
+
+def _current() -> Context:
+    context = _ACTIVE.get()
+    if context is None:
+        raise BuildError("render context missing: templates must be rendered through render()")
+    return context
+
+
+def _ctx_filter(function: Any) -> Any:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return function(_current(), *args, **kwargs)
+
+    return wrapper
+
+
+def _join(ctx: Context, items: Iterable[Any], separator: str = ", ") -> TexStr:
+    """Join with every item escaped (trusted items kept): Jinja's join would re-escape."""
+    parts = [item if isinstance(item, TexStr) else texify.escape(item, ctx.engine) for item in items if item not in (None, "")]
+    return TexStr(texify.escape(separator, ctx.engine).join(parts))
+
+
+def _language_line(entry: Any) -> str:
+    """"Catalan (Native)": a language with its fluency, as plain text."""
+    if entry.fluency and entry.language:
+        return f"{entry.language} ({entry.fluency})"
+    return str(entry.language or entry.fluency or "")
+
+
+def _flatten(groups: Iterable[Iterable[Any]]) -> list[Any]:
+    return [item for group in groups for item in group]
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Consecutive roles at one organisation, shown under one heading."""
+
+    name: str | None
+    url: str | None
+    location: str | None
+    roles: tuple[Work, ...]
+
+
+def group_work(entries: Iterable[Work]) -> list[Group]:
+    groups: list[Group] = []
+    for entry in entries:
+        last = groups[-1] if groups else None
+        if last is not None and entry.name and last.name == entry.name:
+            groups[-1] = Group(last.name, last.url or entry.url, last.location or entry.location, (*last.roles, entry))
+        else:
+            groups.append(Group(entry.name, entry.url, entry.location, (entry,)))
+    return groups
+
+
+def render(
+    resume: Resume,
+    variant: Variant,
+    *,
+    engine: str,
+    sections: tuple[str, ...] | None = None,
+    version: str = "",
+    updated: str = "",
+    extra_paths: Iterable[Path] = (),
+    cache_dir: Path | None = None,
+) -> str:
+    """The complete ``.tex`` source of ``resume`` in ``variant``'s template."""
+    templates = available(extra_paths)
+    if variant.template not in templates:
+        raise InputError(
+            f"unknown template {variant.template!r} in variant {variant.name!r}",
+            field_path=f"variants.{variant.name}.template",
+            hint="known templates: " + ", ".join(sorted(templates)),
+        )
+    roots = tuple(search_path(extra_paths))
+    env = environment(roots, cache_dir)
+    template = env.get_template(f"{variant.template}/{TEMPLATE_FILE}")
+    context = Context(engine=engine, locale=variant.locale, bold=variant.bold_keywords)
+    token = _ACTIVE.set(context)
+    try:
+        return template.render(
+            cv=resume,
+            v=variant,
+            engine=engine,
+            unicode_engine=engine in texify.UNICODE_ENGINES,
+            t=i18n.words(variant.locale),
+            language=i18n.latex_language(variant.locale),
+            sections=_section_order(resume, sections),
+            version=version,
+            updated=updated,
+        )
+    except texify.UnprintableCharacter:
+        raise
+    except jinja2.TemplateError as exc:
+        where = f"{getattr(exc, 'filename', None) or variant.template}:{getattr(exc, 'lineno', '?')}"
+        raise BuildError(f"template error in {where}: {exc}", hint="fix the template") from None
+    finally:
+        _ACTIVE.reset(token)
+
+
+def _section_order(resume: Resume, sections: tuple[str, ...] | None) -> list[str]:
+    """The sections to print, in order, skipping empty ones (so they vanish cleanly)."""
+    custom = {f"{s.key}": s for s in resume.custom}
+    wanted = list(sections) if sections is not None else [*SECTIONS, *custom]
+    out: list[str] = []
+    for name in wanted:
+        if name == "summary":
+            if resume.basics.summary:
+                out.append(name)
+        elif name in custom:
+            if custom[name].entries:
+                out.append(name)
+        elif name in SECTIONS and getattr(resume, name):
+            out.append(name)
+    return out

@@ -1,0 +1,81 @@
+"""What one variant shows: tags, sections, order and limits.
+
+Selection is separate from rendering so that the PDF, the text export and the
+text check all agree on exactly the same content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from .model import SECTIONS, Bullet, CustomSection, Resume, Tagged, Variant
+
+T = TypeVar("T", bound=Tagged)
+
+
+def keep(tags: Iterable[str], include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
+    """An item stays if it has none of ``exclude`` and (no ``include``, no tags, or a shared tag)."""
+    tagset = set(tags)
+    if exclude and tagset & set(exclude):
+        return False
+    if include and tagset and not tagset & set(include):
+        return False
+    return True
+
+
+def _filter(items: Iterable[T], variant: Variant) -> list[T]:
+    return [i for i in items if keep(i.tags, variant.include_tags, variant.exclude_tags)]
+
+
+def _bullets(items: tuple[Bullet, ...], variant: Variant) -> tuple[Bullet, ...]:
+    kept = tuple(_filter(items, variant))
+    if variant.max_highlights is not None:
+        kept = kept[: variant.max_highlights]
+    return kept
+
+
+def _entry(entry: T, variant: Variant) -> T:
+    highlights = getattr(entry, "highlights", None)
+    if highlights:
+        return entry.model_copy(update={"highlights": _bullets(highlights, variant)})
+    return entry
+
+
+def section_names(resume: Resume) -> list[str]:
+    """Every section name a variant may list: the standard ones, then custom keys."""
+    return [*SECTIONS, *(s.key for s in resume.custom)]
+
+
+def apply(resume: Resume, variant: Variant) -> tuple[Resume, tuple[str, ...]]:
+    """The résumé this variant shows, and its sections in order.
+
+    Unknown names in ``sections`` or ``max_items`` are caught by
+    :func:`check_variant` before this runs.
+    """
+    update: dict[str, Any] = {}
+    limits = variant.max_items
+    for name in SECTIONS:
+        if name == "summary":
+            continue
+        entries = [_entry(e, variant) for e in _filter(getattr(resume, name), variant)]
+        if name in limits:
+            entries = entries[: limits[name]]
+        update[name] = tuple(entries)
+    custom: list[CustomSection] = []
+    for section in _filter(resume.custom, variant):
+        entries = [_entry(e, variant) for e in _filter(section.entries, variant)]
+        if section.key in limits:
+            entries = entries[: limits[section.key]]
+        custom.append(section.model_copy(update={"entries": tuple(entries)}))
+    update["custom"] = tuple(custom)
+    selected = resume.model_copy(update=update)
+    order = tuple(variant.sections) if variant.sections is not None else tuple(section_names(resume))
+    return selected, order
+
+
+def unknown_sections(resume: Resume, variant: Variant) -> list[str]:
+    """Names in ``sections``/``max_items`` that match no section (likely typos)."""
+    known = set(section_names(resume))
+    named = list(variant.sections or ()) + list(variant.max_items)
+    return [n for n in named if n not in known]

@@ -1,0 +1,287 @@
+"""Turn user text into LaTeX that prints exactly that text.
+
+Everything that reaches a template goes through here (the Jinja environment's
+``finalize`` calls :func:`escape` on anything that is not already a
+:class:`TexStr`), so the only LaTeX the engine sees is the template's own or
+what this module produced. Goals, in order: safe (no user text is ever read as
+a command), faithful (the PDF's extracted text equals the input: no TeX
+ligatures turning ``--`` into a dash or ``'`` into a curly quote), then pretty.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote
+
+from .errors import InputError
+
+__all__ = [
+    "TexStr",
+    "UnprintableCharacter",
+    "escape",
+    "href",
+    "markdown",
+]
+
+
+class TexStr(str):
+    """A string of trusted LaTeX: produced here, never from user input directly.
+
+    Like ``markupsafe.Markup``: operations that build new strings return plain
+    ``str``, which ``finalize`` escapes again, so trust cannot leak by accident.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def join_all(cls, separator: str, items: Iterable[TexStr]) -> TexStr:
+        return cls(separator.join(items))
+
+
+class UnprintableCharacter(InputError):
+    """A character the chosen engine cannot print (e.g. CJK under pdflatex)."""
+
+
+# Characters pdfLaTeX can print with T1/TS1/OMS encodings and utf8 inputenc,
+# read from TeX Live's t1enc/ts1enc/ot1enc/omsenc.dfu and utf8.def.
+_PDFTEX_RANGES: tuple[tuple[int, int], ...] = (
+    (0x20, 0x7E), (160, 293), (296, 311), (313, 318), (321, 328), (330, 357), (360, 382),
+    (402, 402), (452, 468), (482, 483), (486, 491), (496, 496), (500, 501), (536, 539),
+    (562, 563), (567, 567), (710, 711), (728, 729), (731, 733), (3647, 3647), (7682, 7683),
+    (7693, 7693), (7710, 7713), (7717, 7717), (7728, 7729), (7735, 7735), (7747, 7747),
+    (7749, 7749), (7751, 7751), (7771, 7771), (7779, 7779), (7789, 7789), (7822, 7825),
+    (7838, 7838), (7922, 7923), (8208, 8214), (8216, 8218), (8220, 8222),
+    (8224, 8226), (8230, 8230), (8240, 8241), (8249, 8251), (8253, 8253), (8260, 8260),
+    (8270, 8270), (8274, 8274), (8353, 8353), (8356, 8356), (8358, 8358), (8361, 8361),
+    (8363, 8364), (8369, 8369), (8451, 8451), (8470, 8471), (8478, 8478), (8480, 8480),
+    (8482, 8482), (8486, 8487), (8494, 8494), (8592, 8595), (9001, 9002), (9250, 9251),
+    (9702, 9702), (9711, 9711), (9834, 9834), (10216, 10217), (12296, 12297), (64256, 64262),
+)
+_PDFTEX_OK = frozenset(c for lo, hi in _PDFTEX_RANGES for c in range(lo, hi + 1))
+
+#: Engines that read UTF-8 natively and print whatever the fonts hold.
+UNICODE_ENGINES = frozenset({"xelatex", "lualatex", "tectonic"})
+
+# LaTeX's special characters, and the ASCII characters whose T1 glyph is not
+# the character itself (quotes) or that TeX turns into ligatures.
+_SPECIALS: dict[int, str] = {
+    ord("\\"): r"\textbackslash{}",
+    ord("{"): r"\{",
+    ord("}"): r"\}",
+    ord("#"): r"\#",
+    ord("$"): r"\$",
+    ord("%"): r"\%",
+    ord("&"): r"\&",
+    ord("_"): r"\_",
+    ord("~"): r"\textasciitilde{}",
+    ord("^"): r"\textasciicircum{}",
+    ord("<"): r"\textless{}",
+    ord(">"): r"\textgreater{}",
+    ord("|"): r"\textbar{}",
+    ord('"'): r"\textquotedbl{}",
+    ord("'"): r"\textquotesingle{}",
+    ord("`"): r"\textasciigrave{}",
+    0x00A0: r"\nobreakspace{}",
+    0x00AD: r"\-",
+}
+# Pairs that TeX fonts would fuse ("--" into an en dash, ",," into a low quote,
+# "!`" into an inverted mark): split them so the text stays as typed.
+_LIGATURES = re.compile(r"(?<=-)(?=-)|(?<=,)(?=,)|(?<=[!?])(?=\\textasciigrave)")
+_WHITESPACE = re.compile(r"[ \t\r\n\u2028\u2029]+")
+_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
+
+
+@lru_cache(maxsize=4)
+def _encoder(engine: str) -> Callable[[str], str]:
+    """pylatexenc's encoder with our rules; unknown characters are kept (checked by us)."""
+    from pylatexenc.latexencode import (
+        RULE_DICT,
+        UnicodeToLatexConversionRule,
+        UnicodeToLatexEncoder,
+    )
+
+    rule = UnicodeToLatexConversionRule(rule_type=RULE_DICT, rule=_SPECIALS)
+    encoder = UnicodeToLatexEncoder(
+        conversion_rules=[rule],
+        unknown_char_policy="keep",
+        unknown_char_warning=False,
+        replacement_latex_protection="none",
+    )
+    return encoder.unicode_to_latex  # type: ignore[no-any-return]
+
+
+_NEEDS_ENCODER = re.compile(r"[\\{}#$%&_~^<>|\"'`\u00a0\u00ad]")
+
+
+def check_printable(text: str, engine: str, field: str | None = None) -> None:
+    """Refuse characters the engine cannot print, naming the field and the fix."""
+    if engine in UNICODE_ENGINES:
+        return
+    for char in text:
+        code = ord(char)
+        if code < 0x7F or code in _PDFTEX_OK or char in "\n\t":
+            continue
+        import unicodedata
+
+        name = unicodedata.name(char, "unnamed character")
+        where = f" in {field}" if field else ""
+        raise UnprintableCharacter(
+            f"pdflatex cannot print {char!r} (U+{code:04X} {name}){where}",
+            field_path=field,
+            hint="set 'engine: xelatex' (or lualatex) for this variant, which prints any Unicode the fonts have",
+        )
+
+
+def escape(value: Any, engine: str = "pdflatex", field: str | None = None) -> TexStr:
+    """LaTeX for ``value`` printed literally; whitespace runs become one space."""
+    if isinstance(value, TexStr):
+        return value
+    if value is None:
+        return TexStr("")
+    text = _WHITESPACE.sub(" ", str(value))
+    check_printable(text, engine, field)
+    if _NEEDS_ENCODER.search(text):
+        text = _encoder(engine)(text)
+    if "-" in text or ",," in text or "textasciigrave" in text:
+        text = _LIGATURES.sub("{}", text)
+    return TexStr(text)
+
+
+# ------------------------------------------------------------------------- URLs
+
+_URL_SAFE = ":/?#[]@!$&'()*+,;=-._~"
+_PCT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def href(url: str) -> TexStr:
+    """The first argument of ``\\href``: percent-encoded, then ``%`` and ``#`` escaped.
+
+    Everything outside RFC 3986's reserved and unreserved sets (spaces,
+    backslashes, braces, non-ASCII) is percent-encoded first, so nothing in the
+    URL can close the argument or start a command.
+    """
+    url = _PCT.sub("%25", str(url).strip())
+    encoded = quote(url, safe=_URL_SAFE + "%")
+    return TexStr(encoded.replace("%", r"\%").replace("#", r"\#"))
+
+
+def link(url: str, text: Any, engine: str = "pdflatex") -> TexStr:
+    return TexStr(r"\href{" + href(url) + "}{" + escape(text, engine) + "}")
+
+
+def display_url(url: str) -> str:
+    """How a URL reads on paper: no scheme, no trailing slash."""
+    return re.sub(r"^(https?://)?(www\.)?", "", str(url)).removeprefix("mailto:").rstrip("/")
+
+
+# --------------------------------------------------------------------- Markdown
+
+_MD_TRIGGER = re.compile(r"[*_\[`]")
+_SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.I)
+
+
+@lru_cache(maxsize=1)
+def _markdown_parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("zero").enable(["emphasis", "link", "backticks"])
+
+
+def markdown(
+    value: Any,
+    engine: str = "pdflatex",
+    field: str | None = None,
+    bold: tuple[str, ...] = (),
+) -> TexStr:
+    """Inline Markdown (bold, italic, links, code) to LaTeX; all else literal.
+
+    Only markdown-it-py's inline rules for those four constructs are enabled, so
+    ``#``, ``1.``, ``>``, HTML and backslash escapes stay plain text. Blank
+    lines become paragraph breaks.
+    """
+    if value is None:
+        return TexStr("")
+    text = str(value)
+    paragraphs = _PARAGRAPH.split(text.strip())
+    rendered = [_markdown_paragraph(p, engine, field, bold) for p in paragraphs]
+    return TexStr("\\par ".join(rendered))
+
+
+def _markdown_paragraph(text: str, engine: str, field: str | None, bold: tuple[str, ...]) -> str:
+    if not _MD_TRIGGER.search(text):
+        return _emphasize(text, engine, field, bold)
+    tokens = _markdown_parser().parseInline(text)
+    children = tokens[0].children if tokens else []
+    out: list[str] = []
+    closers: list[str] = []
+    for token in children or []:
+        kind = token.type
+        if kind == "text" or kind in ("softbreak", "hardbreak"):
+            content = token.content if kind == "text" else " "
+            out.append(_emphasize(content, engine, field, bold if not closers else ()))
+        elif kind == "strong_open":
+            out.append(r"\textbf{")
+            closers.append("}")
+        elif kind == "em_open":
+            out.append(r"\emph{")
+            closers.append("}")
+        elif kind in ("strong_close", "em_close"):
+            out.append(closers.pop())
+        elif kind == "code_inline":
+            out.append(r"\texttt{" + escape(token.content, engine, field) + "}")
+        elif kind == "link_open":
+            target = str(token.attrs.get("href", ""))
+            if _SAFE_LINK.match(target):
+                out.append(r"\href{" + href(target) + "}{")
+                closers.append("}")
+            else:
+                closers.append("")
+        elif kind == "link_close":
+            out.append(closers.pop())
+        else:  # any other construct prints as its source text
+            out.append(escape(token.content, engine, field))
+    out.extend(reversed(closers))
+    return "".join(out)
+
+
+def _emphasize(text: str, engine: str, field: str | None, bold: tuple[str, ...]) -> str:
+    """Escape ``text`` and bold whole-word occurrences of ``bold`` keywords."""
+    if not bold:
+        return escape(text, engine, field)
+    pattern = _bold_pattern(bold)
+    pieces: list[str] = []
+    last = 0
+    for match in pattern.finditer(text):
+        pieces.append(escape(text[last : match.start()], engine, field))
+        pieces.append(r"\textbf{" + escape(match.group(), engine, field) + "}")
+        last = match.end()
+    pieces.append(escape(text[last:], engine, field))
+    return "".join(pieces)
+
+
+@lru_cache(maxsize=16)
+def _bold_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True) if w)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+def plain_markdown(value: Any) -> str:
+    """The text of inline Markdown without its markup (for checks and text export)."""
+    if value is None:
+        return ""
+    text = str(value)
+    if not _MD_TRIGGER.search(text):
+        return text
+    tokens = _markdown_parser().parseInline(text)
+    out: list[str] = []
+    for token in tokens[0].children or []:
+        if token.type in ("text", "code_inline"):
+            out.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif token.type not in ("strong_open", "strong_close", "em_open", "em_close", "link_open", "link_close"):
+            out.append(token.content)
+    return "".join(out)

@@ -1,0 +1,320 @@
+"""From loaded data to models, with every problem located in the source.
+
+Pydantic reports *what* is wrong at a field path; the source map says *where*.
+This module joins the two, adds the checks JSON Resume's openness makes
+necessary (a misspelt key must not silently drop a section) and returns all
+problems at once, sorted by position, so one run shows every mistake.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic.alias_generators import to_camel, to_snake
+
+from . import load as load_mod
+from .errors import InputError, Problem, Warnings
+from .load import Loaded, PathKey, SourceMap, format_path
+from .model import Model, Resume, Variant, VariantOptions, VariantsFile
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+
+
+def resume(loaded: Loaded, warnings: Warnings | None = None) -> Resume:
+    """Validate loaded data as a ``Resume``; raise one ``InputError`` with all problems."""
+    problems: list[Problem] = []
+    if not isinstance(loaded.data, dict):
+        raise InputError(
+            f"expected a mapping with a 'basics' section at the top, got {_kind(loaded.data)}",
+            location=loaded.source.locate(()),
+            hint="a résumé starts with 'basics:' followed by your name, see `cvpress new`",
+        )
+    found_warnings: list[Problem] = []
+    _check_keys(loaded.data, Resume, (), loaded.source, problems, found_warnings)
+    model: Resume | None = None
+    try:
+        model = Resume.model_validate(loaded.data)
+    except ValidationError as exc:
+        problems.extend(_from_pydantic(exc, loaded.source))
+    if problems:
+        raise _combined(problems)
+    if warnings is not None:
+        for item in found_warnings:
+            warnings.add(item)
+    assert model is not None
+    return model
+
+
+def variants(path: Path | str) -> list[Variant]:
+    """Load a variants file: each variant is ``defaults`` overlaid by its own keys."""
+    loaded = load_mod.load(path)
+    problems: list[Problem] = []
+    try:
+        spec = VariantsFile.model_validate(loaded.data if loaded.data else {})
+    except ValidationError as exc:
+        raise _combined(_from_pydantic(exc, loaded.source, forbid=VariantsFile)) from None
+    out: list[Variant] = []
+    for name, options in spec.variants.items():
+        merged = {**spec.defaults, **(options or {}), "name": name}
+        try:
+            out.append(Variant.model_validate(merged))
+        except ValidationError as exc:
+            for problem in _from_pydantic(exc, loaded.source, prefix=("variants", name), forbid=VariantOptions):
+                problems.append(problem)
+    if problems:
+        raise _combined(problems)
+    if not out:
+        raise InputError(
+            "no variants defined",
+            location=loaded.source.locate(("variants",)),
+            hint="add at least one, e.g. 'variants: {cv: {template: classic}}'",
+        )
+    return out
+
+
+def _combined(problems: list[Problem]) -> InputError:
+    problems.sort(key=Problem.sort_key)
+    first = problems[0]
+    count = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return InputError(first.message + count, problems=problems)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    return type(value).__name__
+
+
+# ----------------------------------------------------------------------------- keys
+
+
+def _known_keys(model: type[BaseModel]) -> dict[str, str]:
+    """Every accepted spelling of a field -> its canonical (camelCase) name."""
+    known: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        canonical = info.alias or to_camel(name)
+        known[name] = canonical
+        known[canonical] = canonical
+    return known
+
+
+def _submodels(annotation: Any) -> list[type[Model]]:
+    """Model classes found anywhere in a field annotation (tuple[X, ...], X | None)."""
+    found: list[type[Model]] = []
+    stack = [annotation]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, type) and issubclass(item, Model):
+            found.append(item)
+            continue
+        origin = typing.get_origin(item)
+        if origin is typing.Annotated:
+            stack.append(typing.get_args(item)[0])
+        elif origin in (tuple, list, typing.Union, types.UnionType):
+            stack.extend(typing.get_args(item))
+    return found
+
+
+def _check_keys(
+    data: Any,
+    model: type[Model],
+    path: PathKey,
+    source: SourceMap,
+    problems: list[Problem],
+    warnings: list[Problem],
+) -> None:
+    if not isinstance(data, dict):
+        return
+    known = _known_keys(model)
+    for key, value in data.items():
+        if key in known:
+            field_name = to_snake(known[key]) if to_snake(known[key]) in model.model_fields else key
+            info = model.model_fields.get(field_name)
+            if info is None:
+                continue
+            for sub in _submodels(info.annotation):
+                if isinstance(value, list):
+                    for i, item in enumerate(value):
+                        _check_keys(item, sub, (*path, key, i), source, problems, warnings)
+                else:
+                    _check_keys(value, sub, (*path, key), source, problems, warnings)
+            continue
+        if key in model.free_keys:
+            continue
+        where = source.locate((*path, key), key=True)
+        field_path = format_path((*path, key))
+        close = difflib.get_close_matches(key, sorted(set(known.values())), n=1, cutoff=0.75)
+        if close:
+            problems.append(
+                Problem(
+                    f"unknown key {key!r}",
+                    location=where,
+                    field_path=field_path,
+                    hint=f"did you mean {close[0]!r}?",
+                )
+            )
+        else:
+            warnings.append(
+                Problem(
+                    f"unknown key {key!r} is kept but not printed",
+                    location=where,
+                    field_path=field_path,
+                    hint="known keys here: " + ", ".join(sorted(set(known.values()))),
+                    severity="warning",
+                )
+            )
+
+
+# ------------------------------------------------------------------------ pydantic
+
+
+def _from_pydantic(
+    exc: ValidationError,
+    source: SourceMap,
+    *,
+    prefix: PathKey = (),
+    forbid: type[BaseModel] | None = None,
+) -> list[Problem]:
+    out: list[Problem] = []
+    for error in exc.errors(include_url=False):
+        loc: PathKey = tuple(part for part in error["loc"] if isinstance(part, (str, int)))
+        ctx = error.get("ctx") or {}
+        if isinstance(ctx.get("field"), str):
+            loc = (*loc, ctx["field"])
+        path = (*prefix, *loc)
+        kind = error["type"]
+        message, hint = _explain(kind, error, ctx, forbid)
+        if kind == "extra_forbidden":
+            where = _locate(source, path, key=True)
+        else:
+            where = _locate(source, path)
+        out.append(Problem(message, location=where, field_path=format_path(path), hint=hint))
+    return out
+
+
+def _locate(source: SourceMap, path: PathKey, *, key: bool = False) -> Any:
+    """Find ``path`` in the source even if the user wrote snake_case keys."""
+    for candidate in _spellings(path):
+        table = source.keys if key else source.values
+        if candidate in table or candidate in source.values:
+            return source.locate(candidate, key=key)
+    return source.locate(path, key=key)
+
+
+def _spellings(path: PathKey) -> list[PathKey]:
+    out: list[PathKey] = [path]
+    for converter in (to_snake, to_camel):
+        out.append(tuple(converter(p) if isinstance(p, str) else p for p in path))
+    return out
+
+
+def _explain(
+    kind: str, error: Any, ctx: dict[str, Any], forbid: type[BaseModel] | None
+) -> tuple[str, str | None]:
+    msg: str = error["msg"]
+    value = error.get("input")
+    if kind == "missing":
+        name = error["loc"][-1] if error["loc"] else "value"
+        return f"missing required field {name!r}", f"add a line '{name}: ...' here"
+    if kind == "date_format":
+        guess = _guess_date(value)
+        hint = "write dates as YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601), e.g. \"2024-09\""
+        if guess:
+            hint = f"write it as \"{guess}\" (dates are ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD)"
+        return msg, hint
+    if kind == "date_value":
+        return msg, "check the month (01-12) and the day"
+    if kind == "url_scheme":
+        return msg, f"write the full address: {ctx.get('fix')}"
+    if kind == "url":
+        return msg, "write a full address starting with https://"
+    if kind == "email":
+        return msg, "write an address like name@example.com"
+    if kind == "colon_in_text":
+        return msg, f"put the whole text in quotes: - \"{ctx.get('text')}\""
+    if kind == "end_before_start":
+        return msg, "swap the two dates, or fix the year"
+    if kind == "control_character":
+        return msg, "delete the invisible character (often pasted from a PDF or a word processor)"
+    if kind == "one_line":
+        return msg, "this field is one line: join the lines, or move the text to a summary"
+    if kind == "too_long":
+        return msg, "shorten it; a résumé field this long is usually a pasted file"
+    if kind == "text_type":
+        if isinstance(value, dict):
+            return msg, "this needs plain text; if it contains ': ', put it in quotes"
+        if isinstance(value, list):
+            return msg, "this needs one text, not a list: remove the '- ' items or join them"
+        return msg, 'write text, e.g. name: "Ada Lovelace"'
+    if kind in ("tuple_type", "list_type"):
+        got = "text" if isinstance(value, str) else _kind(value)
+        return (
+            f"expected a list, got {got}",
+            "write each item on its own line, starting with '- ' (a dash and a space)",
+        )
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        got = "text" if isinstance(value, str) else _kind(value)
+        return f"expected a mapping of 'key: value' lines, got {got}", "indent the fields under this key"
+    if kind == "too_long" or kind == "too_short":
+        return msg, None
+    if kind == "extra_forbidden":
+        name = str(error["loc"][-1])
+        known = sorted(forbid.model_fields) if forbid is not None else []
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else ("known keys: " + ", ".join(known) if known else None)
+        return f"unknown key {name!r}", hint
+    if kind == "literal_error":
+        return msg.replace("Input should be", "expected"), None
+    if kind in ("int_type", "int_parsing"):
+        return f"expected a whole number, got {value!r}", "e.g. max_pages: 1"
+    if kind == "string_pattern_mismatch":
+        return msg, "use letters, digits, '.', '_' and '-' only"
+    return msg, None
+
+
+def _guess_date(value: Any) -> str | None:
+    """A helpful rewrite of common non-ISO dates ("Sept 2024", "09/2024")."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip().lower().replace(",", " ").replace(".", " ")
+    match = re.fullmatch(r"([a-z]+)\s+(\d{4})", text)
+    if match and match.group(1) in _MONTHS:
+        return f"{match.group(2)}-{_MONTHS[match.group(1)]:02d}"
+    match = re.fullmatch(r"(\d{1,2})\s*[/-]\s*(\d{4})", text)
+    if match and 1 <= int(match.group(1)) <= 12:
+        return f"{match.group(2)}-{int(match.group(1)):02d}"
+    match = re.fullmatch(r"(\d{4})\s*[/.]\s*(\d{1,2})", text)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return f"{match.group(1)}-{int(match.group(2)):02d}"
+    match = re.fullmatch(r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})", text)
+    if match:
+        return None  # day/month order is ambiguous: do not guess
+    return None
