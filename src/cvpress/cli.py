@@ -84,6 +84,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug in cvpress: say so briefly, trace only on request
+        if args.debug:
+            raise
+        print(f"cvpress: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("  hint: run again with --debug for the traceback, and report it", file=sys.stderr)
+        return 1
 
 
 # ------------------------------------------------------------------- commands
@@ -208,24 +214,31 @@ def print_error(exc: CvpressError, stream: TextIO) -> None:
 
 
 def print_problem(problem: Problem, stream: TextIO) -> None:
-    """``file:line:col: path: severity: message``, the source line with a caret, the hint."""
+    """``file:line:col: field.path: message``, the source line with a caret, ``hint:``.
+
+    Errors carry no label (the format editors and CI annotators parse);
+    warnings say ``warning:`` before the message.
+    """
     head = []
     if problem.location is not None:
         head.append(str(problem.location))
     if problem.field_path:
         head.append(problem.field_path)
-    label = "error" if problem.severity == "error" else "warning"
-    color = "red" if problem.severity == "error" else "yellow"
+    warning = problem.severity == "warning"
+    color = "yellow" if warning else "red"
     prefix = ": ".join(head)
     line = f"{_paint(prefix + ':', 'bold', stream)} " if prefix else ""
-    print(f"{line}{_paint(label + ':', color, stream)} {problem.message}", file=stream)
+    label = f"{_paint('warning:', color, stream)} " if warning else ""
+    message = problem.message if warning else _paint(problem.message, color, stream)
+    print(f"{line}{label}{message}", file=stream)
     loc = problem.location
     if loc is not None and loc.line is not None:
         source = _source_line(loc.file, loc.line)
         if source is not None:
-            print(f"  {loc.line:>4} | {source}", file=stream)
+            shown = source.expandtabs(1)
+            print(f"  {loc.line:>4} | {shown}", file=stream)
             if loc.column is not None:
-                pad = " " * (len(source[: loc.column - 1].expandtabs(1)))
+                pad = " " * len(source[: loc.column - 1].expandtabs(1))
                 print(f"       | {pad}{_paint('^', color, stream)}", file=stream)
     if problem.hint:
         print(f"  {_paint('hint:', 'cyan', stream)} {problem.hint}", file=stream)

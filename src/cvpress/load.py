@@ -14,6 +14,7 @@ timestamps as the strings the user wrote.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,9 +96,13 @@ def load(path: Path | str) -> Loaded:
             hint="check the path, or create one with `cvpress new`",
         ) from None
     except OSError as exc:
-        raise InputError(f"cannot read {display}: {exc.strerror}", location=Location(display)) from None
+        raise InputError(
+            f"cannot read {display}: {exc.strerror}", location=Location(display)
+        ) from None
     if path.is_dir():
-        raise InputError(f"{display} is a directory, expected a .yaml or .json file", location=Location(display))
+        raise InputError(
+            f"{display} is a directory, expected a .yaml or .json file", location=Location(display)
+        )
     if size > MAX_FILE_BYTES:
         raise InputError(
             f"file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
@@ -164,30 +169,106 @@ def _mark(mark: Any, display: str) -> Location:
     return Location(display, mark.line + 1, mark.column + 1)
 
 
-_YAML_HINTS = (
-    ("found character '\\t'", "YAML does not allow tabs for indentation: use spaces"),
-    ("mapping values are not allowed", "a ': ' inside a value starts a key: put the whole text in quotes"),
-    ("expected <block end>, but found '<block sequence start>'", "a list item is indented differently from the ones before it"),
-    ("expected <block end>, but found '-'", "a list item is indented differently from the ones before it"),
-    ("could not find expected ':'", "a line is missing its ':' or a '-', or a quote is not closed"),
-    ("found undefined alias", "an alias (*name) needs an anchor (&name) defined before it"),
-    ("found unknown escape character", "inside double quotes a backslash starts an escape: use single quotes or write \\\\"),
-)
-
-
 def _yaml_error(exc: yaml.MarkedYAMLError, display: str, text: str) -> InputError:
-    mark = exc.problem_mark or exc.context_mark
-    where = _mark(mark, display) if mark is not None else Location(display)
+    """PyYAML's parser message rewritten as the mistake a person actually made.
+
+    The parser reports where it gave up, which is often the line *after* the
+    mistake (a missing dash is noticed at the end of the file); so each known
+    case also picks the mark that points at the offending line.
+    """
     problem = exc.problem or "invalid YAML"
-    message = f"invalid YAML: {problem}"
-    if exc.context and exc.context not in problem:
-        message += f" ({exc.context})"
-    hint = "check the indentation and quoting on this line and the one before"
-    for needle, better in _YAML_HINTS:
-        if needle in message:
-            hint = better
-            break
+    context = exc.context or ""
+    lines = text.splitlines()
+    mark = exc.problem_mark or exc.context_mark
+    message, hint = (
+        f"invalid YAML: {problem}",
+        "check the indentation and quoting on this line and the one before",
+    )
+    if "tab character" in problem or "found character '\\t'" in problem:
+        message = "a tab is used for indentation; YAML allows only spaces"
+        hint = "replace the tab at the start of this line with spaces"
+    elif "could not find expected ':'" in problem and exc.context_mark is not None:
+        mark = exc.context_mark
+        line = _line_at(lines, mark.line)
+        message = "this line is neither a 'key: value' pair nor a list item"
+        previous = _previous_line(lines, mark.line)
+        if previous.lstrip().startswith("- "):
+            hint = f"a list item needs a dash: write '- {line.strip()}'"
+        else:
+            hint = "add ': ' after the key, or start a list item with '- '"
+    elif "mapping values are not allowed" in problem and mark is not None:
+        line = _line_at(lines, mark.line)
+        before = line[: mark.column]
+        if re.match(r"\s*(?:-\s+)?[^\s:#'\"][^:]*:\s", before):
+            key, _, value = line.strip().removeprefix("- ").partition(": ")
+            dash = "- " if line.strip().startswith("- ") else ""
+            message = "a second ': ' on this line makes the text look like a new key"
+            hint = f'put the whole text in quotes: {dash}{key}: "{value.strip()}"'
+        else:
+            indent = len(_previous_line(lines, mark.line)) - len(
+                _previous_line(lines, mark.line).lstrip()
+            )
+            message = (
+                "this line is indented more than the line above, so it reads as part of that value"
+            )
+            hint = f"indent it like the key above it ({indent} spaces), or put text with ': ' in quotes"
+            mark = _line_start(mark, lines)
+    elif "expected '-' indicator" in problem or ("expected <block end>" in problem):
+        message = "this line's indentation does not match the lines around it"
+        if mark is not None:
+            column = _expected_column(lines, mark.line)
+            hint = (
+                f"start it in column {column}, like the line above: the keys of one mapping "
+                "and the items of one list must line up"
+            )
+            mark = _line_start(mark, lines)
+    elif "end of stream" in problem and "quoted scalar" in context and exc.context_mark is not None:
+        mark = exc.context_mark
+        message = "a quote opened here is never closed"
+        hint = "add the closing quote at the end of the text"
+    elif "found undefined alias" in problem:
+        hint = "an alias (*name) needs an anchor (&name) defined before it"
+    elif "unknown escape character" in problem:
+        message = "invalid YAML: a backslash in double quotes starts an escape sequence"
+        hint = "use single quotes around this text, or write \\\\ for a backslash"
+    elif context and context not in problem:
+        message += f" ({context})"
+    where = _mark(mark, display) if mark is not None else Location(display)
     return InputError(message, location=where, hint=hint)
+
+
+def _line_at(lines: list[str], index: int) -> str:
+    return lines[index] if 0 <= index < len(lines) else ""
+
+
+def _previous_line(lines: list[str], index: int) -> str:
+    """The nearest non-blank, non-comment line above ``index`` (0-based)."""
+    for i in range(min(index, len(lines)) - 1, -1, -1):
+        if lines[i].strip() and not lines[i].lstrip().startswith("#"):
+            return lines[i]
+    return ""
+
+
+def _expected_column(lines: list[str], index: int) -> int:
+    """Where the line at ``index`` should start (1-based), judged from the line above."""
+    here = _line_at(lines, index).lstrip()
+    above = _previous_line(lines, index)
+    indent = len(above) - len(above.lstrip())
+    if above.lstrip().startswith("- ") and not here.startswith("- "):
+        return indent + 3  # a key under a list item lines up after its dash
+    return indent + 1
+
+
+def _line_start(mark: Any, lines: list[str]) -> Any:
+    """The first non-blank column of the mark's line: where an indentation fix goes."""
+    line = _line_at(lines, mark.line)
+    return _Pos(mark.line, len(line) - len(line.lstrip()))
+
+
+@dataclass(frozen=True, slots=True)
+class _Pos:
+    line: int
+    column: int
 
 
 class _Walker:
@@ -249,7 +330,9 @@ class _Walker:
         """Mapping pairs with YAML merge keys (``<<: *base``) spliced in."""
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                merged = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                merged = (
+                    value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                )
                 for source in merged:
                     if isinstance(source, yaml.MappingNode):
                         yield from self._pairs(source)

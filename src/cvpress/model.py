@@ -49,7 +49,9 @@ def _text(value: Any, *, one_line: bool, limit: int) -> str:
     if isinstance(value, (int, float)):
         value = str(value)
     if not isinstance(value, str):
-        raise PydanticCustomError("text_type", "expected text, got {got}", {"got": _describe(value)})
+        raise PydanticCustomError(
+            "text_type", "expected text, got {got}", {"got": _describe(value)}
+        )
     value = value.replace("\r\n", "\n").replace("\t", " ")
     bad = _CONTROL.search(value)
     if bad:
@@ -59,9 +61,7 @@ def _text(value: Any, *, one_line: bool, limit: int) -> str:
             {"code": ord(bad.group())},
         )
     if one_line and _LINE_BREAK.search(value.strip()):
-        raise PydanticCustomError(
-            "one_line", "must be one line, but contains a line break", {}
-        )
+        raise PydanticCustomError("one_line", "must be one line, but contains a line break", {})
     if len(value) > limit:
         raise PydanticCustomError(
             "too_long",
@@ -91,13 +91,19 @@ def _long_text(value: Any) -> str:
     return _text(value, one_line=False, limit=MAX_TEXT)
 
 
-Line = Annotated[str, PlainValidator(_line), WithJsonSchema({"type": "string", "maxLength": MAX_LINE})]
+Line = Annotated[
+    str, PlainValidator(_line), WithJsonSchema({"type": "string", "maxLength": MAX_LINE})
+]
 """A one-line text field: a name, a title, a place."""
 
-Text = Annotated[str, PlainValidator(_long_text), WithJsonSchema({"type": "string", "maxLength": MAX_TEXT})]
+Text = Annotated[
+    str, PlainValidator(_long_text), WithJsonSchema({"type": "string", "maxLength": MAX_TEXT})
+]
 """Free text; inline Markdown allowed (``**bold**``, ``*italic*``, links, ``code``)."""
 
-_URL = re.compile(r"^(https?://[^\s/?#]+\.[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+|https?://localhost[^\s]*)$", re.I)
+_URL = re.compile(
+    r"^(https?://[^\s/?#]+\.[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+|https?://localhost[^\s]*)$", re.I
+)
 
 
 def _url(value: Any) -> str:
@@ -109,9 +115,7 @@ def _url(value: Any) -> str:
                 "'{url}' is not a full URL: it has no scheme",
                 {"url": text, "fix": f"https://{text}"},
             )
-        raise PydanticCustomError(
-            "url", "'{url}' is not a valid http(s) URL", {"url": text}
-        )
+        raise PydanticCustomError("url", "'{url}' is not a valid http(s) URL", {"url": text})
     return text
 
 
@@ -121,13 +125,17 @@ Url = Annotated[
     WithJsonSchema({"type": "string", "format": "uri", "examples": ["https://example.com"]}),
 ]
 
-_EMAIL = re.compile(r"^[^\s@<>()\[\],;:\"\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_EMAIL = re.compile(
+    r"^[^\s@<>()\[\],;:\"\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 
 
 def _email(value: Any) -> str:
     text = _line(value)
     if not _EMAIL.match(text):
-        raise PydanticCustomError("email", "'{email}' is not a valid e-mail address", {"email": text})
+        raise PydanticCustomError(
+            "email", "'{email}' is not a valid e-mail address", {"email": text}
+        )
     return text
 
 
@@ -167,7 +175,7 @@ class PartialDate:
 
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_PRESENT = {"present", "now", "current", "ongoing", ""}
+_PRESENT = {"present", "now", "current", "ongoing", "today", ""}
 
 
 def parse_date(value: Any) -> PartialDate:
@@ -225,7 +233,12 @@ EndDate = Annotated[
     PartialDate | None,
     PlainValidator(_end_date),
     PlainSerializer(lambda d: d.iso if d else None, return_type=str | None),
-    WithJsonSchema({**_DATE_SCHEMA, "description": "Leave out (or write 'present') for an ongoing entry."}),
+    WithJsonSchema(
+        {
+            "anyOf": [_DATE_SCHEMA, {"type": "string", "enum": sorted(_PRESENT - {""})}],
+            "examples": ["2024-09", "present"],
+        }
+    ),
 ]
 
 
@@ -235,7 +248,9 @@ def _tags(value: Any) -> Any:
     return value
 
 
-Tag = Annotated[str, PlainValidator(_line), WithJsonSchema({"type": "string", "examples": ["ml-infra"]})]
+Tag = Annotated[
+    str, PlainValidator(_line), WithJsonSchema({"type": "string", "examples": ["ml-infra"]})
+]
 Tags = Annotated[tuple[Tag, ...], BeforeValidator(_tags), Field(max_length=MAX_ITEMS)]
 
 
@@ -254,14 +269,38 @@ class Model(BaseModel):
     free_keys: ClassVar[frozenset[str]] = frozenset()
 
 
+def F(default: Any, description: str, *examples: Any) -> Any:
+    """A field with the description and examples editors show (via the JSON Schema)."""
+    return Field(default, description=description, examples=list(examples) or None)
+
+
 class Tagged(Model):
-    tags: Tags = Field(default=(), description="Selection tags: variants include or exclude entries by tag.")
+    tags: Tags = F(
+        (),
+        "Selection tags: a variant keeps an entry or bullet that has one of its include_tags "
+        "(or no tags) and none of its exclude_tags. Never printed.",
+        ["ml-infra"],
+    )
+
+
+def _bullet_schema(schema: dict[str, Any]) -> None:
+    """A bullet is written as plain text or as ``{text, tags}``: say both to editors."""
+    obj = dict(schema)
+    schema.clear()
+    schema["anyOf"] = [{"type": "string", "maxLength": MAX_TEXT}, obj]
+    schema["description"] = obj.pop("description", "")
+    schema["examples"] = ["Cut training time by 40% with **mixed precision**."]
 
 
 class Bullet(Tagged):
     """One highlight; written as plain text or as ``{text: ..., tags: [...]}``."""
 
-    text: Text
+    model_config = ConfigDict(json_schema_extra=_bullet_schema)
+
+    text: Text = Field(
+        description="The bullet's text; inline Markdown allowed.",
+        examples=["Led the migration to **Kubernetes**, cutting costs by 30%."],
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -269,7 +308,7 @@ class Bullet(Tagged):
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             return {"text": str(value)}
         if isinstance(value, dict) and "text" not in value and len(value) == 1:
-            (key, inner), = value.items()
+            ((key, inner),) = value.items()
             if isinstance(inner, str | int | float | type(None)) and key not in ("tags",):
                 raise PydanticCustomError(
                     "colon_in_text",
@@ -286,8 +325,10 @@ Keywords = Annotated[tuple[Line, ...], Field(max_length=MAX_ITEMS)]
 class Dated(Tagged):
     """An entry with a start and an optional end (missing end = present)."""
 
-    start_date: Date | None = None
-    end_date: EndDate = None
+    start_date: Date | None = F(None, "When it started: YYYY, YYYY-MM or YYYY-MM-DD.", "2021-03")
+    end_date: EndDate = F(
+        None, "When it ended; leave out (or write 'present') if ongoing.", "2024-09", "present"
+    )
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Dated:
@@ -304,131 +345,184 @@ class Dated(Tagged):
 
 
 class Location(Model):
-    address: Text | None = None
-    postal_code: Line | None = None
-    city: Line | None = None
-    country_code: Line | None = None
-    region: Line | None = None
+    address: Text | None = F(
+        None, "Street address; printed only by templates that show it.", "2712 Broadway St"
+    )
+    postal_code: Line | None = F(None, "Postal code.", "CA 94115")
+    city: Line | None = F(None, "City, printed in the contact line.", "Barcelona")
+    country_code: Line | None = F(None, "ISO 3166-1 alpha-2 country code.", "ES")
+    region: Line | None = F(None, "Region, state or province.", "Catalonia")
 
 
 class Profile(Model):
-    network: Line | None = None
-    username: Line | None = None
-    url: Url | None = None
+    network: Line | None = F(None, "The site or network.", "GitHub")
+    username: Line | None = F(None, "Your handle on it.", "adalovelace")
+    url: Url | None = F(
+        None, "Link to the profile (with https://).", "https://github.com/adalovelace"
+    )
 
 
 class Basics(Model):
     name: Line = Field(description="Your name, as it heads the résumé.", examples=["Ada Lovelace"])
-    label: Line | None = Field(None, description="A headline under the name.", examples=["Machine Learning Engineer"])
-    image: Line | None = None
-    email: Email | None = None
-    phone: Line | None = None
-    url: Url | None = None
-    summary: Text | None = None
-    location: Location | None = None
-    profiles: Annotated[tuple[Profile, ...], Field(max_length=MAX_ITEMS)] = ()
+    label: Line | None = F(None, "A headline under the name.", "Machine Learning Engineer")
+    image: Line | None = F(
+        None, "URL or path of a photo (most templates leave it out).", "https://example.com/ada.jpg"
+    )
+    email: Email | None = F(None, "E-mail address, printed as a mailto: link.", "ada@example.com")
+    phone: Line | None = F(None, "Phone number, as it should be printed.", "+34 600 000 000")
+    url: Url | None = F(None, "Personal website (with https://).", "https://adalovelace.org")
+    summary: Text | None = F(
+        None,
+        "A short paragraph about you; inline Markdown allowed.",
+        "Engineer who likes **fast** systems.",
+    )
+    location: Location | None = F(
+        None,
+        "Where you live (city and region are printed).",
+        {"city": "Barcelona", "countryCode": "ES"},
+    )
+    profiles: Annotated[tuple[Profile, ...], Field(max_length=MAX_ITEMS)] = F(
+        (),
+        "Online profiles (GitHub, LinkedIn...).",
+        [{"network": "GitHub", "url": "https://github.com/adalovelace"}],
+    )
+
+
+_HIGHLIGHTS = (
+    "Bullets: plain text, or {text, tags} to select them per variant. Inline Markdown allowed."
+)
 
 
 class Work(Dated):
-    name: Line | None = Field(None, description="Company or organisation.", examples=["Block Inc"])
-    location: Line | None = None
-    description: Text | None = None
-    position: Line | None = Field(None, examples=["Machine Learning Engineer"])
-    url: Url | None = None
-    summary: Text | None = None
-    highlights: Bullets = ()
+    name: Line | None = F(None, "Company or organisation.", "Block Inc")
+    location: Line | None = F(None, "Where the job was.", "Remote")
+    description: Text | None = F(None, "What the organisation does.", "Payments company")
+    position: Line | None = F(None, "Your title.", "Machine Learning Engineer")
+    url: Url | None = F(None, "The organisation's website.", "https://block.xyz")
+    summary: Text | None = F(
+        None,
+        "A sentence about the role; inline Markdown allowed.",
+        "Owned the model hosting platform.",
+    )
+    highlights: Bullets = F((), _HIGHLIGHTS, ["Cut inference latency by 30%."])
 
 
 class Volunteer(Dated):
-    organization: Line | None = None
-    location: Line | None = None
-    position: Line | None = None
-    url: Url | None = None
-    summary: Text | None = None
-    highlights: Bullets = ()
+    organization: Line | None = F(None, "The organisation.", "Hackathon Barcelona")
+    location: Line | None = F(None, "Where.", "Barcelona")
+    position: Line | None = F(None, "Your role.", "Organiser")
+    url: Url | None = F(None, "The organisation's website.", "https://example.org")
+    summary: Text | None = F(
+        None, "A sentence about it; inline Markdown allowed.", "Organised a 300-person hackathon."
+    )
+    highlights: Bullets = F((), _HIGHLIGHTS, ["Raised sponsorship for 300 participants."])
 
 
 class Education(Dated):
-    institution: Line | None = None
-    location: Line | None = None
-    url: Url | None = None
-    area: Line | None = Field(None, examples=["Computer Science"])
-    study_type: Line | None = Field(None, examples=["M.S."])
-    score: Line | None = Field(None, examples=["GPA 3.97"])
-    courses: Keywords = ()
-    summary: Text | None = None
-    highlights: Bullets = ()
+    institution: Line | None = F(
+        None, "School or university.", "Universitat Politècnica de Catalunya"
+    )
+    location: Line | None = F(None, "Where.", "Barcelona")
+    url: Url | None = F(None, "The institution's website.", "https://www.upc.edu")
+    area: Line | None = F(None, "Field of study.", "Computer Science")
+    study_type: Line | None = F(None, "Degree.", "M.S.")
+    score: Line | None = F(None, "Grade, as it should be printed.", "GPA 3.97")
+    courses: Keywords = F((), "Notable courses.", ["Machine Learning", "Distributed Systems"])
+    summary: Text | None = F(
+        None, "A sentence about it; inline Markdown allowed.", "Thesis on **federated learning**."
+    )
+    highlights: Bullets = F((), _HIGHLIGHTS, ["Graduated with honours."])
 
 
 class Award(Tagged):
-    title: Line | None = None
-    date: Date | None = None
-    awarder: Line | None = None
-    summary: Text | None = None
+    title: Line | None = F(None, "The award.", "Best Paper")
+    date: Date | None = F(None, "When: YYYY, YYYY-MM or YYYY-MM-DD.", "2023-06")
+    awarder: Line | None = F(None, "Who gave it.", "NeurIPS")
+    summary: Text | None = F(
+        None, "What it was for; inline Markdown allowed.", "For work on sparse training."
+    )
 
 
 class Certificate(Tagged):
-    name: Line | None = None
-    date: Date | None = None
-    url: Url | None = None
-    issuer: Line | None = None
+    name: Line | None = F(None, "The certificate.", "AWS Certified Machine Learning – Specialty")
+    date: Date | None = F(None, "When: YYYY, YYYY-MM or YYYY-MM-DD.", "2022-11")
+    url: Url | None = F(None, "Link to verify it.", "https://example.com/cert/123")
+    issuer: Line | None = F(None, "Who issued it.", "Amazon Web Services")
 
 
 class Publication(Tagged):
-    name: Line | None = None
-    publisher: Line | None = None
-    release_date: Date | None = None
-    url: Url | None = None
-    summary: Text | None = None
+    name: Line | None = F(None, "Title of the publication.", "Scaling Model Hosting")
+    publisher: Line | None = F(None, "Journal, conference or site.", "MLSys")
+    release_date: Date | None = F(None, "When: YYYY, YYYY-MM or YYYY-MM-DD.", "2023-05")
+    url: Url | None = F(None, "Link to it.", "https://example.com/paper")
+    summary: Text | None = F(
+        None, "One or two sentences; inline Markdown allowed.", "How we served 1,000 models."
+    )
 
 
 class Skill(Tagged):
-    name: Line | None = None
-    level: Line | None = None
-    keywords: Keywords = ()
+    name: Line | None = F(None, "A skill group.", "Machine Learning")
+    level: Line | None = F(None, "How good, in your words.", "Expert")
+    keywords: Keywords = F((), "The specific skills.", ["PyTorch", "TensorFlow"])
 
 
 class Language(Tagged):
-    language: Line | None = None
-    fluency: Line | None = None
+    language: Line | None = F(None, "The language.", "Catalan")
+    fluency: Line | None = F(None, "How well.", "Native")
 
 
 class Interest(Tagged):
-    name: Line | None = None
-    keywords: Keywords = ()
+    name: Line | None = F(None, "An interest.", "Climbing")
+    keywords: Keywords = F((), "Details.", ["bouldering"])
 
 
 class Reference(Tagged):
-    name: Line | None = None
-    reference: Text | None = None
+    name: Line | None = F(None, "Who.", "Grace Hopper")
+    reference: Text | None = F(
+        None,
+        "What they said; inline Markdown allowed.",
+        "Ada is the best engineer I have worked with.",
+    )
 
 
 class Project(Dated):
-    name: Line | None = None
-    description: Text | None = None
-    highlights: Bullets = ()
-    keywords: Keywords = ()
-    url: Url | None = None
-    roles: Keywords = ()
-    entity: Line | None = None
-    type: Line | None = None
+    name: Line | None = F(None, "The project.", "Apache Airflow")
+    description: Text | None = F(
+        None, "What it is; inline Markdown allowed.", "Workflow scheduler."
+    )
+    highlights: Bullets = F((), _HIGHLIGHTS, ["Added the Kubernetes executor."])
+    keywords: Keywords = F((), "Technologies.", ["Python", "Kubernetes"])
+    url: Url | None = F(None, "Link to it.", "https://airflow.apache.org")
+    roles: Keywords = F((), "Your roles.", ["Contributor"])
+    entity: Line | None = F(None, "Organisation it was for.", "Apache Software Foundation")
+    type: Line | None = F(None, "Kind of project.", "open source")
 
 
 class CustomEntry(Dated):
-    title: Line | None = None
-    subtitle: Line | None = None
-    location: Line | None = None
-    url: Url | None = None
-    summary: Text | None = None
-    highlights: Bullets = ()
+    title: Line | None = F(None, "Title of the entry.", "Serving 1,000 models")
+    subtitle: Line | None = F(None, "A second line: venue, role, number.", "PyData Barcelona")
+    location: Line | None = F(None, "Where.", "Barcelona")
+    url: Url | None = F(None, "Link to it.", "https://example.com/talk")
+    summary: Text | None = F(
+        None, "A sentence; inline Markdown allowed.", "A talk on model hosting."
+    )
+    highlights: Bullets = F((), _HIGHLIGHTS, ["Recorded and published online."])
 
 
 class CustomSection(Tagged):
     """A section JSON Resume lacks (talks, patents, open source)."""
 
-    id: Line | None = Field(None, description="Name to use in a variant's `sections` list; default: the title, lower-case, dashed.")
-    title: Line
-    entries: Annotated[tuple[CustomEntry, ...], Field(max_length=MAX_ITEMS)] = ()
+    id: Line | None = F(
+        None,
+        "Name to use in a variant's `sections` list; default: the title, lower-case, dashed.",
+        "talks",
+    )
+    title: Line = Field(description="The section heading.", examples=["Talks"])
+    entries: Annotated[tuple[CustomEntry, ...], Field(max_length=MAX_ITEMS)] = F(
+        (),
+        "The entries of the section.",
+        [{"title": "Serving 1,000 models", "startDate": "2023-10"}],
+    )
 
     @property
     def key(self) -> str:
@@ -436,9 +530,13 @@ class CustomSection(Tagged):
 
 
 class Meta(Model):
-    canonical: Line | None = None
-    version: Line | None = None
-    last_modified: Line | None = None
+    canonical: Line | None = F(
+        None, "URL of the canonical version of this document.", "https://example.com/resume.json"
+    )
+    version: Line | None = F(None, "Version of the document.", "v1.0.0")
+    last_modified: Line | None = F(
+        None, "When it was last changed (ISO 8601).", "2024-09-15T10:00:00"
+    )
 
 
 #: Section names in their default order, as variants list them.
@@ -463,20 +561,65 @@ class Resume(Model):
 
     free_keys: ClassVar[frozenset[str]] = frozenset({"$schema"})
 
-    basics: Basics
-    work: Annotated[tuple[Work, ...], Field(max_length=MAX_ITEMS)] = ()
-    volunteer: Annotated[tuple[Volunteer, ...], Field(max_length=MAX_ITEMS)] = ()
-    education: Annotated[tuple[Education, ...], Field(max_length=MAX_ITEMS)] = ()
-    awards: Annotated[tuple[Award, ...], Field(max_length=MAX_ITEMS)] = ()
-    certificates: Annotated[tuple[Certificate, ...], Field(max_length=MAX_ITEMS)] = ()
-    publications: Annotated[tuple[Publication, ...], Field(max_length=MAX_ITEMS)] = ()
-    skills: Annotated[tuple[Skill, ...], Field(max_length=MAX_ITEMS)] = ()
-    languages: Annotated[tuple[Language, ...], Field(max_length=MAX_ITEMS)] = ()
-    interests: Annotated[tuple[Interest, ...], Field(max_length=MAX_ITEMS)] = ()
-    references: Annotated[tuple[Reference, ...], Field(max_length=MAX_ITEMS)] = ()
-    projects: Annotated[tuple[Project, ...], Field(max_length=MAX_ITEMS)] = ()
-    custom: Annotated[tuple[CustomSection, ...], Field(max_length=MAX_ITEMS)] = ()
-    meta: Annotated[dict[str, Any], Field(description="Free-form; kept as it is.")] = Field(default_factory=dict)
+    basics: Basics = Field(
+        description="Who you are: name, headline, contact details, summary.",
+        examples=[{"name": "Ada Lovelace", "label": "Engineer", "email": "ada@example.com"}],
+    )
+    work: Annotated[tuple[Work, ...], Field(max_length=MAX_ITEMS)] = F(
+        (),
+        "Jobs, newest first.",
+        [{"name": "Block Inc", "position": "Engineer", "startDate": "2024-09"}],
+    )
+    volunteer: Annotated[tuple[Volunteer, ...], Field(max_length=MAX_ITEMS)] = F(
+        (),
+        "Volunteering, newest first.",
+        [{"organization": "Hackathon Barcelona", "position": "Organiser"}],
+    )
+    education: Annotated[tuple[Education, ...], Field(max_length=MAX_ITEMS)] = F(
+        (),
+        "Degrees and schools, newest first.",
+        [{"institution": "UPC", "area": "Computer Science", "studyType": "M.S."}],
+    )
+    awards: Annotated[tuple[Award, ...], Field(max_length=MAX_ITEMS)] = F(
+        (),
+        "Prizes and honours.",
+        [{"title": "Best Paper", "date": "2023-06", "awarder": "NeurIPS"}],
+    )
+    certificates: Annotated[tuple[Certificate, ...], Field(max_length=MAX_ITEMS)] = F(
+        (), "Certifications.", [{"name": "CKA", "issuer": "CNCF", "date": "2022"}]
+    )
+    publications: Annotated[tuple[Publication, ...], Field(max_length=MAX_ITEMS)] = F(
+        (),
+        "Papers, articles, books.",
+        [{"name": "Scaling Model Hosting", "publisher": "MLSys", "releaseDate": "2023"}],
+    )
+    skills: Annotated[tuple[Skill, ...], Field(max_length=MAX_ITEMS)] = F(
+        (), "Skill groups with keywords.", [{"name": "Languages", "keywords": ["Python", "Go"]}]
+    )
+    languages: Annotated[tuple[Language, ...], Field(max_length=MAX_ITEMS)] = F(
+        (), "Spoken languages.", [{"language": "Catalan", "fluency": "Native"}]
+    )
+    interests: Annotated[tuple[Interest, ...], Field(max_length=MAX_ITEMS)] = F(
+        (), "Hobbies and interests.", [{"name": "Climbing"}]
+    )
+    references: Annotated[tuple[Reference, ...], Field(max_length=MAX_ITEMS)] = F(
+        (), "What others say about you.", [{"name": "Grace Hopper", "reference": "Brilliant."}]
+    )
+    projects: Annotated[tuple[Project, ...], Field(max_length=MAX_ITEMS)] = F(
+        (),
+        "Projects, with highlights and keywords.",
+        [{"name": "Apache Airflow", "roles": ["Contributor"]}],
+    )
+    custom: Annotated[tuple[CustomSection, ...], Field(max_length=MAX_ITEMS)] = F(
+        (),
+        "cvpress extension: sections JSON Resume lacks (talks, patents); exported under meta.",
+        [{"title": "Talks", "entries": [{"title": "Serving 1,000 models", "subtitle": "PyData"}]}],
+    )
+    meta: Annotated[dict[str, Any], Field(description="Free-form; kept as it is.")] = Field(
+        default_factory=dict,
+        description="Free-form metadata (JSON Resume's canonical, version, lastModified...); never printed.",
+        examples=[{"version": "v1.0.0"}],
+    )
 
 
 # --------------------------------------------------------------------------- variants
@@ -496,7 +639,9 @@ def _accent(value: Any) -> str:
 
 
 Accent = Annotated[
-    str, PlainValidator(_accent), WithJsonSchema({"type": "string", "pattern": "^#?[0-9A-Fa-f]{6}$", "examples": ["#1F5AA6"]})
+    str,
+    PlainValidator(_accent),
+    WithJsonSchema({"type": "string", "pattern": "^#?[0-9A-Fa-f]{6}$", "examples": ["#1F5AA6"]}),
 ]
 
 
@@ -505,22 +650,52 @@ class VariantOptions(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    template: Line = Field("classic", description="Template folder under latex/ (see `cvpress templates`).")
-    data: Line = Field("resume.yaml", description="Data file, relative to the variants file.")
-    include_tags: tuple[Tag, ...] = Field((), description="Keep only entries/bullets with one of these tags (untagged ones are kept too).")
-    exclude_tags: tuple[Tag, ...] = Field((), description="Drop entries/bullets with any of these tags.")
-    sections: tuple[Line, ...] | None = Field(None, description="Which sections, in what order (default: all).", examples=[["summary", "work", "education", "skills"]])
-    max_items: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict, description="Most entries per section.", examples=[{"work": 5}])
-    max_highlights: Annotated[int, Field(ge=0)] | None = Field(None, description="Most bullets per entry.")
-    locale: Line = Field("en", description="Language of fixed words and dates (en, es, ca, de, fr, ...).")
-    paper: Paper = "a4"
-    font_size: Literal[10, 11, 12] = 11
-    accent: Accent = Field("1F4E79", description="Accent colour, six hex digits.")
-    engine: EngineName = "auto"
-    max_pages: Annotated[int, Field(ge=1)] | None = Field(None, description="Fail the build when the PDF is longer.")
-    bold_keywords: tuple[Line, ...] = Field((), description="Words to bold wherever they appear in free text.")
-    footer: bool = Field(False, description="Print 'Updated <month year>' and the version in a footer.")
-    title: Line | None = Field(None, description="PDF title; default: '<name> – <label or Curriculum Vitae>'.")
+    template: Line = F(
+        "classic", "Template folder under latex/ (see `cvpress templates`).", "classic"
+    )
+    data: Line = F(
+        "resume.yaml",
+        "Data file, relative to the variants file (.yaml, .yml or .json).",
+        "resume.yaml",
+    )
+    include_tags: tuple[Tag, ...] = F(
+        (),
+        "Keep only entries/bullets with one of these tags (untagged ones are kept too).",
+        ["ml-infra"],
+    )
+    exclude_tags: tuple[Tag, ...] = F(
+        (), "Drop entries/bullets with any of these tags.", ["detail"]
+    )
+    sections: tuple[Line, ...] | None = F(
+        None,
+        "Which sections, in what order (default: all that have content).",
+        ["summary", "work", "education", "skills"],
+    )
+    max_items: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description="Most entries per section, by section name.",
+        examples=[{"work": 5}],
+    )
+    max_highlights: Annotated[int, Field(ge=0)] | None = F(None, "Most bullets per entry.", 4)
+    locale: Line = F(
+        "en", "Language of fixed words and dates (en, es, ca, de, fr, ...).", "en", "ca"
+    )
+    paper: Paper = F("a4", "Paper size.", "a4", "letter")
+    font_size: Literal[10, 11, 12] = F(11, "Base font size in points.", 11)
+    accent: Accent = F("1F4E79", "Accent colour of headings and links, six hex digits.", "#1F5AA6")
+    engine: EngineName = F(
+        "auto", "TeX engine; auto picks pdflatex when installed.", "pdflatex", "xelatex"
+    )
+    max_pages: Annotated[int, Field(ge=1)] | None = F(
+        None, "Fail the build when the PDF has more pages.", 1
+    )
+    bold_keywords: tuple[Line, ...] = F(
+        (), "Words to bold wherever they appear in free text.", ["Python", "Kubernetes"]
+    )
+    footer: bool = F(False, "Print 'Updated <month year>' and the version in a footer.", True)
+    title: Line | None = F(
+        None, "PDF title; default: '<name> – <label or Curriculum Vitae>'.", "Ada Lovelace – CV"
+    )
 
 
 class Variant(VariantOptions):

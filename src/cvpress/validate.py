@@ -9,6 +9,7 @@ problems at once, sorted by position, so one run shows every mistake.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import types
 import typing
@@ -21,7 +22,7 @@ from pydantic.alias_generators import to_camel, to_snake
 from . import load as load_mod
 from .errors import InputError, Problem, Warnings
 from .load import Loaded, PathKey, SourceMap, format_path
-from .model import Model, Resume, Variant, VariantOptions, VariantsFile
+from .model import Bullet, Model, Resume, Variant, VariantOptions, VariantsFile
 
 _MONTHS = {
     m: i
@@ -63,7 +64,9 @@ def resume(loaded: Loaded, warnings: Warnings | None = None) -> Resume:
     except ValidationError as exc:
         problems.extend(_from_pydantic(exc, loaded.source))
     if problems:
-        raise _combined(problems)
+        # Warnings ride along with the errors: a kept-but-ignored key may be
+        # the reason for an error next to it, and one run should show all.
+        raise _combined(problems + found_warnings)
     if warnings is not None:
         for item in found_warnings:
             warnings.add(item)
@@ -85,7 +88,9 @@ def variants(path: Path | str) -> list[Variant]:
         try:
             out.append(Variant.model_validate(merged))
         except ValidationError as exc:
-            for problem in _from_pydantic(exc, loaded.source, prefix=("variants", name), forbid=VariantOptions):
+            for problem in _from_pydantic(
+                exc, loaded.source, prefix=("variants", name), forbid=VariantOptions
+            ):
                 problems.append(problem)
     if problems:
         raise _combined(problems)
@@ -100,9 +105,9 @@ def variants(path: Path | str) -> list[Variant]:
 
 def _combined(problems: list[Problem]) -> InputError:
     problems.sort(key=Problem.sort_key)
-    first = problems[0]
-    count = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return InputError(first.message + count, problems=problems)
+    errors = [p for p in problems if p.severity == "error"] or problems
+    count = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return InputError(errors[0].message + count, problems=problems)
 
 
 def _kind(value: Any) -> str:
@@ -153,6 +158,8 @@ def _check_keys(
 ) -> None:
     if not isinstance(data, dict):
         return
+    if model is Bullet and "text" not in data:
+        return  # "- Result: 20%" read as a mapping: the model reports the colon
     known = _known_keys(model)
     for key, value in data.items():
         if key in known:
@@ -211,7 +218,8 @@ def _from_pydantic(
             loc = (*loc, ctx["field"])
         path = (*prefix, *loc)
         kind = error["type"]
-        message, hint = _explain(kind, error, ctx, forbid)
+        example = _example(forbid or Resume, loc)
+        message, hint = _explain(kind, error, ctx, forbid, example)
         if kind == "extra_forbidden":
             where = _locate(source, path, key=True)
         else:
@@ -236,30 +244,64 @@ def _spellings(path: PathKey) -> list[PathKey]:
     return out
 
 
+def _example(model: type[BaseModel], loc: PathKey) -> str | None:
+    """``key: value`` from the field's documented example, for "expected ..." hints."""
+    current: type[BaseModel] | None = model
+    info = None
+    name = ""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if current is None:
+            return None
+        known = _known_keys(current)
+        canonical = known.get(part)
+        if canonical is None:
+            return None
+        field_name = to_snake(canonical) if to_snake(canonical) in current.model_fields else part
+        info = current.model_fields.get(field_name)
+        if info is None:
+            return None
+        name = canonical if issubclass(current, Model) else field_name
+        subs = _submodels(info.annotation)
+        current = subs[0] if subs else None
+    if info is None or not info.examples:
+        return None
+    return f"{name}: {json.dumps(info.examples[0], ensure_ascii=False)}"
+
+
 def _explain(
-    kind: str, error: Any, ctx: dict[str, Any], forbid: type[BaseModel] | None
+    kind: str,
+    error: Any,
+    ctx: dict[str, Any],
+    forbid: type[BaseModel] | None,
+    example: str | None = None,
 ) -> tuple[str, str | None]:
     msg: str = error["msg"]
     value = error.get("input")
+    eg = f", e.g. {example}" if example else ""
     if kind == "missing":
         name = error["loc"][-1] if error["loc"] else "value"
-        return f"missing required field {name!r}", f"add a line '{name}: ...' here"
+        return f"missing required field {name!r}", "add it here" + (eg or f": {name}: ...")
     if kind == "date_format":
         guess = _guess_date(value)
-        hint = "write dates as YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601), e.g. \"2024-09\""
+        if _looks_like_present(value):
+            return msg, "for an ongoing entry write endDate: present, or leave endDate out"
+        hint = 'write dates as YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601), e.g. "2024-09"'
         if guess:
-            hint = f"write it as \"{guess}\" (dates are ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD)"
+            hint = f'write it as "{guess}" (dates are ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD)'
         return msg, hint
     if kind == "date_value":
         return msg, "check the month (01-12) and the day"
     if kind == "url_scheme":
         return msg, f"write the full address: {ctx.get('fix')}"
     if kind == "url":
-        return msg, "write a full address starting with https://"
+        return msg, "write a full address starting with https://, e.g. https://example.com/ada"
     if kind == "email":
-        return msg, "write an address like name@example.com"
+        fix = "add the '@'" if isinstance(value, str) and "@" not in value else "check it"
+        return msg, f"{fix}: an address looks like name@example.com"
     if kind == "colon_in_text":
-        return msg, f"put the whole text in quotes: - \"{ctx.get('text')}\""
+        return msg, f'put the whole text in quotes: - "{ctx.get("text")}"'
     if kind == "end_before_start":
         return msg, "swap the two dates, or fix the year"
     if kind == "control_character":
@@ -273,31 +315,51 @@ def _explain(
             return msg, "this needs plain text; if it contains ': ', put it in quotes"
         if isinstance(value, list):
             return msg, "this needs one text, not a list: remove the '- ' items or join them"
-        return msg, 'write text, e.g. name: "Ada Lovelace"'
+        return msg, "write text" + (eg or ', e.g. name: "Ada Lovelace"')
     if kind in ("tuple_type", "list_type"):
         got = "text" if isinstance(value, str) else _kind(value)
+        name = str(error["loc"][-1]) if error["loc"] else "items"
+        item = value if isinstance(value, str) else "..."
         return (
             f"expected a list, got {got}",
-            "write each item on its own line, starting with '- ' (a dash and a space)",
+            f"put each item on its own line under '{name}:', starting with '- ' (e.g. '  - {item}')",
         )
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         got = "text" if isinstance(value, str) else _kind(value)
-        return f"expected a mapping of 'key: value' lines, got {got}", "indent the fields under this key"
-    if kind == "too_long" or kind == "too_short":
-        return msg, None
+        return (
+            f"expected a mapping of 'key: value' lines, got {got}",
+            f"indent the fields under this key{eg}",
+        )
     if kind == "extra_forbidden":
         name = str(error["loc"][-1])
         known = sorted(forbid.model_fields) if forbid is not None else []
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}?" if close else ("known keys: " + ", ".join(known) if known else None)
+        hint = (
+            f"did you mean {close[0]!r}?"
+            if close
+            else ("known keys: " + ", ".join(known) if known else None)
+        )
         return f"unknown key {name!r}", hint
     if kind == "literal_error":
         return msg.replace("Input should be", "expected"), None
     if kind in ("int_type", "int_parsing"):
-        return f"expected a whole number, got {value!r}", "e.g. max_pages: 1"
+        return f"expected a whole number, got {value!r}", "write a number" + (
+            eg or ", e.g. max_pages: 1"
+        )
+    if kind in ("bool_type", "bool_parsing"):
+        return f"expected true or false, got {value!r}", f"write true or false{eg}"
     if kind == "string_pattern_mismatch":
         return msg, "use letters, digits, '.', '_' and '-' only"
-    return msg, None
+    return msg, (f"e.g. {example}" if example else None)
+
+
+_PRESENT_LIKE = re.compile(r"pres|curr|now|today|ongoing|date|actual|heute|hoy|aujourd", re.I)
+
+
+def _looks_like_present(value: Any) -> bool:
+    return (
+        isinstance(value, str) and bool(_PRESENT_LIKE.search(value)) and not re.search(r"\d", value)
+    )
 
 
 def _guess_date(value: Any) -> str | None:

@@ -1,0 +1,228 @@
+"""Ten realistic mistakes a person makes by hand, each with its exact message.
+
+Each case is what `cvpress validate` prints (NO_COLOR): the location and
+field path, the message, the quoted line with a caret, and a one-line hint.
+The messages are the product here, so they are checked character for character.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cvpress import cli
+
+HEAD = "basics:\n  name: Ada Lovelace\n"
+WORK = HEAD + "work:\n  - name: Analytical Engines\n"
+
+CASES: dict[str, tuple[str, str]] = {
+    "tab": (
+        HEAD + "\tlabel: Engineer\n",
+        """\
+resume.yaml:3:1: a tab is used for indentation; YAML allows only spaces
+     3 |  label: Engineer
+       | ^
+  hint: replace the tab at the start of this line with spaces
+""",
+    ),
+    "month-name date": (
+        WORK + "    startDate: Sept 2024\n",
+        """\
+resume.yaml:5:16: work[0].startDate: 'Sept 2024' is not an ISO 8601 date
+     5 |     startDate: Sept 2024
+       |                ^
+  hint: write it as "2024-09" (dates are ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD)
+""",
+    ),
+    "missing dash": (
+        WORK + "    highlights:\n      - Built the first program\n      Wrote the notes\n",
+        """\
+resume.yaml:7:7: this line is neither a 'key: value' pair nor a list item
+     7 |       Wrote the notes
+       |       ^
+  hint: a list item needs a dash: write '- Wrote the notes'
+""",
+    ),
+    "misspelt highlights": (
+        WORK + "    hightlights:\n      - Built the first program\n",
+        """\
+resume.yaml:5:5: work[0].hightlights: unknown key 'hightlights'
+     5 |     hightlights:
+       |     ^
+  hint: did you mean 'highlights'?
+""",
+    ),
+    "URL without scheme": (
+        HEAD + "  url: adalovelace.org/about\n",
+        """\
+resume.yaml:3:8: basics.url: 'adalovelace.org/about' is not a full URL: it has no scheme
+     3 |   url: adalovelace.org/about
+       |        ^
+  hint: write the full address: https://adalovelace.org/about
+""",
+    ),
+    "unquoted colon in a bullet": (
+        WORK + "    highlights:\n      - Result: programs 20% faster\n",
+        """\
+resume.yaml:6:9: work[0].highlights[0]: this bullet was read as a 'key: value' pair because it contains ': '
+     6 |       - Result: programs 20% faster
+       |         ^
+  hint: put the whole text in quotes: - "Result: programs 20% faster"
+""",
+    ),
+    "wrong indentation": (
+        WORK + "   position: Engineer\n",
+        """\
+resume.yaml:5:4: this line's indentation does not match the lines around it
+     5 |    position: Engineer
+       |    ^
+  hint: start it in column 5, like the line above: the keys of one mapping and the items of one list must line up
+""",
+    ),
+    "text where a list is expected": (
+        WORK + "    highlights: Built the first program\n",
+        """\
+resume.yaml:5:17: work[0].highlights: expected a list, got text
+     5 |     highlights: Built the first program
+       |                 ^
+  hint: put each item on its own line under 'highlights:', starting with '- ' (e.g. '  - Built the first program')
+""",
+    ),
+    "e-mail without @": (
+        HEAD + "  email: ada.lovelace.example.com\n",
+        """\
+resume.yaml:3:10: basics.email: 'ada.lovelace.example.com' is not a valid e-mail address
+     3 |   email: ada.lovelace.example.com
+       |          ^
+  hint: add the '@': an address looks like name@example.com
+""",
+    ),
+    "endDate before startDate": (
+        WORK + '    startDate: "2024-09"\n    endDate: "2023-01"\n',
+        """\
+resume.yaml:6:14: work[0].endDate: endDate 2023-01 is before startDate 2024-09
+     6 |     endDate: "2023-01"
+       |              ^
+  hint: swap the two dates, or fix the year
+""",
+    ),
+    "duplicate key": (
+        HEAD + "  name: Augusta Ada King\n",
+        """\
+resume.yaml:3:3: basics.name: duplicate key 'name' (first at line 2)
+     3 |   name: Augusta Ada King
+       |   ^
+  hint: YAML keeps only the last of two equal keys, so one would be lost; remove or merge one
+""",
+    ),
+    "present spelled differently": (
+        WORK + '    startDate: "2024-09"\n    endDate: Present day\n',
+        """\
+resume.yaml:6:14: work[0].endDate: 'Present day' is not an ISO 8601 date
+     6 |     endDate: Present day
+       |              ^
+  hint: for an ongoing entry write endDate: present, or leave endDate out
+""",
+    ),
+    "unquoted colon in a summary": (
+        HEAD + "  summary: Focus: compilers\n",
+        """\
+resume.yaml:3:17: a second ': ' on this line makes the text look like a new key
+     3 |   summary: Focus: compilers
+       |                 ^
+  hint: put the whole text in quotes: summary: "Focus: compilers"
+""",
+    ),
+}
+
+
+def _validate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], text: str
+) -> tuple[int, str]:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    (tmp_path / "resume.yaml").write_text(text, encoding="utf-8")
+    code = cli.main(["validate", "resume.yaml"])
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_mistake_has_exact_message(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text, expected = CASES[case]
+    code, err = _validate(tmp_path, monkeypatch, capsys, text)
+    assert code == 2
+    assert err == expected
+
+
+def test_all_problems_at_once_sorted_with_warnings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        "basics:\n"
+        "  name: Ada Lovelace\n"
+        "  email: ada\n"
+        "  pronouns: she/her\n"  # unknown, not a typo: kept, warned, also beside errors
+        "work:\n"
+        "  - name: Analytical Engines\n"
+        "    startDate: March 2023\n"
+        "    hightlights: []\n"
+    )
+    code, err = _validate(tmp_path, monkeypatch, capsys, text)
+    assert code == 2
+    heads = [line for line in err.splitlines() if line.startswith("resume.yaml:")]
+    assert heads == [
+        "resume.yaml:3:10: basics.email: 'ada' is not a valid e-mail address",
+        "resume.yaml:4:3: basics.pronouns: warning: unknown key 'pronouns' is kept but not printed",
+        "resume.yaml:7:16: work[0].startDate: 'March 2023' is not an ISO 8601 date",
+        "resume.yaml:8:5: work[0].hightlights: unknown key 'hightlights'",
+    ]
+    assert 'hint: write it as "2023-03"' in err
+    assert err.count("hint:") == 4
+
+
+def test_wrong_type_names_the_expected_type_with_an_example(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = WORK + "    position:\n      - Engineer\n"
+    code, err = _validate(tmp_path, monkeypatch, capsys, text)
+    assert code == 2
+    assert "resume.yaml:6:7: work[0].position: expected text, got a list" in err
+    text = "basics:\n  location: Paris\n"
+    code, err = _validate(tmp_path, monkeypatch, capsys, text)
+    assert "basics.location: expected a mapping of 'key: value' lines, got text" in err
+    assert "e.g. location: " in err
+
+
+def test_unknown_key_is_only_a_warning_when_valid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = _validate(tmp_path, monkeypatch, capsys, HEAD + "  pronouns: she/her\n")
+    assert code == 0
+    assert "resume.yaml:3:3: basics.pronouns: warning: unknown key 'pronouns' is kept but not printed" in err
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from cvpress.errors import Location, Problem
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    problem = Problem("bad", location=Location("nowhere.yaml", 1, 1), field_path="basics.name", hint="fix")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    tty, pipe = Tty(), io.StringIO()
+    cli.print_problem(problem, tty)
+    cli.print_problem(problem, pipe)
+    assert "\033[" in tty.getvalue()
+    assert "\033[" not in pipe.getvalue()
+    assert pipe.getvalue() == "nowhere.yaml:1:1: basics.name: bad\n  hint: fix\n"
+    monkeypatch.setenv("NO_COLOR", "1")
+    tty = Tty()
+    cli.print_problem(problem, tty)
+    assert "\033[" not in tty.getvalue()
