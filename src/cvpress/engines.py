@@ -197,6 +197,12 @@ class _TexFailure(Exception):
 
 
 def _run(cmd: list[str], workdir: Path, env: dict[str, str], timeout: float, engine: str) -> None:
+    from . import landlock
+
+    # Kernel-enforced confinement to workdir (see landlock.py); tectonic is
+    # left out because it downloads its bundle over the network.
+    caches = [env[k] for k in ("TEXMFVAR", "TEXMFCACHE") if k in env]
+    confine = None if engine == "tectonic" else landlock.confiner(workdir, cmd[0], writable=caches)
     try:
         process = subprocess.Popen(
             cmd,
@@ -206,7 +212,13 @@ def _run(cmd: list[str], workdir: Path, env: dict[str, str], timeout: float, eng
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=confine,
         )
+    except subprocess.SubprocessError as exc:
+        raise EngineError(
+            f"{engine} could not be started inside its sandbox: {exc}",
+            hint="CVPRESS_NO_LANDLOCK=1 runs without the kernel sandbox (TeX's own limits remain)",
+        ) from None
     except FileNotFoundError:
         raise EngineError(
             f"the TeX engine {engine!r} could not be started",
