@@ -57,8 +57,9 @@ def _text(value: Any, *, one_line: bool, limit: int) -> str:
     if bad:
         raise PydanticCustomError(
             "control_character",
-            "contains the control character U+{code:04X}, which cannot be printed",
-            {"code": ord(bad.group())},
+            # Pydantic substitutes {name} only (no format specs): pre-format the code point.
+            "contains the control character U+{code}, which cannot be printed",
+            {"code": f"{ord(bad.group()):04X}"},
         )
     if one_line and _LINE_BREAK.search(value.strip()):
         raise PydanticCustomError("one_line", "must be one line, but contains a line break", {})
