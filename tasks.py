@@ -6,6 +6,7 @@ these tasks, so what CI does can be run and tested locally.
 
 from __future__ import annotations
 
+import shlex
 import sys
 
 from invoke import Context, task
@@ -51,6 +52,37 @@ def lint(c: Context) -> None:
     c.run(f"{PY} -m ruff check src tests tasks.py")
     c.run(f"{PY} -m ruff format --check src tests tasks.py")
     c.run(f"{PY} -m mypy")
+
+
+@task(
+    help={
+        "tag": "version tag, e.g. v2026.11 (also the version written into the PDFs)",
+        "out": "release directory, replaced whole (default: dist)",
+        "since": "compare the résumé with this revision (default: the previous v* tag)",
+        "png": "write first-page PNG previews (default: yes; --no-png to skip)",
+    }
+)
+def release(c: Context, tag: str, out: str = "dist", since: str = "", png: bool = True) -> None:
+    """Make the release directory for TAG (PDFs, PNG previews, SHA256SUMS, notes); no upload."""
+    args = ["--tag", shlex.quote(tag), "--out", shlex.quote(out)]
+    if since:
+        args += ["--since", shlex.quote(since)]
+    if not png:
+        args.append("--no-png")
+    c.run(f"{PY} -m cvpress.release " + " ".join(args), pty=False)
+
+
+@task(
+    help={
+        "since": "earlier revision (default: the previous v* tag)",
+        "until": "later revision (default: the working tree)",
+    }
+)
+def changelog(c: Context, since: str = "", until: str = "") -> None:
+    """Print what changed in the résumé since SINCE (default: the previous v* tag)."""
+    args = [f"--since {shlex.quote(since)}"] if since else []
+    args += [f"--until {shlex.quote(until)}"] if until else []
+    c.run(f"{PY} -m cvpress.changelog " + " ".join(args), pty=False)
 
 
 @task

@@ -1,0 +1,280 @@
+"""The release directory for a version tag: renamed PDFs, previews, checksums, notes.
+
+``invoke release --tag v2026.11 --out dist`` (``python -m cvpress.release``)
+makes locally exactly what ``.github/workflows/release.yml`` uploads to the
+GitHub Release of the tag, so a release can be inspected before it is
+published and the workflow only has to copy files:
+
+    dist/<Person_Name>_<variant>.pdf   every variant, built with the tag as version
+    dist/<Person_Name>_<variant>.png   the first page of each, as a preview
+    dist/SHA256SUMS                    ``cd dist && sha256sum -c SHA256SUMS``
+    dist/release-notes.md              the résumé diff since the previous tag
+
+Decisions:
+- Asset names: ``basics.name`` of the variant's data file, accents folded to
+  ASCII, every run of characters other than letters and digits made one
+  ``_``, trimmed (``Gerard C.`` -> ``Gerard_C``; ``José Núñez-García`` ->
+  ``Jose_Nunez_Garcia``); a name with no Latin letters gives ``Resume``.
+  Then ``_<variant>.pdf``. ASCII keeps links stable: GitHub rewrites other
+  characters in asset names.
+- The version label is the tag; outside a release, :func:`describe` (``git
+  describe --tags --always --dirty``) labels every build. It is written into
+  each PDF's metadata (the ``/Version`` info key, and ``/Creator`` says
+  ``cvpress <label>``) and, for variants with ``footer: true``, into the
+  footer ("Updated November 2026 · v2026.11").
+- The directory is replaced whole (built beside it, then renamed), so a stale
+  asset of a removed variant never ships; a non-empty directory that is not a
+  release directory (no ``SHA256SUMS``) is refused rather than deleted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from .errors import BuildError, CvpressError, InputError
+
+if TYPE_CHECKING:
+    from .build import Outcome
+
+SUMS = "SHA256SUMS"
+NOTES = "release-notes.md"
+_TAG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
+
+
+@dataclass(slots=True)
+class Release:
+    """What ``make`` wrote: the directory and its files, by kind."""
+
+    out: Path
+    tag: str
+    pdfs: list[Path] = field(default_factory=list)
+    pngs: list[Path] = field(default_factory=list)
+    sums: Path | None = None
+    notes: Path | None = None
+
+    @property
+    def assets(self) -> list[Path]:
+        """The files uploaded to the GitHub Release (the notes become its text)."""
+        return [*self.pdfs, *self.pngs, *([self.sums] if self.sums else [])]
+
+
+def asset_stem(name: str) -> str:
+    """``Gerard C.`` -> ``Gerard_C``: a person's name, safe in a URL and a file name."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    stem = re.sub(r"[^A-Za-z0-9]+", "_", folded).strip("_")
+    return stem or "Resume"
+
+
+def describe(where: Path | str = ".") -> str:
+    """``git describe --tags --always --dirty`` for the work tree at ``where``; "" outside git.
+
+    On a tagged commit this is the tag itself (``v2026.11``); after it,
+    ``v2026.11-3-gabc1234``; with uncommitted edits, ``...-dirty``.
+    """
+    folder = Path(where)
+    if not folder.is_dir():
+        folder = folder.parent
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(folder), "describe", "--tags", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def check_tag(tag: str) -> str:
+    if not _TAG.match(tag):
+        raise InputError(
+            f"{tag!r} is not a usable release tag",
+            hint="use letters, digits, '.', '_', '+' and '-', e.g. --tag v2026.11",
+        )
+    return tag
+
+
+def sha256sums(files: Sequence[Path]) -> str:
+    """``sha256sum``'s own format (two spaces, bare names), sorted by name."""
+    lines = []
+    for path in sorted(files, key=lambda p: p.name):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        lines.append(f"{digest}  {path.name}\n")
+    return "".join(lines)
+
+
+def make(
+    tag: str,
+    out: Path,
+    *,
+    variants_file: Path = Path("data/variants.yaml"),
+    build_dir: Path = Path("build"),
+    png: bool = True,
+    since: str | None = None,
+    jobs: int | None = None,
+    progress: Callable[[Outcome], None] | None = None,
+) -> Release:
+    """Build every variant labelled ``tag`` and lay out the release directory ``out``."""
+    from . import build, changelog
+
+    check_tag(tag)
+    _check_out(out)
+    preview = _preview() if png else None
+    options = build.Options(out=build_dir, version=tag, jobs=jobs)
+    outcomes = build.build_variants(variants_file, options=options, progress=progress)
+    failed = [o for o in outcomes if o.status == "failed"]
+    if failed:
+        failures = ", ".join(o.name for o in failed)
+        raise BuildError(f"no release: variant(s) {failures} failed to build")
+    names = _person_names(variants_file)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    staging.chmod(0o755)  # mkdtemp's 0700 would follow the directory into place
+    try:
+        release = Release(out=out, tag=tag)
+        for outcome in outcomes:
+            assert outcome.pdf is not None
+            stem = f"{asset_stem(names[outcome.name])}_{outcome.name}"
+            shutil.copyfile(outcome.pdf, staging / f"{stem}.pdf")
+            release.pdfs.append(out / f"{stem}.pdf")
+            if preview is not None:
+                made = preview.first_page_png(outcome.pdf)
+                image = (
+                    Path(made) if isinstance(made, str | Path) else outcome.pdf.with_suffix(".png")
+                )
+                shutil.copyfile(image, staging / f"{stem}.png")
+                release.pngs.append(out / f"{stem}.png")
+        assets = sorted(p for p in staging.iterdir() if p.is_file())
+        (staging / SUMS).write_text(sha256sums(assets), encoding="utf-8")
+        release.sums = out / SUMS
+        repo = changelog.repo_root(variants_file.resolve().parent)
+        until = tag if repo is not None and changelog.rev_exists(repo, tag) else None
+        log = changelog.changelog(variants_file, since=since, until=until)
+        (staging / NOTES).write_text(notes_text(log.markdown(), release), encoding="utf-8")
+        release.notes = out / NOTES
+        _replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return release
+
+
+def notes_text(changes: str, release: Release) -> str:
+    """The release's text: the résumé diff, then what each asset is."""
+    lines = [changes.rstrip(), "", "### Files", ""]
+    lines += [f"- `{p.name}`" for p in release.pdfs]
+    lines += [f"- `{p.name}`: its first page, as a preview" for p in release.pngs]
+    lines.append(f"- `{SUMS}`: check downloads with `sha256sum -c {SUMS}`")
+    return "\n".join(lines) + "\n"
+
+
+def _person_names(variants_file: Path) -> dict[str, str]:
+    """Variant name -> ``basics.name`` of the data file it builds from."""
+    from . import load, validate
+
+    names: dict[str, str] = {}
+    cache: dict[Path, str] = {}
+    for variant in validate.variants(variants_file):
+        data = (variants_file.parent / variant.data).resolve()
+        if data not in cache:
+            cache[data] = validate.resume(load.load(data)).basics.name
+        names[variant.name] = cache[data]
+    return names
+
+
+def _preview() -> ModuleType:
+    """``cvpress.preview`` (PNG of page 1), or a clear error when it cannot run."""
+    try:
+        module = importlib.import_module("cvpress.preview")
+    except ImportError as exc:
+        raise BuildError(
+            f"PNG previews need cvpress.preview, which cannot be imported: {exc}",
+            hint="install the preview extra (pip install 'cvpress[preview]') or pass --no-png",
+        ) from None
+    return module
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out} exists and is not a directory", hint="choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not (out / SUMS).is_file():
+        raise InputError(
+            f"{out} is not empty and is not a release directory (it has no {SUMS})",
+            hint="empty it or choose another --out: a release replaces the whole directory",
+        )
+
+
+def _replace(staging: Path, out: Path) -> None:
+    """Swap the finished directory in: renames, so ``out`` is never half-written."""
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+        out.rename(old / out.name)
+    staging.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``invoke release``: make the release directory; upload nothing."""
+    parser = argparse.ArgumentParser(prog="cvpress.release", description=__doc__.splitlines()[0])
+    parser.add_argument("--tag", required=True, help="version tag, e.g. v2026.11")
+    parser.add_argument(
+        "--out", type=Path, default=Path("dist"), help="release directory (default: dist)"
+    )
+    parser.add_argument("--variants", type=Path, default=Path("data/variants.yaml"))
+    parser.add_argument("--build-dir", type=Path, default=Path("build"))
+    parser.add_argument(
+        "--since", help="compare the résumé with this revision (default: previous v* tag)"
+    )
+    parser.add_argument("--no-png", dest="png", action="store_false", help="skip the PNG previews")
+    parser.add_argument("--jobs", type=int)
+    args = parser.parse_args(argv)
+    from .cli import print_error, print_problem
+
+    def report(outcome: Outcome) -> None:
+        for warning in outcome.warnings:
+            print_problem(warning, sys.stderr)
+        if outcome.error is not None:
+            print(f"FAILED {outcome.name}", file=sys.stderr)
+            print_error(outcome.error, sys.stderr)
+        else:
+            print(f"{outcome.status} {outcome.name}: {outcome.pdf}", file=sys.stderr)
+
+    try:
+        release = make(
+            args.tag,
+            args.out,
+            variants_file=args.variants,
+            build_dir=args.build_dir,
+            png=args.png,
+            since=args.since,
+            jobs=args.jobs,
+            progress=report,
+        )
+    except CvpressError as exc:
+        print_error(exc, sys.stderr)
+        return exc.exit_code
+    for path in [*release.assets, *([release.notes] if release.notes else [])]:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
