@@ -48,7 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     build.add_argument("--png", action="store_true", help="also render page 1 of each PDF to PNG")
     build.add_argument("--timeout", type=float, default=60.0, help="seconds per TeX run (default: %(default)s)")
-    build.add_argument("--version-label", default=os.environ.get("CVPRESS_VERSION", ""), help="version written into the PDFs")
+    build.add_argument(
+        "--version-label",
+        default=os.environ.get("CVPRESS_VERSION"),
+        help="version written into the PDFs' metadata and footer (default: $CVPRESS_VERSION, else `git describe --tags --always --dirty`; '' for none)",
+    )
     build.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     validate = sub.add_parser("validate", help="check a data file (default: data/resume.yaml) and report every problem")
@@ -104,7 +108,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         engine=args.engine,
         jobs=args.jobs,
         force=args.force,
-        version=args.version_label,
+        version=args.version_label if args.version_label is not None else _describe(args),
         timeout=args.timeout,
         png=args.png,
     )
@@ -123,6 +127,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
                 preview.first_page_png(outcome.pdf)
     codes = [o.error.exit_code for o in outcomes if o.error is not None]
     return max(codes) if codes else 0
+
+
+def _describe(args: argparse.Namespace) -> str:
+    from .release import describe
+
+    return describe(args.data[0] if args.data else args.variants)
 
 
 def _report(outcome: Outcome, stream: TextIO) -> None:
