@@ -67,6 +67,25 @@ def _parser() -> argparse.ArgumentParser:
 
     templates = sub.add_parser("templates", help="list templates, one a line, name first")
     templates.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    export = sub.add_parser("export", help="write the data as JSON Resume, Markdown or plain text")
+    export.add_argument("--format", required=True, choices=["jsonresume", "markdown", "text"])
+    export.add_argument("--variant", metavar="NAME", help="only what this variant's PDF shows")
+    export.add_argument("--variants", type=Path, default=DEFAULT_VARIANTS, help="variants file (default: %(default)s)")
+    export.add_argument("--data", type=Path, metavar="FILE", help="data file (default: the variant's, else data/resume.yaml)")
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    export.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    watch = sub.add_parser("watch", help="rebuild the affected variants on every save (needs cvpress[watch])")
+    watch.add_argument("--variants", type=Path, default=DEFAULT_VARIANTS, help="variants file (default: %(default)s)")
+    watch.add_argument("--variant", action="append", default=[], metavar="NAME", help="watch only this variant (repeatable)")
+    watch.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: %(default)s)")
+    watch.add_argument("--engine", choices=["auto", "pdflatex", "xelatex", "lualatex", "latexmk", "tectonic"])
+    watch.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    new = sub.add_parser("new", help="start a résumé: writes NAME/data/resume.yaml and variants.yaml")
+    new.add_argument("name", type=Path, metavar="NAME", help="folder to create")
+    new.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
@@ -80,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         handler = _COMMANDS[args.command]
-        return handler(args)
+        return int(handler(args))
     except CvpressError as exc:
         if args.debug:
             raise
@@ -190,11 +209,63 @@ def _cmd_templates(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from . import export
+    from .errors import Warnings
+
+    warnings = Warnings()
+    text = export.export_file(
+        args.format, variant_name=args.variant, variants_file=args.variants, data=args.data, warnings=warnings
+    )
+    for warning in warnings.items:
+        print_problem(warning, sys.stderr)
+    if args.out:
+        from .publish import write_atomic
+
+        write_atomic(args.out, text.encode("utf-8"))
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _cmd_watch(args: argparse.Namespace) -> int:
+    from . import build as build_mod
+    from . import watch
+
+    def report(outcome: Outcome) -> None:
+        print(f"{watch.stamp()} ", end="", file=sys.stderr)
+        _report(outcome, sys.stderr)
+        sys.stderr.flush()
+
+    def problem(exc: CvpressError) -> None:
+        print(f"{watch.stamp()} {_paint('FAILED', 'red', sys.stderr)} {exc.message}", file=sys.stderr)
+        print_error(exc, sys.stderr)
+        sys.stderr.flush()
+
+    options = build_mod.Options(out=args.out, engine=args.engine)
+    print(f"watching {args.variants} and its inputs; Ctrl-C to stop", file=sys.stderr, flush=True)
+    watch.watch(args.variants, args.variant, options, report=report, problem=problem)
+    return 0
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from . import scaffold
+
+    for path in scaffold.new(args.name):
+        print(f"wrote {path}", file=sys.stderr)
+    print(f"next: cd {args.name} && cvpress build", file=sys.stderr)
+    return 0
+
+
 _COMMANDS: dict[str, Any] = {
     "build": _cmd_build,
     "validate": _cmd_validate,
     "schema": _cmd_schema,
     "templates": _cmd_templates,
+    "export": _cmd_export,
+    "watch": _cmd_watch,
+    "new": _cmd_new,
 }
 
 

@@ -69,7 +69,7 @@ def _text(value: Any, *, one_line: bool, limit: int) -> str:
             "is {length} characters long, more than the limit of {limit}",
             {"length": len(value), "limit": limit},
         )
-    return value.strip()
+    return str(value).strip()
 
 
 def _describe(value: Any) -> str:
@@ -561,6 +561,17 @@ class Resume(Model):
     """A whole résumé: a JSON Resume v1.0.0 document plus cvpress extensions."""
 
     free_keys: ClassVar[frozenset[str]] = frozenset({"$schema"})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _custom_from_meta(cls, value: Any) -> Any:
+        """A JSON Resume export keeps custom sections in ``meta.cvpress.custom``: restore them."""
+        if isinstance(value, dict) and "custom" not in value:
+            meta = value.get("meta")
+            stored = meta.get("cvpress") if isinstance(meta, dict) else None
+            if isinstance(stored, dict) and isinstance(stored.get("custom"), list):
+                return {**value, "custom": stored["custom"]}
+        return value
 
     basics: Basics = Field(
         description="Who you are: name, headline, contact details, summary.",

@@ -334,12 +334,12 @@ def _explain(
         name = str(error["loc"][-1])
         known = sorted(forbid.model_fields) if forbid is not None else []
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-        hint = (
+        unknown_hint = (
             f"did you mean {close[0]!r}?"
             if close
             else ("known keys: " + ", ".join(known) if known else None)
         )
-        return f"unknown key {name!r}", hint
+        return f"unknown key {name!r}", unknown_hint
     if kind == "literal_error":
         return msg.replace("Input should be", "expected"), None
     if kind in ("int_type", "int_parsing"):

@@ -1,0 +1,143 @@
+"""``cvpress watch``: rebuild the affected variants whenever an input is saved.
+
+Why directories and not files: editors save by writing a temporary file and
+renaming it over the original, which a file watch loses; so the folders that
+hold the inputs are watched and each change is matched against the inputs of
+every variant. Only the variants whose inputs changed are rebuilt (and the
+build's own stamps skip those whose bytes did not change). A failed build is
+reported and the loop goes on; publishing is atomic, so a PDF viewer never
+sees a half-written file and the last good PDF stays until a build succeeds.
+
+``watchfiles`` is an optional dependency (``pip install 'cvpress[watch]'``),
+imported only here, only when watching.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import Options, Outcome
+from .errors import CvpressError, InputError
+
+#: Milliseconds without further changes before a rebuild starts (a save is often several writes).
+STEP_MS = 50
+#: Longest wait, in milliseconds, to group changes that keep coming.
+DEBOUNCE_MS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What each variant reads, resolved to absolute paths."""
+
+    variants_file: Path
+    by_variant: dict[str, frozenset[Path]]
+
+    @property
+    def folders(self) -> set[Path]:
+        found = {self.variants_file.parent}
+        for files in self.by_variant.values():
+            found.update(p.parent for p in files)
+        return {f for f in found if f.is_dir()}
+
+    def affected(self, changed: Iterable[Path]) -> list[str]:
+        """Variants that read any of ``changed`` (all of them if the variants file changed)."""
+        changed = {p.resolve() for p in changed}
+        if self.variants_file in changed:
+            return list(self.by_variant)
+        return [name for name, files in self.by_variant.items() if files & changed]
+
+
+def inputs(
+    variants_file: Path, names: Sequence[str] = (), options: Options | None = None
+) -> Inputs:
+    """Read the variants file and list every file each chosen variant depends on."""
+    from . import render, validate
+
+    extra = options.template_paths if options else ()
+    variants_file = variants_file.resolve()
+    chosen = [v for v in validate.variants(variants_file) if not names or v.name in names]
+    by_variant: dict[str, frozenset[Path]] = {}
+    for variant in chosen:
+        files = {(variants_file.parent / variant.data).resolve(), variants_file}
+        files.update(p.resolve() for p in render.template_files(variant.template, extra))
+        by_variant[variant.name] = frozenset(files)
+    return Inputs(variants_file, by_variant)
+
+
+def watch(
+    variants_file: Path,
+    names: Sequence[str],
+    options: Options,
+    *,
+    report: Callable[[Outcome], None],
+    problem: Callable[[CvpressError], None],
+    stop: threading.Event | None = None,
+) -> None:
+    """Build once, then rebuild on every change until ``stop`` is set (or Ctrl-C)."""
+    try:
+        from watchfiles import watch as watch_changes
+    except ImportError:  # pragma: no cover - the [watch] extra is in [dev]
+        raise InputError(
+            "watch mode needs the 'watchfiles' package",
+            hint="install it: pip install 'cvpress[watch]'",
+        ) from None
+    stop = stop or threading.Event()
+    current = _rebuild(variants_file, names, list(names), options, report, problem, None)
+    folders = current.folders if current else {variants_file.resolve().parent}
+    while not stop.is_set():
+        restart = False
+        for changes in watch_changes(
+            *sorted(folders),
+            stop_event=stop,
+            step=STEP_MS,
+            debounce=DEBOUNCE_MS,
+            raise_interrupt=False,
+        ):
+            changed = [Path(path) for _kind, path in changes]
+            if current is None:
+                wanted: list[str] = list(names)
+            else:
+                wanted = current.affected(changed)
+                if not wanted:
+                    continue
+            fresh = _rebuild(variants_file, names, wanted, options, report, problem, current)
+            if fresh is not None:
+                current = fresh
+                if fresh.folders != folders:  # a variant now reads a new folder
+                    folders = fresh.folders
+                    restart = True
+                    break
+        if not restart:
+            return
+
+
+def _rebuild(
+    variants_file: Path,
+    names: Sequence[str],
+    wanted: list[str],
+    options: Options,
+    report: Callable[[Outcome], None],
+    problem: Callable[[CvpressError], None],
+    previous: Inputs | None,
+) -> Inputs | None:
+    """One cycle: re-read what each variant depends on, build the affected ones."""
+    from . import build
+
+    try:
+        current = inputs(variants_file, names, options)
+        chosen = [n for n in (wanted or list(current.by_variant)) if n in current.by_variant]
+        if chosen:
+            build.build_variants(variants_file, chosen, options, progress=report)
+        return current
+    except CvpressError as exc:
+        problem(exc)
+        return previous
+
+
+def stamp() -> str:
+    """The time shown at the start of each line: the wall clock, to the second."""
+    return time.strftime("%H:%M:%S")
