@@ -1,0 +1,298 @@
+"""Checks that stand in for running GitHub Actions here.
+
+GitHub is not reachable from the test machine, so the workflows are checked
+the ways that are: actionlint (syntax, expressions, shellcheck on every
+``run:``), and a reading of the YAML that fails when a step calls an invoke
+task or a script that does not exist, when a step does work without going
+through an invoke task, or when an action is not pinned to a full commit SHA.
+The release job's asset globs are matched against a real ``invoke release``
+in tests/test_release.py, which reuses the helpers below.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
+CI = WORKFLOWS / "ci.yml"
+RELEASE = WORKFLOWS / "release.yml"
+
+#: Steps allowed to run shell without an invoke task, and why.
+PLUMBING = {
+    # Lint needs no TeX: the same .venv ./bootstrap makes, minus TeX Live.
+    "Install cvpress and its dev tools",
+    # apt-get runs as root, actions/cache as the runner user.
+    "Let the cache reach apt's downloaded packages",
+    # The upload: only possible on GitHub (tested by its globs below).
+    "Publish the GitHub Release",
+}
+_INVOKE = re.compile(r"(?:^|[\s;&|(])(?:\.venv/bin/)?invoke\s+([A-Za-z][\w-]*)")
+_SCRIPT = re.compile(r"(?:^|[\s;&|(])(\./[\w./-]+)")
+_PINNED = re.compile(r"^\s*-?\s*uses:\s*[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+\s*$")
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def load_workflow(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), path
+    if True in data:  # YAML 1.1 reads the key `on` as a boolean
+        data["on"] = data.pop(True)
+    return data
+
+
+def steps(workflow: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(job id, step) for every step of every job."""
+    return [
+        (job_id, step) for job_id, job in workflow["jobs"].items() for step in job.get("steps", [])
+    ]
+
+
+def run_steps(workflow: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(job id, step name, script) for every ``run:`` step."""
+    return [
+        (job, str(step.get("name", "")), str(step["run"]))
+        for job, step in steps(workflow)
+        if "run" in step
+    ]
+
+
+def invoked(script: str) -> list[list[str]]:
+    """Every ``invoke TASK ARGS...`` call in a script, as its words."""
+    calls = []
+    for line in script.replace("\\\n", " ").splitlines():
+        for match in _INVOKE.finditer(line):
+            rest = line[match.start(1) :]
+            calls.append(shlex.split(rest.split("&&")[0].split(";")[0]))
+    return calls
+
+
+def task_names() -> set[str]:
+    """The tasks tasks.py defines, as invoke spells them on the command line."""
+    from invoke import Task
+
+    spec = importlib.util.spec_from_file_location("cvpress_tasks_under_test", ROOT / "tasks.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    names = set()
+    for value in vars(module).values():
+        if isinstance(value, Task):
+            names.add(value.name.replace("_", "-"))
+            names.update(value.aliases)
+    return names
+
+
+def option(words: list[str], name: str) -> str | None:
+    """The value of ``--name VALUE`` or ``--name=VALUE`` in a command's words."""
+    for i, word in enumerate(words):
+        if word == name and i + 1 < len(words):
+            return words[i + 1]
+        if word.startswith(name + "="):
+            return word.split("=", 1)[1]
+    return None
+
+
+def release_assets(workflow: dict[str, Any]) -> tuple[str, list[str], list[str]]:
+    """(the --out of ``invoke release``, the upload's asset globs, the notes files)."""
+    out = None
+    globs: list[str] = []
+    notes: list[str] = []
+    for _, name, script in run_steps(workflow):
+        for call in invoked(script):
+            if call[0] == "release":
+                out = option(call, "--out") or "dist"
+        if name == "Publish the GitHub Release":
+            for line in script.replace("\\\n", " ").splitlines():
+                words = shlex.split(line)
+                if words[:3] in (["gh", "release", "create"], ["gh", "release", "upload"]):
+                    globs += [w for w in words[3:] if not w.startswith("-") and "/" in w]
+                for word in words:
+                    if word.endswith("release-notes.md"):
+                        notes.append(word)
+    assert out is not None, "no `invoke release` step"
+    return out, globs, notes
+
+
+# -------------------------------------------------------------------- tests
+
+
+@pytest.mark.skipif(
+    shutil.which("actionlint") is None,
+    reason="actionlint not installed: pip install -e '.[dev]' (wheels: Linux x86-64, Windows)",
+)
+def test_actionlint_passes_on_both_workflows() -> None:
+    result = subprocess.run(
+        ["actionlint", "-no-color", str(CI.relative_to(ROOT)), str(RELEASE.relative_to(ROOT))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
+    """The check above is real: actionlint fails an undefined expression and bad shell."""
+    if shutil.which("actionlint") is None:
+        pytest.skip("actionlint not installed: pip install -e '.[dev]'")
+    bad = tmp_path / ".github" / "workflows" / "bad.yml"
+    bad.parent.mkdir(parents=True)
+    text = CI.read_text(encoding="utf-8").replace("${{ matrix.python }}", "${{ matrix.pyhton }}", 1)
+    bad.write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        ["actionlint", "-no-color", str(bad)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "pyhton" in result.stdout
+
+
+@pytest.mark.parametrize("path", [CI, RELEASE], ids=["ci", "release"])
+def test_every_invoke_task_and_script_a_step_calls_exists(path: Path) -> None:
+    tasks = task_names()
+    workflow = load_workflow(path)
+    called = []
+    for job, name, script in run_steps(workflow):
+        for call in invoked(script):
+            assert call[0] in tasks, (
+                f"{path.name}: job {job}, step {name!r} calls `invoke {call[0]}`, "
+                f"which tasks.py does not define (tasks: {sorted(tasks)})"
+            )
+            called.append(call[0])
+        for script_path in _SCRIPT.findall(script):
+            target = ROOT / script_path
+            assert target.is_file() and os.access(target, os.X_OK), (
+                f"{path.name}: step {name!r} runs {script_path}, which is not an executable file"
+            )
+    assert called, f"{path.name} calls no invoke task"
+
+
+@pytest.mark.parametrize("path", [CI, RELEASE], ids=["ci", "release"])
+def test_every_step_that_does_work_goes_through_invoke_or_bootstrap(path: Path) -> None:
+    for job, name, script in run_steps(load_workflow(path)):
+        through_tasks = bool(invoked(script)) or "./bootstrap" in script
+        assert through_tasks or name in PLUMBING, (
+            f"{path.name}: job {job}, step {name!r} runs shell that is not an invoke task: "
+            "move the work into tasks.py (so it runs locally), or add it to PLUMBING with a reason"
+        )
+
+
+def test_the_invoke_task_checker_notices_a_missing_task() -> None:
+    script = "set -e\n.venv/bin/invoke lint\ninvoke no-such-task --flag\n"
+    assert [c[0] for c in invoked(script)] == ["lint", "no-such-task"]
+    assert "no-such-task" not in task_names()
+
+
+@pytest.mark.parametrize("path", [CI, RELEASE], ids=["ci", "release"])
+def test_actions_are_pinned_to_full_commit_shas_with_a_version_comment(path: Path) -> None:
+    lines = [
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if re.match(r"^\s*-?\s*uses:", line)
+    ]
+    assert lines
+    for line in lines:
+        assert _PINNED.match(line), (
+            f"{path.name}: not pinned to a 40-hex SHA with '# vX.Y.Z': {line.strip()}"
+        )
+
+
+def test_ci_runs_on_push_and_pull_request_lints_and_tests_three_pythons() -> None:
+    ci = load_workflow(CI)
+    assert set(ci["on"]) >= {"push", "pull_request"}
+    assert ci["permissions"] == {"contents": "read"}
+    assert all("permissions" not in job for job in ci["jobs"].values()), "CI needs no write access"
+    scripts = "\n".join(script for _, _, script in run_steps(ci))
+    tasks = {call[0] for call in invoked(scripts)}
+    assert {"lint", "test", "build"} <= tasks
+    test_job = ci["jobs"]["test"]
+    assert [str(v) for v in test_job["strategy"]["matrix"]["python"]] == ["3.11", "3.12", "3.13"]
+    test_steps = test_job["steps"]
+    assert any(s.get("run") == "./bootstrap" for s in test_steps), (
+        "TeX Live must come from README command 1"
+    )
+    setup = next(
+        s for s in test_steps if str(s.get("uses", "")).startswith("actions/setup-python@")
+    )
+    assert setup["with"]["cache"] == "pip"
+    cache = next(s for s in test_steps if str(s.get("uses", "")).startswith("actions/cache@"))
+    assert "/var/cache/apt/archives" in cache["with"]["path"]
+    assert "src/cvpress/system.py" in cache["with"]["key"], (
+        "the apt cache must follow the package list"
+    )
+    upload = next(
+        s for s in test_steps if str(s.get("uses", "")).startswith("actions/upload-artifact@")
+    )
+    assert upload["with"]["path"] == "build/*.pdf"
+
+
+def test_release_runs_on_version_tags_one_at_a_time_and_only_it_may_write() -> None:
+    release = load_workflow(RELEASE)
+    assert release["on"]["push"]["tags"] == ["v*"]
+    assert release["permissions"] == {"contents": "read"}
+    assert release["concurrency"]["cancel-in-progress"] is False
+    writers = [
+        name
+        for name, job in release["jobs"].items()
+        if job.get("permissions", {}).get("contents") == "write"
+    ]
+    assert writers == ["release"]
+    scripts = "\n".join(script for _, _, script in run_steps(release))
+    assert "--generate-notes" in scripts and "--notes-file" in scripts
+    out, globs, notes = release_assets(release)
+    assert globs and all(g.startswith(out + "/") for g in globs), globs
+    assert notes and all(n == f"{out}/release-notes.md" for n in notes)
+
+
+def test_pre_commit_runs_ruff_mypy_actionlint_and_a_yaml_check() -> None:
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+    assert {"ruff", "ruff-format", "mypy", "actionlint", "check-yaml"} <= set(hooks)
+    for hook in hooks.values():
+        tool = hook["entry"].split()[0]
+        if hook["language"] == "system" and shutil.which(tool) is None:
+            pytest.skip(f"{tool} not installed: pip install -e '.[dev]'")
+
+
+def test_pre_commit_hooks_pass_on_the_workflows(tmp_path: Path) -> None:
+    """The actionlint and YAML hooks, run by pre-commit itself in a scratch repository."""
+    if (
+        shutil.which("pre-commit") is None
+        or shutil.which("actionlint") is None
+        or shutil.which("check-yaml") is None
+    ):
+        pytest.skip("pre-commit, actionlint or check-yaml not installed: pip install -e '.[dev]'")
+    repo = tmp_path / "repo"
+    shutil.copytree(WORKFLOWS, repo / ".github" / "workflows")
+    shutil.copy(ROOT / ".pre-commit-config.yaml", repo)
+    shutil.copytree(ROOT / "data", repo / "data")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_CONFIG_NOSYSTEM": "1"}
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
+    for hook in ("actionlint", "check-yaml"):
+        result = subprocess.run(
+            ["pre-commit", "run", hook, "--all-files", "--color", "never"],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "Passed" in result.stdout
