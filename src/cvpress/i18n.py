@@ -34,9 +34,9 @@ WORDS: dict[str, dict[str, str]] = {
         "cv": "Curriculum Vitae",
     },
     "es": {
-        "present": "Actualidad",
-        "summary": "Resumen",
-        "work": "Experiencia",
+        "present": "actualidad",
+        "summary": "Perfil",
+        "work": "Experiencia profesional",
         "volunteer": "Voluntariado",
         "education": "Formación",
         "projects": "Proyectos",
@@ -54,16 +54,16 @@ WORDS: dict[str, dict[str, str]] = {
         "cv": "Currículum vítae",
     },
     "ca": {
-        "present": "Actualitat",
-        "summary": "Resum",
-        "work": "Experiència",
+        "present": "actualitat",
+        "summary": "Perfil",
+        "work": "Experiència professional",
         "volunteer": "Voluntariat",
         "education": "Formació",
         "projects": "Projectes",
         "publications": "Publicacions",
         "awards": "Premis",
         "certificates": "Certificats",
-        "skills": "Habilitats",
+        "skills": "Competències",
         "languages": "Idiomes",
         "interests": "Interessos",
         "references": "Referències",
@@ -71,14 +71,14 @@ WORDS: dict[str, dict[str, str]] = {
         "score": "Nota",
         "updated": "Actualitzat",
         "page": "Pàgina",
-        "cv": "Currículum vitae",
+        "cv": "Currículum vítae",
     },
     "de": {
         "present": "heute",
         "summary": "Profil",
         "work": "Berufserfahrung",
-        "volunteer": "Ehrenamt",
-        "education": "Ausbildung",
+        "volunteer": "Ehrenamtliches Engagement",
+        "education": "Bildungsweg",
         "projects": "Projekte",
         "publications": "Publikationen",
         "awards": "Auszeichnungen",
@@ -87,7 +87,7 @@ WORDS: dict[str, dict[str, str]] = {
         "languages": "Sprachen",
         "interests": "Interessen",
         "references": "Referenzen",
-        "courses": "Kurse",
+        "courses": "Schwerpunkte",
         "score": "Note",
         "updated": "Aktualisiert",
         "page": "Seite",
@@ -157,13 +157,25 @@ def format_date(date: PartialDate, locale: str = "en") -> str:
     return str(format_skeleton(skeleton, day, locale=locale.replace("-", "_")))
 
 
-def date_range(start: PartialDate | None, end: PartialDate | None, locale: str = "en", *, ongoing: bool = True) -> str:
-    """"Sep 2024 – Present"; a single date when start and end are equal."""
+def date_range(
+    start: PartialDate | None,
+    end: PartialDate | None,
+    locale: str = "en",
+    *,
+    ongoing: bool = True,
+) -> str:
+    """ "Sep 2024 – Present"; a single date when start and end are equal.
+
+    A start given to the day with no end is an event (a talk, an exam), not
+    an ongoing role: it prints as that one day, never "14 Sep 2019 – Present".
+    The word for "present" is lower case where the language writes it so
+    after a month ("sept 2024 – actualidad"), capitalised in English.
+    """
     present = words(locale)["present"]
     if start is None:
         return format_date(end, locale) if end is not None else ""
     first = format_date(start, locale)
     if end is None:
-        return f"{first} – {present}" if ongoing else first
+        return f"{first} – {present}" if ongoing and start.day is None else first
     last = format_date(end, locale)
     return first if first == last else f"{first} – {last}"

@@ -1,7 +1,21 @@
 """What one variant shows: tags, sections, order and limits.
 
 Selection is separate from rendering so that the PDF, the text export and the
-text check all agree on exactly the same content.
+text check all agree on exactly the same content: a section the variant does
+not list is emptied here (and the summary dropped), so the check never asks
+the PDF for text the variant chose to leave out.
+
+Rules, in order:
+
+* ``exclude_tags`` wins: an entry, bullet or custom section carrying any of
+  them is dropped.
+* ``include_tags``: an item that has tags must share one with the list; an
+  untagged item is always kept (tags narrow what was tagged, they never hide
+  the untagged basics such as education or languages).
+* ``max_items`` keeps the first N entries of a section (after tag filtering),
+  ``max_highlights`` the first N bullets of every entry.
+* ``sections`` chooses which sections appear and in what order; ``summary``
+  is a section like the others.
 """
 
 from __future__ import annotations
@@ -15,13 +29,11 @@ T = TypeVar("T", bound=Tagged)
 
 
 def keep(tags: Iterable[str], include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
-    """An item stays if it has none of ``exclude`` and (no ``include``, no tags, or a shared tag)."""
+    """Keep an item with none of ``exclude`` and (no ``include``, no tags, or a shared tag)."""
     tagset = set(tags)
     if exclude and tagset & set(exclude):
         return False
-    if include and tagset and not tagset & set(include):
-        return False
-    return True
+    return not (include and tagset and not tagset & set(include))
 
 
 def _filter(items: Iterable[T], variant: Variant) -> list[T]:
@@ -51,26 +63,34 @@ def apply(resume: Resume, variant: Variant) -> tuple[Resume, tuple[str, ...]]:
     """The résumé this variant shows, and its sections in order.
 
     Unknown names in ``sections`` or ``max_items`` are caught by
-    :func:`check_variant` before this runs.
+    :func:`unknown_sections` before this runs.
     """
+    wanted = variant.sections if variant.sections is not None else section_names(resume)
+    order = tuple(wanted)
+    shown = set(order)
     update: dict[str, Any] = {}
     limits = variant.max_items
     for name in SECTIONS:
         if name == "summary":
             continue
-        entries = [_entry(e, variant) for e in _filter(getattr(resume, name), variant)]
-        if name in limits:
-            entries = entries[: limits[name]]
+        entries: list[Any] = []
+        if name in shown:
+            entries = [_entry(e, variant) for e in _filter(getattr(resume, name), variant)]
+            if name in limits:
+                entries = entries[: limits[name]]
         update[name] = tuple(entries)
     custom: list[CustomSection] = []
     for section in _filter(resume.custom, variant):
+        if section.key not in shown:
+            continue
         entries = [_entry(e, variant) for e in _filter(section.entries, variant)]
         if section.key in limits:
             entries = entries[: limits[section.key]]
         custom.append(section.model_copy(update={"entries": tuple(entries)}))
     update["custom"] = tuple(custom)
+    if "summary" not in shown and resume.basics.summary:
+        update["basics"] = resume.basics.model_copy(update={"summary": None})
     selected = resume.model_copy(update=update)
-    order = tuple(variant.sections) if variant.sections is not None else tuple(section_names(resume))
     return selected, order
 
 

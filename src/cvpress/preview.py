@@ -1,0 +1,81 @@
+"""First page of a PDF as a PNG: for `cvpress build --png` and the README gallery.
+
+pypdfium2 (the ``preview`` extra) rasterises the page; it is imported lazily
+so that building PDFs never needs it. The PNG is encoded here with zlib
+rather than through Pillow: one less dependency, and the bytes depend only on
+the pixels (no timestamps or encoder versions in chunks), so an unchanged
+PDF gives a byte-identical PNG and the committed gallery does not churn.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+from .errors import BuildError
+from .publish import write_atomic
+
+#: Resolution of previews: enough to judge a layout, small enough for git.
+DEFAULT_DPI = 100
+
+
+def first_page_png(pdf: Path, out: Path | None = None, *, dpi: int = DEFAULT_DPI) -> Path:
+    """Render page 1 of ``pdf`` to ``out`` (default: beside it, ``<name>.png``), atomically."""
+    target = out if out is not None else pdf.with_suffix(".png")
+    width, height, rgb = render_rgb(pdf, dpi=dpi)
+    write_atomic(target, encode_png(width, height, rgb))
+    return target
+
+
+def render_rgb(pdf: Path, *, dpi: int = DEFAULT_DPI, page: int = 0) -> tuple[int, int, bytes]:
+    """(width, height, packed RGB rows) of one page on a white background."""
+    try:
+        import pypdfium2
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise BuildError(
+            "PNG previews need pypdfium2",
+            hint="pip install 'cvpress[preview]'",
+        ) from None
+    try:
+        document = pypdfium2.PdfDocument(str(pdf))
+    except Exception as exc:  # pypdfium2 raises PdfiumError and OSError subclasses
+        raise BuildError(f"cannot open {pdf} for a preview: {exc}") from None
+    try:
+        bitmap = document[page].render(
+            scale=dpi / 72, fill_color=(255, 255, 255, 255), rev_byteorder=True
+        )
+        width, height, stride = bitmap.width, bitmap.height, bitmap.stride
+        four = (pypdfium2.raw.FPDFBitmap_BGRA, pypdfium2.raw.FPDFBitmap_BGRx)
+        channels = 4 if bitmap.format in four else 3
+        raw = bytes(bitmap.buffer)
+    finally:
+        document.close()
+    rows = bytearray()
+    for y in range(height):
+        line = raw[y * stride : y * stride + width * channels]
+        if channels == 4:
+            line = b"".join(line[i : i + 3] for i in range(0, len(line), 4))
+        rows += line
+    return width, height, bytes(rows)
+
+
+def encode_png(width: int, height: int, rgb: bytes) -> bytes:
+    """A minimal, deterministic 8-bit RGB PNG (IHDR, IDAT, IEND)."""
+    row = width * 3
+    if len(rgb) != row * height:
+        raise ValueError(f"expected {row * height} bytes of RGB, got {len(rgb)}")
+    filtered = b"".join(b"\x00" + rgb[y * row : (y + 1) * row] for y in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(filtered, 9))
+    return b"\x89PNG\r\n\x1a\n" + body + chunk(b"IEND", b"")
+
+
+def gallery(pdfs: list[Path], folder: Path, *, dpi: int = DEFAULT_DPI) -> list[Path]:
+    """``folder/<variant>.png`` for each PDF: the README's gallery."""
+    return [first_page_png(pdf, folder / f"{pdf.stem}.png", dpi=dpi) for pdf in pdfs]
