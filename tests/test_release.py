@@ -305,9 +305,7 @@ def test_the_release_workflow_uploads_exactly_what_invoke_release_makes(released
         matched = set(fnmatch.filter(files, pattern))
         if not matched and pattern.endswith(".png") and not released.png:
             continue  # checked once the previews exist (see test_png_previews...)
-        assert matched, (
-            f"release.yml uploads {pattern!r}, matching nothing of {sorted(files)}"
-        )
+        assert matched, f"release.yml uploads {pattern!r}, matching nothing of {sorted(files)}"
         uploaded |= matched
     assert uploaded == files - {f"{out}/{release.NOTES}"}, (
         "every asset uploaded, the notes become the text"
