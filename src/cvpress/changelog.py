@@ -322,7 +322,7 @@ def _match(
     take(lambda e: (_identity(section, e), e.get("startDate") if isinstance(e, dict) else None))
     take(lambda e: _identity(section, e))
     scored = sorted(
-        (-_ratio(_dump(old[i]), _dump(new[j])), i, j) for i in free_old for j in free_new
+        (-_ratio(_content(old[i]), _content(new[j])), i, j) for i in free_old for j in free_new
     )
     for score, i, j in scored:
         if -score < SAME_ITEM:
@@ -422,8 +422,13 @@ def _quote(value: Any) -> str:
     return f"“{_text(value)}”"
 
 
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+def _content(value: Any) -> str:
+    """An entry's words without its keys: what two versions of it share."""
+    if isinstance(value, dict):
+        return " | ".join(_content(v) for _, v in sorted(value.items()))
+    if isinstance(value, list):
+        return " | ".join(_content(v) for v in value)
+    return str(value)
 
 
 def _ratio(a: str, b: str) -> float:
