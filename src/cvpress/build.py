@@ -1,20 +1,35 @@
 """Run the stages for each variant: in parallel, skipping what has not changed.
 
 A variant is rebuilt only when one of its inputs changed: the data file, the
-variant's options, the template files, the engine or cvpress itself. The
-up-to-date check reads only raw bytes (no validation, no rendering), so a
-no-op build costs little more than starting Python.
+variant's options, the template files, the engine or cvpress itself. Three
+levels of "unchanged", cheapest first:
+
+1. the no-op manifest (``.cache/noop-*.json``, :func:`_all_unchanged`): the
+   raw bytes of the variants file, data files and template files, the git
+   HEAD (for ``SOURCE_DATE_EPOCH``), the options and the outputs' sizes and
+   times, all as they were after the last successful build. It is checked
+   without importing pydantic, yaml or Jinja, so a no-op build costs little
+   more than starting Python;
+2. the per-variant stamp (``.cache/<variant>.stamp``): the hash of the
+   validated variant, the data, the template files, the engine and the epoch;
+3. the rendered ``.tex``: a data edit that this variant does not show
+   (another variant's tags, say) renders the same ``.tex`` as last time, and
+   the PDF is kept.
+
+``--force`` skips all three. A built variant starts TeX from a precompiled
+preamble (:mod:`cvpress.formats`) when one is cached, and otherwise builds one
+beside the run for next time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import subprocess
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -97,7 +112,9 @@ def build_variants(
     targets = [
         Target(v, (variants_file.parent / v.data).resolve(), raw.get(v.name, {})) for v in chosen
     ]
-    return run_targets(targets, options, progress)
+    outcomes = run_targets(targets, options, progress)
+    _write_manifest(variants_file, names, options, targets, outcomes)
+    return outcomes
 
 
 def build_adhoc(
@@ -118,11 +135,15 @@ def build_adhoc(
     files: list[Path] = []
     for item in data_files:
         if item.is_dir():
-            files.extend(sorted(p for p in item.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json")))
+            files.extend(
+                sorted(p for p in item.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json"))
+            )
         else:
             files.append(item)
     if not files:
-        raise InputError("no data files given", hint="pass --data FILE (or a folder of .yaml/.json files)")
+        raise InputError(
+            "no data files given", hint="pass --data FILE (or a folder of .yaml/.json files)"
+        )
     targets = []
     for path in files:
         name = template if len(files) == 1 else path.stem
@@ -182,6 +203,8 @@ def run_targets(
     jobs = options.jobs or os.cpu_count() or 1
     if jobs <= 1 or len(targets) <= 1:
         return [one(t) for t in targets]
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=min(jobs, len(targets))) as pool:
         return list(pool.map(one, targets))
 
@@ -195,8 +218,7 @@ def _display(path: Path) -> Path:
 
 
 def _build_one(target: Target, resume: Resume, source: Any, options: Options) -> Outcome:
-    from . import check, engines, publish, render, select
-    from . import texify as texify_mod
+    from . import check, publish, select
 
     variant = target.variant
     name = variant.name
@@ -211,10 +233,66 @@ def _build_one(target: Target, resume: Resume, source: Any, options: Options) ->
             field_path=f"variants.{name}.sections",
             hint="sections: " + ", ".join(select.section_names(resume)),
         )
-    engine = engines.resolve(options.engine or variant.engine)
     selected, order = select.apply(resume, variant)
+    epoch = source_epoch(target.data)
+    engine, tex = _render(target, selected, order, source, options)
+    if not options.force and _tex_matches(out, name, tex, engine):
+        # The data changed, but not what this variant shows.
+        _write_stamp(out, name, key, tex, engine)
+        return Outcome(name, "unchanged", pdf=out / f"{name}.pdf")
     try:
-        tex = render.render(
+        result = _compile(tex, engine, epoch, options)
+    except EngineError as exc:
+        _keep_failed(out, name, tex, exc)
+        from . import render, trace
+
+        templates = render.template_files(variant.template, options.template_paths)
+        raise trace.trace(exc, selected, source, engine, templates, variant.bold_keywords) from None
+    facts = check.read_pdf(result.pdf)
+    omit = _template_omits(variant.template, options.template_paths)
+    check.check(facts, selected, variant=name, max_pages=variant.max_pages, omit=omit)
+    published = publish.publish(
+        out,
+        name,
+        {"tex": tex.encode("utf-8"), "log": result.log.encode("utf-8"), "pdf": result.pdf},
+    )
+    publish.remove_quietly(out / f"{name}.failed.tex")
+    publish.remove_quietly(out / f"{name}.failed.log")
+    _write_stamp(out, name, key, tex, engine)
+    warnings = [
+        Problem(
+            f"{m.message} in variant {name!r}",
+            field_path=_field_at_line(tex, m.line, selected, engine),
+            hint="a line is too wide for the page",
+            severity="warning",
+        )
+        for m in result.messages
+        if m.kind == "overfull"
+    ]
+    return Outcome(name, "built", pdf=published["pdf"], pages=facts.pages, warnings=warnings)
+
+
+def _render(
+    target: Target, selected: Resume, order: tuple[str, ...], source: Any, options: Options
+) -> tuple[str, str]:
+    """The engine to use and the ``.tex`` rendered for it.
+
+    ``auto`` means pdfLaTeX (the fastest) unless the data holds a character
+    pdfLaTeX cannot print; then the first installed Unicode engine (the
+    template's ``engines:`` list in its ``template.yaml`` first, then XeLaTeX,
+    LuaLaTeX, tectonic). An explicit engine that cannot print the data is bad
+    input (exit 2) with the field, the character and the fix.
+    """
+    from . import engines, render
+    from . import texify as texify_mod
+
+    variant = target.variant
+    requested = options.engine or variant.engine
+    preferred = _template_engines(variant.template, options.template_paths)
+    engine = engines.resolve(requested, preferred=preferred)
+
+    def tex_for(engine: str) -> str:
+        return render.render(
             selected,
             variant,
             engine=engine,
@@ -222,28 +300,55 @@ def _build_one(target: Target, resume: Resume, source: Any, options: Options) ->
             version=options.version,
             updated=_updated(target.data, variant.locale),
             extra_paths=options.template_paths,
-            cache_dir=out / CACHE_DIR / "jinja",
+            cache_dir=options.out / CACHE_DIR / "jinja",
         )
+
+    try:
+        return engine, tex_for(engine)
+    except texify_mod.UnprintableCharacter as exc:
+        if requested != "auto":
+            raise _locate_unprintable(exc, selected, source, engine) from None
+    engine = engines.resolve("auto", unicode=True, preferred=preferred)
+    try:
+        return engine, tex_for(engine)
     except texify_mod.UnprintableCharacter as exc:
         raise _locate_unprintable(exc, selected, source, engine) from None
+
+
+def _compile(tex: str, engine: str, epoch: int, options: Options) -> Any:
+    """One engine run, from the precompiled preamble (built first when not cached).
+
+    A run that fails with a format is retried once without it, and the format
+    dropped, so a stale or broken format can never fail a build.
+    """
+    from . import engines, formats
+
+    fmt = None
+    if engines.spec(engine).formats:
+        preamble = formats.preamble(tex)
+        if preamble is not None:
+            fmt = formats.ensure(preamble, engine, epoch, options.out / CACHE_DIR, options.timeout)
+
+    def compile_with(fmt: Path | None) -> Any:
+        return engines.compile_tex(
+            tex, engine, timeout=options.timeout, epoch=epoch, fmt=fmt, on_start=_preload_checker
+        )
+
+    if fmt is None:
+        return compile_with(None)
     try:
-        result = engines.compile_tex(tex, engine, timeout=options.timeout, epoch=source_epoch(target.data))
+        return compile_with(fmt)
     except EngineError as exc:
-        _keep_failed(out, name, tex, exc)
-        raise _trace(exc, selected, source, engine) from None
-    facts = check.read_pdf(result.pdf)
-    omit = _template_omits(variant.template, options.template_paths)
-    check.check(facts, selected, variant=name, max_pages=variant.max_pages, omit=omit)
-    published = publish.publish(out, name, {"tex": tex.encode("utf-8"), "log": result.log.encode("utf-8"), "pdf": result.pdf})
-    publish.remove_quietly(out / f"{name}.failed.tex")
-    publish.remove_quietly(out / f"{name}.failed.log")
-    _write_stamp(out, name, key)
-    warnings = [
-        Problem(f"{m.message} in variant {name!r}", field_path=_field_at_line(tex, m.line, selected, engine), hint="a line is too wide for the page", severity="warning")
-        for m in result.messages
-        if m.kind == "overfull"
-    ]
-    return Outcome(name, "built", pdf=published["pdf"], pages=facts.pages, warnings=warnings)
+        if "did not finish within" in exc.message:
+            raise
+        result = compile_with(None)
+        formats.discard(fmt)
+        return result
+
+
+def _preload_checker() -> None:
+    """Import pypdf while TeX runs (the main thread would otherwise just wait)."""
+    import pypdf  # noqa: F401
 
 
 def _keep_failed(out: Path, name: str, tex: str, exc: EngineError) -> None:
@@ -252,10 +357,10 @@ def _keep_failed(out: Path, name: str, tex: str, exc: EngineError) -> None:
 
     cause = exc.__cause__
     log = getattr(cause, "log", "")
-    try:
-        publish.publish(out, f"{name}.failed", {"tex": tex.encode("utf-8"), "log": str(log).encode("utf-8")})
-    except CvpressError:
-        pass
+    with contextlib.suppress(CvpressError):
+        publish.publish(
+            out, f"{name}.failed", {"tex": tex.encode("utf-8"), "log": str(log).encode("utf-8")}
+        )
 
 
 # ---------------------------------------------------------------- error tracing
@@ -269,39 +374,9 @@ def _strings(resume: Resume) -> list[tuple[str, str]]:
 
 def _field_at_line(tex: str, line: int | None, resume: Resume, engine: str) -> str | None:
     """The data field whose escaped text stands on ``line`` of the .tex, if any."""
-    from .texify import escape
+    from .trace import field_at_line
 
-    if line is None:
-        return None
-    lines = tex.splitlines()
-    if not 0 < line <= len(lines):
-        return None
-    text = lines[line - 1]
-    best: tuple[int, str] | None = None
-    for path, value in _strings(resume):
-        try:
-            snippet = escape(value, engine)
-        except CvpressError:
-            continue
-        if len(snippet) >= 3 and snippet in text and (best is None or len(snippet) > best[0]):
-            best = (len(snippet), path)
-    return best[1] if best else None
-
-
-def _trace(exc: EngineError, resume: Resume, source: Any, engine: str) -> EngineError:
-    cause = exc.__cause__
-    message = getattr(cause, "log_message", None)
-    tex = getattr(cause, "tex", "")
-    line = getattr(message, "line", None)
-    path = _field_at_line(tex, line, resume, engine)
-    problem = exc.problems[0]
-    if path is not None:
-        problem.field_path = path
-        problem.location = _source_location(source, path)
-        problem.message += f" (caused by the text of {path})"
-    elif line is not None:
-        problem.message += f" (at line {line} of the generated .tex)"
-    return exc
+    return field_at_line(tex, line, resume, engine)
 
 
 def _source_location(source: Any, dotted: str) -> Any:
@@ -313,7 +388,9 @@ def _source_location(source: Any, dotted: str) -> Any:
     return source.locate(tuple(parts))
 
 
-def _locate_unprintable(exc: CvpressError, resume: Resume, source: Any, engine: str) -> CvpressError:
+def _locate_unprintable(
+    exc: CvpressError, resume: Resume, source: Any, engine: str
+) -> CvpressError:
     """Find which field holds the unprintable character the renderer refused."""
     import re
 
@@ -325,7 +402,11 @@ def _locate_unprintable(exc: CvpressError, resume: Resume, source: Any, engine: 
                 problem = exc.problems[0]
                 problem.field_path = path
                 problem.location = _source_location(source, path)
-                problem.message = problem.message.replace(")", f") in {path}", 1) if " in " not in problem.message else problem.message
+                problem.message = (
+                    problem.message.replace(")", f") in {path}", 1)
+                    if " in " not in problem.message
+                    else problem.message
+                )
                 break
     return exc
 
@@ -362,11 +443,35 @@ def _stamp_matches(out: Path, name: str, key: str) -> bool:
         return False
 
 
-def _write_stamp(out: Path, name: str, key: str) -> None:
+def _write_stamp(out: Path, name: str, key: str, tex: str, engine: str) -> None:
     from .publish import write_atomic
 
     pdf = out / f"{name}.pdf"
-    write_atomic(_stamp_path(out, name), json.dumps({"key": key, "size": pdf.stat().st_size}).encode())
+    stamp = {
+        "key": key,
+        "size": pdf.stat().st_size,
+        "tex": _sha(tex.encode("utf-8")),
+        "engine": engine,
+    }
+    write_atomic(_stamp_path(out, name), json.dumps(stamp).encode())
+
+
+def _tex_matches(out: Path, name: str, tex: str, engine: str) -> bool:
+    """The last build of this variant rendered exactly this ``.tex`` for this engine."""
+    try:
+        stamp = json.loads(_stamp_path(out, name).read_text())
+        pdf = out / f"{name}.pdf"
+        return bool(
+            stamp.get("tex") == _sha(tex.encode("utf-8"))
+            and stamp.get("engine") == engine
+            and pdf.stat().st_size == stamp.get("size")
+        )
+    except (OSError, ValueError):
+        return False
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _raw_variants(variants_file: Path) -> dict[str, dict[str, Any]]:
@@ -374,14 +479,149 @@ def _raw_variants(variants_file: Path) -> dict[str, dict[str, Any]]:
 
     data = yaml.safe_load(variants_file.read_text(encoding="utf-8")) or {}
     defaults = data.get("defaults") or {}
-    return {name: {**defaults, **(opts or {})} for name, opts in (data.get("variants") or {}).items()}
+    return {
+        name: {**defaults, **(opts or {})} for name, opts in (data.get("variants") or {}).items()
+    }
 
 
-def _all_unchanged(variants_file: Path, names: Sequence[str], options: Options) -> list[Outcome] | None:
-    """The no-op fast path: every requested variant's stamp matches its raw inputs."""
-    # Needs the validated Variant for the key; kept simple and correct: defer to
-    # the full path. (The engines/speed work replaces this with a raw-bytes key.)
+# ------------------------------------------------------- the no-op fast path
+
+
+def _manifest_path(variants_file: Path, names: Sequence[str], options: Options) -> Path:
+    """One manifest per way of calling ``build`` (file, variants, options)."""
+    invocation = json.dumps(
+        [
+            __version__,
+            str(variants_file.resolve()),
+            sorted(names),
+            options.engine,
+            options.version,
+            [str(p) for p in options.template_paths],
+            os.environ.get("SOURCE_DATE_EPOCH", ""),
+        ]
+    )
+    return options.out / CACHE_DIR / f"noop-{_sha(invocation.encode())[:16]}.json"
+
+
+def _snapshot(
+    files: Iterable[Path], folders: Iterable[Path], outputs: Iterable[Path]
+) -> dict[str, Any]:
+    """What the no-op check compares: file hashes, folder listings, output sizes and times."""
+    snap: dict[str, Any] = {"files": {}, "folders": {}, "outputs": {}, "git": {}}
+    for path in files:
+        try:
+            snap["files"][str(path)] = _sha(path.read_bytes())
+        except OSError:
+            snap["files"][str(path)] = None
+        snap["git"][str(path)] = _git_head(path)
+    for folder in folders:
+        snap["folders"][str(folder)] = _listing(folder)
+    for pdf in outputs:
+        try:
+            info = pdf.stat()
+            snap["outputs"][str(pdf)] = [info.st_size, info.st_mtime_ns]
+        except OSError:
+            snap["outputs"][str(pdf)] = None
+    return snap
+
+
+def _listing(folder: Path) -> list[str] | None:
+    """Every file under ``folder`` (relative, sorted); None when it does not exist."""
+    if not folder.is_dir():
+        return None
+    found: list[str] = []
+    for root, _dirs, names in os.walk(folder):
+        found.extend(os.path.relpath(os.path.join(root, n), folder) for n in names)
+    return sorted(found)
+
+
+def _git_head(path: Path) -> str | None:
+    """The commit HEAD points at in the repository holding ``path`` (cheap: two file reads).
+
+    ``SOURCE_DATE_EPOCH`` comes from the data file's last commit: any new
+    commit sends the build down the full path, which checks precisely.
+    """
+    for parent in path.resolve().parents:
+        git = parent / ".git"
+        if git.is_file():  # a worktree or submodule: let the full path decide
+            return git.read_text(errors="replace") + str(git.stat().st_mtime_ns)
+        if git.is_dir():
+            try:
+                head = (git / "HEAD").read_text(errors="replace").strip()
+                if head.startswith("ref: "):
+                    ref = git / head[5:]
+                    commit = (
+                        ref.read_text().strip()
+                        if ref.is_file()
+                        else str((git / "packed-refs").stat().st_mtime_ns)
+                    )
+                    return f"{head} {commit}"
+                return head
+            except OSError:
+                return "unreadable"
     return None
+
+
+def _write_manifest(
+    variants_file: Path,
+    names: Sequence[str],
+    options: Options,
+    targets: Sequence[Target],
+    outcomes: Sequence[Outcome],
+) -> None:
+    """After a fully successful build: record what the no-op check will compare."""
+    from . import render
+    from .publish import write_atomic
+
+    if any(o.status == "failed" or o.pdf is None for o in outcomes):
+        return
+    files: list[Path] = [variants_file.resolve()]
+    folders: set[Path] = {Path.cwd() / "latex"}
+    for target in targets:
+        files.append(target.data)
+        files.extend(
+            p.resolve()
+            for p in render.template_files(target.variant.template, options.template_paths)
+        )
+        for root in render.search_path(options.template_paths):
+            folders.update({root / target.variant.template, root / "_base"})
+    unique = list(dict.fromkeys(files))
+    outputs = [o.pdf for o in outcomes if o.pdf is not None]
+    manifest = {
+        "variants": [o.name for o in outcomes],
+        "snapshot": _snapshot(unique, sorted(folders), outputs),
+    }
+    with contextlib.suppress(OSError):
+        write_atomic(_manifest_path(variants_file, names, options), json.dumps(manifest).encode())
+
+
+def _all_unchanged(
+    variants_file: Path, names: Sequence[str], options: Options
+) -> list[Outcome] | None:
+    """The no-op fast path: nothing the last successful build read has changed.
+
+    Reads the manifest and re-takes the same snapshot from raw bytes (no
+    YAML, no validation, no rendering). Any difference, or any doubt, returns
+    None and the full path decides.
+    """
+    started = time.perf_counter()
+    try:
+        manifest = json.loads(_manifest_path(variants_file, names, options).read_bytes())
+        old = manifest["snapshot"]
+        now = _snapshot(
+            (Path(p) for p in old["files"]),
+            (Path(p) for p in old["folders"]),
+            (Path(p) for p in old["outputs"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if now != old:
+        return None
+    seconds = time.perf_counter() - started
+    return [
+        Outcome(str(n), "unchanged", pdf=options.out / f"{n}.pdf", seconds=seconds)
+        for n in manifest["variants"]
+    ]
 
 
 # ---------------------------------------------------------------- dates
@@ -421,7 +661,7 @@ def _git_epoch(data: str) -> int | None:
 
 
 def _updated(data: Path, locale: str) -> str:
-    """"November 2026": the month of the data's last change, in the variant's language."""
+    """ "November 2026": the month of the data's last change, in the variant's language."""
     import datetime
 
     from babel.dates import format_skeleton
@@ -430,17 +670,28 @@ def _updated(data: Path, locale: str) -> str:
     return str(format_skeleton("yMMMM", day, locale=locale.replace("-", "_")))
 
 
-def _template_omits(template: str, extra: tuple[Path, ...]) -> frozenset[str]:
-    """Fields a template leaves out by design (``omits:`` in its template.yaml)."""
+def _template_engines(template: str, extra: tuple[Path, ...]) -> tuple[str, ...]:
+    """Engines a template prefers for ``auto`` (``engines:`` in its template.yaml), best first."""
+    data = _template_manifest(template, extra)
+    return tuple(str(x) for x in data.get("engines") or ())
+
+
+def _template_manifest(template: str, extra: tuple[Path, ...]) -> dict[str, Any]:
     from . import render
 
     folder = render.available(extra).get(template)
     if folder is None:
-        return frozenset()
+        return {}
     manifest = folder / "template.yaml"
     if not manifest.is_file():
-        return frozenset()
+        return {}
     import yaml
 
     data = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
+    return data if isinstance(data, dict) else {}
+
+
+def _template_omits(template: str, extra: tuple[Path, ...]) -> frozenset[str]:
+    """Fields a template leaves out by design (``omits:`` in its template.yaml)."""
+    data = _template_manifest(template, extra)
     return frozenset(str(x) for x in data.get("omits") or ())

@@ -1,14 +1,37 @@
-"""Run a TeX engine on a ``.tex`` string, sandboxed, and read its log.
+r"""Run a TeX engine on a ``.tex`` string, sandboxed, and read its log.
 
-Every run gets a fresh private temporary directory, a cleaned environment,
-no shell escape, paranoid file access (``openin_any=p``/``openout_any=p``),
-a wall-clock timeout that kills the whole process group, a fixed job name and
-a fixed ``SOURCE_DATE_EPOCH``. Nothing the document does can read or write
-outside that directory, run a program, or outlive the timeout.
+Every run gets a fresh private temporary directory, a cleaned environment, no
+shell escape, paranoid file access (``openin_any=p``/``openout_any=p``), a
+kernel sandbox where available (:mod:`cvpress.landlock`), a wall-clock timeout
+that kills the whole process group, a fixed job name and a fixed
+``SOURCE_DATE_EPOCH`` with ``FORCE_SOURCE_DATE=1``. Nothing the document does
+can read or write outside that directory, run a program, or outlive the
+timeout.
+
+Engines, and how the sandbox is spelled for each:
+
+``pdflatex``, ``xelatex``, ``lualatex``
+    ``-no-shell-escape -interaction=nonstopmode -halt-on-error
+    -file-line-error -jobname=cv``; pdfLaTeX can also start from a
+    precompiled preamble (``-fmt``, see :mod:`cvpress.formats`). LuaTeX's Lua
+    (``io.open``) ignores ``openin_any``/``openout_any`` and ``--safer`` breaks
+    luaotfload, so under LuaLaTeX the kernel sandbox and escaping (user text
+    never reaches ``\directlua``) are what keep a document in its directory.
+``latexmk`` / ``latexmk:pdflatex``, ``latexmk:xelatex``, ``latexmk:lualatex``
+    latexmk driving that engine (``-pdf``, ``-xelatex``, ``-lualatex``) with
+    ``-norc`` (no system or user rc file can change the command it runs) and
+    the same flags, which latexmk passes on. latexmk does its own reruns.
+``tectonic``
+    ``tectonic -X compile --untrusted``: untrusted mode forbids shell escape
+    and the other insecure engine features. Tectonic fetches its TeX bundle
+    from the internet on first use and caches it (``~/.cache/Tectonic``, or
+    ``TECTONIC_CACHE_DIR``), so it is not confined by the kernel sandbox; run
+    it once online before building offline.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -18,9 +41,10 @@ import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from .errors import EngineError
+from .errors import EngineError, InputError
 
 JOBNAME = "cv"
 #: Seconds one engine pass may take before its process group is killed.
@@ -29,16 +53,79 @@ DEFAULT_TIMEOUT = 60.0
 MAX_PASSES = 3
 #: Used when the data file has no git history: 2024-01-01T00:00:00Z.
 DEFAULT_EPOCH = 1704067200
+#: Name of a precompiled preamble inside a run's directory (``-fmt=cvpress``).
+FORMAT_NAME = "cvpress"
 
-ENGINES = ("pdflatex", "xelatex", "lualatex", "latexmk", "tectonic")
+#: Every engine name a variant or ``--engine`` may give.
+ENGINES = (
+    "pdflatex",
+    "xelatex",
+    "lualatex",
+    "latexmk",
+    "latexmk:pdflatex",
+    "latexmk:xelatex",
+    "latexmk:lualatex",
+    "tectonic",
+)
+#: Engines that print any Unicode their fonts hold (the rest is pdfLaTeX's Latin set).
+UNICODE_TEX = frozenset({"xelatex", "lualatex", "tectonic"})
 
 INSTALL_HINT = {
-    "pdflatex": "sudo apt-get install texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended lmodern",
-    "xelatex": "sudo apt-get install texlive-xetex",
-    "lualatex": "sudo apt-get install texlive-luatex",
+    "pdflatex": "sudo apt-get install texlive-latex-base texlive-latex-recommended "
+    "texlive-latex-extra texlive-fonts-recommended lmodern",
+    "xelatex": "sudo apt-get install texlive-xetex fonts-noto-core fonts-noto-cjk",
+    "lualatex": "sudo apt-get install texlive-luatex fonts-noto-core fonts-noto-cjk",
     "latexmk": "sudo apt-get install latexmk",
-    "tectonic": "install tectonic from https://tectonic-typesetting.github.io (it downloads its TeX bundle on first use)",
+    "tectonic": "install tectonic (https://tectonic-typesetting.github.io/install.html: "
+    "a release binary or `cargo install tectonic`), then run it once online so it caches "
+    "its TeX bundle",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """An engine name taken apart: the program we start and the TeX engine that typesets."""
+
+    name: str
+    program: str
+    tex: str
+
+    @property
+    def unicode(self) -> bool:
+        return self.tex in UNICODE_TEX
+
+    @property
+    def formats(self) -> bool:
+        """Whether a precompiled preamble can be used.
+
+        Only pdfTeX: XeTeX refuses to dump a format with OpenType fonts
+        loaded, and LuaTeX's fonts live in Lua tables that a format does not
+        keep.
+        """
+        return self.tex == "pdflatex"
+
+    @property
+    def drives_reruns(self) -> bool:
+        """latexmk and tectonic decide on reruns themselves."""
+        return self.program in ("latexmk", "tectonic")
+
+
+def spec(name: str) -> Engine:
+    """``"latexmk:xelatex"`` -> Engine(program="latexmk", tex="xelatex")."""
+    if name not in ENGINES:
+        raise InputError(
+            f"unknown engine {name!r}",
+            hint="engines: auto, " + ", ".join(ENGINES),
+        )
+    program, _, tex = name.partition(":")
+    if program == "latexmk":
+        return Engine(name, "latexmk", tex or "pdflatex")
+    return Engine(name, program, program)
+
+
+def is_unicode(name: str) -> bool:
+    """True when ``name`` prints any Unicode its fonts hold (not for ``auto``)."""
+    return name in ENGINES and spec(name).unicode
 
 
 @dataclass(slots=True)
@@ -63,30 +150,61 @@ class EngineResult:
 
 def which(engine: str) -> str:
     """Absolute path of the engine's executable, or a clear error with the install command."""
-    path = shutil.which(engine)
+    program = spec(engine).program if engine in ENGINES else engine
+    path = shutil.which(program)
     if path is None:
         raise EngineError(
-            f"the TeX engine {engine!r} is not installed (not found on PATH)",
-            hint=f"install it: {INSTALL_HINT.get(engine, engine)}; or run `invoke bootstrap`",
+            f"the TeX engine {program!r} is not installed (not found on PATH)",
+            hint=f"install it: {INSTALL_HINT.get(program, program)}; or run `invoke bootstrap`",
         )
     return path
 
 
-def resolve(engine: str) -> str:
-    """``auto`` -> the best installed engine (pdflatex first: fastest)."""
+def installed(engine: str) -> bool:
+    """Whether every program ``engine`` needs is on PATH."""
+    parts = spec(engine)
+    return all(shutil.which(p) for p in {parts.program, parts.tex})
+
+
+#: What ``auto`` tries, in order: pdfLaTeX is the fastest; XeLaTeX is faster than
+#: LuaLaTeX and prints any script with the fallback fonts of ``_base``.
+AUTO_ORDER = ("pdflatex", "xelatex", "lualatex", "tectonic")
+
+
+def resolve(engine: str, *, unicode: bool = False, preferred: tuple[str, ...] = ()) -> str:
+    """``auto`` -> the best installed engine.
+
+    ``unicode``: the data holds characters pdfLaTeX cannot print, so only
+    Unicode engines qualify. ``preferred``: the template's own ranking (its
+    ``template.yaml`` ``engines:`` list), tried before the default order.
+    """
     if engine != "auto":
+        spec(engine)
         return engine
-    for candidate in ("pdflatex", "lualatex", "xelatex", "tectonic"):
-        if shutil.which(candidate):
+    for candidate in (*preferred, *AUTO_ORDER):
+        if candidate not in ENGINES or (unicode and not spec(candidate).unicode):
+            continue
+        if installed(candidate):
             return candidate
+    wanted = "xelatex" if unicode else "pdflatex"
     raise EngineError(
-        "no TeX engine is installed",
-        hint=f"install TeX Live: {INSTALL_HINT['pdflatex']}; or run `invoke bootstrap`",
+        "no suitable TeX engine is installed"
+        + (" (this data needs a Unicode engine)" if unicode else ""),
+        hint=f"install TeX Live: {INSTALL_HINT[wanted]}; or run `invoke bootstrap`",
     )
 
 
-def sandbox_env(workdir: Path, epoch: int) -> dict[str, str]:
-    """The whole environment a TeX run sees: nothing inherited but PATH and locale."""
+def cache_home() -> Path:
+    """Per-user cache shared by every build (LuaTeX's font cache): fonts are system-wide."""
+    explicit = os.environ.get("CVPRESS_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "cvpress"
+
+
+def sandbox_env(workdir: Path, epoch: int, engine: str = "pdflatex") -> dict[str, str]:
+    """The whole environment a TeX run sees: nothing inherited but PATH (and engine caches)."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(workdir),
@@ -104,37 +222,53 @@ def sandbox_env(workdir: Path, epoch: int) -> dict[str, str]:
         "error_line": "254",
         "half_error_line": "238",
     }
+    tex = spec(engine).tex if engine in ENGINES else engine
+    if tex == "lualatex":
+        # luaotfload's font name database and font caches take seconds to
+        # build: keep them per user, not per run (the only writable place
+        # outside the run's directory, see _run).
+        env["TEXMFCACHE"] = str(cache_home() / "luatex-cache")
+    if tex == "tectonic":
+        # Tectonic's bundle cache is the user's: HOME points at the run's
+        # directory, so say where the real one is.
+        default = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "Tectonic"
+        env["TECTONIC_CACHE_DIR"] = os.environ.get("TECTONIC_CACHE_DIR", str(default))
     return env
 
 
 def command(engine: str, jobname: str = JOBNAME, fmt: str | None = None) -> list[str]:
-    """The engine's command line with the sandbox flags in its own dialect."""
+    """The engine's command line with the sandbox flags in its own dialect.
+
+    ``fmt``: name of a precompiled preamble in the run's directory (pdfLaTeX only).
+    """
+    parts = spec(engine)
     exe = which(engine)
-    if engine == "tectonic":
-        return [exe, "-X", "compile", "--untrusted", "--keep-logs", "--outfmt", "pdf", f"{jobname}.tex"]
-    if engine == "latexmk":
+    flags = ["-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error"]
+    if parts.program == "tectonic":
         return [
             exe,
-            "-pdf",
-            "-interaction=nonstopmode",
-            "-halt-on-error",
-            "-file-line-error",
-            "-no-shell-escape",
-            f"-jobname={jobname}",
+            "-X",
+            "compile",
+            "--untrusted",
+            "--keep-logs",
+            "--outfmt",
+            "pdf",
             f"{jobname}.tex",
         ]
-    args = [
-        exe,
-        "-no-shell-escape",
-        "-interaction=nonstopmode",
-        "-halt-on-error",
-        "-file-line-error",
-        f"-jobname={jobname}",
-    ]
-    if fmt:
+    if parts.program == "latexmk":
+        tex_exe = which(parts.tex)
+        mode = {"pdflatex": "-pdf", "xelatex": "-xelatex", "lualatex": "-lualatex"}[parts.tex]
+        args = [exe, "-norc", mode, *flags, f"-jobname={jobname}"]
+        if fmt and parts.formats:
+            # latexmk runs this through the shell: every piece is a fixed word.
+            args.append(f"-pdflatex={tex_exe} -fmt={fmt} %O %S")
+        else:
+            args.append(f"-{parts.tex}={tex_exe} %O %S")
+        return [*args, f"{jobname}.tex"]
+    args = [exe, *flags, f"-jobname={jobname}"]
+    if fmt and parts.formats:
         args.append(f"-fmt={fmt}")
-    args.append(f"{jobname}.tex")
-    return args
+    return [*args, f"{jobname}.tex"]
 
 
 def compile_tex(
@@ -145,37 +279,50 @@ def compile_tex(
     epoch: int = DEFAULT_EPOCH,
     max_passes: int = MAX_PASSES,
     files: Mapping[str, bytes] | None = None,
+    fmt: Path | None = None,
+    on_start: object = None,
 ) -> EngineResult:
     """Compile ``tex`` in a fresh sandbox and return the PDF bytes and the parsed log.
+
+    ``fmt``: a precompiled preamble (:mod:`cvpress.formats`) for this exact
+    preamble, linked into the run's directory; ignored by engines that cannot
+    use one. ``on_start``: called (no arguments) once the first pass is
+    running, to overlap Python work with TeX's.
 
     Raises :class:`EngineError` on a missing engine, a TeX error (with the
     message and the ``.tex`` line), a timeout or a crash.
     """
-    cmd = command(engine)
+    parts = spec(engine)
+    use_fmt = fmt is not None and parts.formats
+    cmd = command(engine, fmt=FORMAT_NAME if use_fmt else None)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="cvpress-") as tmp:
-        workdir = Path(tmp)
+        workdir = Path(tmp) / "run"
+        workdir.mkdir()
+        output = Path(tmp) / "output.txt"
         (workdir / f"{JOBNAME}.tex").write_text(tex, encoding="utf-8")
         for name, content in (files or {}).items():
             (workdir / name).write_bytes(content)
-        env = sandbox_env(workdir, epoch)
+        if use_fmt and fmt is not None:
+            _link(fmt, workdir / f"{FORMAT_NAME}.fmt")
+        env = sandbox_env(workdir, epoch, engine)
         passes = 0
         log = ""
         while True:
             passes += 1
-            _run(cmd, workdir, env, timeout, engine)
+            _run(cmd, workdir, env, timeout, engine, output, on_start if passes == 1 else None)
             log = _read_log(workdir)
             messages = parse_log(log)
             errors = [m for m in messages if m.kind == "error"]
             pdf_path = workdir / f"{JOBNAME}.pdf"
             if errors or not pdf_path.exists():
-                first = errors[0] if errors else LogMessage("error", "no PDF was produced")
+                first = errors[0] if errors else LogMessage("error", _no_pdf(engine, log, output))
                 raise EngineError(
-                    f"{engine}: {first.message}",
-                    hint=_error_hint(first.message),
+                    f"{parts.program}: {first.message}",
+                    hint=_error_hint(first.message, engine),
                     problems=None,
                 ) from _TexFailure(first, log, tex)
-            if passes >= max_passes or not needs_rerun(log) or engine in ("latexmk", "tectonic"):
+            if passes >= max_passes or parts.drives_reruns or not needs_rerun(log):
                 break
         return EngineResult(
             pdf=pdf_path.read_bytes(),
@@ -184,6 +331,26 @@ def compile_tex(
             seconds=time.perf_counter() - started,
             messages=messages,
         )
+
+
+def _link(source: Path, target: Path) -> None:
+    """Hard-link (cheap) or copy a file into a run's directory, where the sandbox can read it."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _no_pdf(engine: str, log: str, output: Path) -> str:
+    """Why there is no PDF when the log names no error: the program's own last words."""
+    try:
+        said = output.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    except OSError:
+        said = []
+    tail = " / ".join(line.strip() for line in said[-3:] if line.strip())
+    if spec(engine).program == "tectonic":
+        return f"tectonic produced no PDF ({tail or 'no output'})"
+    return f"no PDF was produced{f' ({tail})' if tail and not log else ''}"
 
 
 class _TexFailure(Exception):
@@ -196,45 +363,64 @@ class _TexFailure(Exception):
         self.tex = tex
 
 
-def _run(cmd: list[str], workdir: Path, env: dict[str, str], timeout: float, engine: str) -> None:
+def _run(
+    cmd: list[str],
+    workdir: Path,
+    env: dict[str, str],
+    timeout: float,
+    engine: str,
+    output: Path | None = None,
+    on_start: object = None,
+) -> None:
     from . import landlock
 
     # Kernel-enforced confinement to workdir (see landlock.py); tectonic is
     # left out because it downloads its bundle over the network.
     caches = [env[k] for k in ("TEXMFVAR", "TEXMFCACHE") if k in env]
-    confine = None if engine == "tectonic" else landlock.confiner(workdir, cmd[0], writable=caches)
+    for cache in caches:
+        os.makedirs(cache, exist_ok=True)
+    program = spec(engine).program if engine in ENGINES else engine
+    confine = None if program == "tectonic" else landlock.confiner(workdir, cmd[0], writable=caches)
+    sink = open(output, "wb") if output is not None else subprocess.DEVNULL  # noqa: SIM115
     try:
-        process = subprocess.Popen(
-            cmd,
-            cwd=workdir,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-            preexec_fn=confine,
-        )
-    except subprocess.SubprocessError as exc:
-        raise EngineError(
-            f"{engine} could not be started inside its sandbox: {exc}",
-            hint="CVPRESS_NO_LANDLOCK=1 runs without the kernel sandbox (TeX's own limits remain)",
-        ) from None
-    except FileNotFoundError:
-        raise EngineError(
-            f"the TeX engine {engine!r} could not be started",
-            hint=f"install it: {INSTALL_HINT.get(engine, engine)}",
-        ) from None
-    try:
-        code = process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
-        raise EngineError(
-            f"{engine} did not finish within {timeout:g} s and was stopped",
-            hint="the document may loop forever; check recent template changes",
-        ) from None
-    except BaseException:
-        _kill_group(process)
-        raise
+        try:
+            process = subprocess.Popen(
+                cmd,
+                cwd=workdir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=confine,
+            )
+        except subprocess.SubprocessError as exc:
+            raise EngineError(
+                f"{engine} could not be started inside its sandbox: {exc}",
+                hint="CVPRESS_NO_LANDLOCK=1 runs without the kernel sandbox "
+                "(TeX's own limits remain)",
+            ) from None
+        except FileNotFoundError:
+            raise EngineError(
+                f"the TeX engine {engine!r} could not be started",
+                hint=f"install it: {INSTALL_HINT.get(program, program)}",
+            ) from None
+        try:
+            if callable(on_start):
+                on_start()
+            code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            raise EngineError(
+                f"{engine} did not finish within {timeout:g} s and was stopped",
+                hint="the document may loop forever; check recent template changes",
+            ) from None
+        except BaseException:
+            _kill_group(process)
+            raise
+    finally:
+        if output is not None and not isinstance(sink, int):
+            sink.close()
     if code < 0:
         raise EngineError(
             f"{engine} crashed (killed by signal {-code})",
@@ -243,10 +429,8 @@ def _run(cmd: list[str], workdir: Path, env: dict[str, str], timeout: float, eng
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     process.wait()
 
 
@@ -258,10 +442,28 @@ def _read_log(workdir: Path) -> str:
         return ""
 
 
-_FILE_LINE_ERROR = re.compile(r"^(?:\./)?[^\s:]+\.(?:tex|sty|cls|def|fd|cfg|ldf):(\d+): (.*)$", re.M)
+@lru_cache(maxsize=8)
+def tex_version(engine: str) -> str:
+    """The engine's banner (``pdfTeX 3.14...-2.6-1.40.24 (TeX Live 2022/Debian)``)."""
+    try:
+        out = subprocess.run(
+            [which(engine), "--version"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.splitlines()[0] if out else ""
+
+
+_FILE_LINE_ERROR = re.compile(
+    r"^(?:\./)?[^\s:]+\.(?:tex|sty|cls|def|fd|cfg|ldf):(\d+): (.*)$", re.M
+)
 _BANG_ERROR = re.compile(r"^! (.*)$", re.M)
 _LINE_NUMBER = re.compile(r"^l\.(\d+) ", re.M)
-_BOX = re.compile(r"^(Overfull|Underfull) \\([hv])box \(([^)]*)\) (?:in paragraph |detected |has occurred while \\output is active)(?:at lines (\d+)--(\d+))?", re.M)
+_BOX = re.compile(
+    r"^(Overfull|Underfull) \\([hv])box \(([^)]*)\) "
+    r"(?:in paragraph |detected |has occurred while \\output is active)(?:at lines (\d+)--(\d+))?",
+    re.M,
+)
 _MISSING_CHAR = re.compile(r"^Missing character: There is no (.+?) in font (.+?)!$", re.M)
 _RERUN = re.compile(
     r"(Rerun to get|Label\(s\) may have changed|There were undefined references|Rerun LaTeX|"
@@ -269,7 +471,24 @@ _RERUN = re.compile(
 )
 
 
+# hyperref's bookmarks file is new and empty after a first pass without
+# sections: rerunfilecheck calls that a change, but a rerun changes nothing.
+_EMPTY_NEW_AUX = re.compile(
+    r"Package rerunfilecheck Warning: File `([^']+)' has changed\..*?"
+    r"Checksums for `\1':\s*\(rerunfilecheck\)\s+Before: <no file>\s*"
+    r"\(rerunfilecheck\)\s+After:\s+D41D8CD98F00B204E9800998ECF8427E;0\.",
+    re.S,
+)
+
+
+# hyperref under XeTeX/LuaTeX: page labels reach the PDF on a second pass;
+# the résumé numbers its pages 1, 2, 3, which viewers show without them.
+_PAGE_LABELS = "Package hyperref Warning: Rerun to get /PageLabels entry."
+
+
 def needs_rerun(log: str) -> bool:
+    """Whether the log asks for another pass (an empty new aux file does not count)."""
+    log = _EMPTY_NEW_AUX.sub("", log).replace(_PAGE_LABELS, "")
     return bool(_RERUN.search(log))
 
 
@@ -284,20 +503,43 @@ def parse_log(log: str) -> list[LogMessage]:
         for match in _BANG_ERROR.finditer(log):
             after = log[match.end() : match.end() + 2000]
             line = _LINE_NUMBER.search(after)
-            messages.append(LogMessage("error", match.group(1).strip(), int(line.group(1)) if line else None))
+            messages.append(
+                LogMessage("error", match.group(1).strip(), int(line.group(1)) if line else None)
+            )
             break
     for match in _MISSING_CHAR.finditer(log):
-        messages.append(LogMessage("error" if not seen_error else "warning", f"missing character {match.group(1)} in font {match.group(2)}"))
+        messages.append(
+            LogMessage(
+                "error" if not seen_error else "warning",
+                f"missing character {match.group(1)} in font {match.group(2)}",
+            )
+        )
     for match in _BOX.finditer(log):
         kind = "overfull" if match.group(1) == "Overfull" else "underfull"
-        line = int(match.group(4)) if match.group(4) else None
-        messages.append(LogMessage(kind, f"{match.group(1)} \\{match.group(2)}box ({match.group(3)})", line))
+        at = int(match.group(4)) if match.group(4) else None
+        messages.append(
+            LogMessage(kind, f"{match.group(1)} \\{match.group(2)}box ({match.group(3)})", at)
+        )
     return messages
 
 
-def _error_hint(message: str) -> str:
+def _error_hint(message: str, engine: str = "pdflatex") -> str:
     if "Unicode character" in message or "missing character" in message.lower():
-        return "the font has no glyph for this character: set 'engine: xelatex' or remove the character"
+        if is_unicode(engine):
+            return (
+                "no installed font has a glyph for this character: install one "
+                "(fonts-noto-core, fonts-noto-cjk) or remove the character"
+            )
+        return (
+            "the font has no glyph for this character: set 'engine: xelatex' "
+            "or remove the character"
+        )
+    if engine == "tectonic":
+        return (
+            "tectonic needs its TeX bundle: run it once with internet access so it "
+            "caches the bundle (~/.cache/Tectonic, or TECTONIC_CACHE_DIR), "
+            "or use 'engine: xelatex'"
+        )
     if "Undefined control sequence" in message:
         return "a template uses a command that is not defined; check the template"
     if "TeX capacity exceeded" in message:

@@ -637,7 +637,18 @@ class Resume(Model):
 # --------------------------------------------------------------------------- variants
 
 Paper = Literal["a4", "letter"]
-EngineName = Literal["auto", "pdflatex", "xelatex", "lualatex", "latexmk", "tectonic"]
+#: ``latexmk`` drives pdflatex; ``latexmk:xelatex``/``latexmk:lualatex`` drive those (cvpress.engines).
+EngineName = Literal[
+    "auto",
+    "pdflatex",
+    "xelatex",
+    "lualatex",
+    "latexmk",
+    "latexmk:pdflatex",
+    "latexmk:xelatex",
+    "latexmk:lualatex",
+    "tectonic",
+]
 _HEX = re.compile(r"^#?[0-9A-Fa-f]{6}$")
 
 
@@ -696,7 +707,10 @@ class VariantOptions(BaseModel):
     font_size: Literal[10, 11, 12] = F(11, "Base font size in points.", 11)
     accent: Accent = F("1F4E79", "Accent colour of headings and links, six hex digits.", "#1F5AA6")
     engine: EngineName = F(
-        "auto", "TeX engine; auto picks pdflatex when installed.", "pdflatex", "xelatex"
+        "auto",
+        "TeX engine; auto picks pdflatex, or xelatex when the data needs more than Latin script.",
+        "pdflatex",
+        "xelatex",
     )
     max_pages: Annotated[int, Field(ge=1)] | None = F(
         None, "Fail the build when the PDF has more pages.", 1

@@ -63,7 +63,9 @@ _PDFTEX_RANGES: tuple[tuple[int, int], ...] = (
 _PDFTEX_OK = frozenset(c for lo, hi in _PDFTEX_RANGES for c in range(lo, hi + 1))
 
 #: Engines that read UTF-8 natively and print whatever the fonts hold.
-UNICODE_ENGINES = frozenset({"xelatex", "lualatex", "tectonic"})
+UNICODE_ENGINES = frozenset(
+    {"xelatex", "lualatex", "tectonic", "latexmk:xelatex", "latexmk:lualatex"}
+)
 
 # LaTeX's special characters, and the ASCII characters whose T1 glyph is not
 # the character itself (quotes) or that TeX turns into ligatures.

@@ -1,0 +1,200 @@
+"""Precompiled preambles: load a template's packages once, not on every build.
+
+A résumé's preamble (document class, fonts, babel, hyperref, the template's
+macros) takes about half of a pdfLaTeX run, and it depends only on the
+template and the variant's options, never on the data. So it is compiled once
+into a format with ``mylatexformat`` and each build starts from it
+(``pdflatex -fmt``), which halves the engine's time.
+
+The boundary is the line ``\\csname endofdump\\endcsname`` that
+``_base/document.tex.j2`` writes after the last package and before the
+data-dependent ``\\hypersetup``: mylatexformat dumps everything above it, and
+a run from the format skips to it. Without a format the line is ``\\relax``,
+so the same ``.tex`` compiles either way (and gives the same bytes).
+
+A format is cached in ``<out>/.cache/formats/<key>.fmt``; the key hashes the
+preamble's text, the engine, ``SOURCE_DATE_EPOCH`` and the TeX installation
+(the engine's executable, its base format and ``texmf.cnf``, which
+``fmtutil``/``apt`` rewrite when TeX Live changes), so any change builds a
+new one. It is built in the same sandbox as every run. Only pdfTeX can use
+one (see :attr:`cvpress.engines.Engine.formats`). A format that fails to
+build is not an error: the run simply goes without (and its PDF differs in
+internal font numbers from one made with a format, so a build with a format
+engine always makes the format first: see :func:`ensure`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import subprocess
+import tempfile
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from . import engines
+from .errors import EngineError
+
+MARKER = r"\csname endofdump\endcsname"
+#: Bump when the way formats are built changes, so old ones are not reused.
+SCHEME = "cvpress-format-1"
+#: Formats kept per cache folder (each is ~8 MB); the least recently used go first.
+KEEP = 6
+
+_LOCK = threading.Lock()
+_KEY_LOCKS: dict[str, threading.Lock] = {}
+
+
+def preamble(tex: str) -> str | None:
+    """The part of ``tex`` a format holds (through the marker line), if it has the marker."""
+    at = tex.find(MARKER)
+    if at < 0:
+        return None
+    end = tex.find("\n", at)
+    return tex[: end + 1] if end >= 0 else tex
+
+
+def folder(cache_dir: Path) -> Path:
+    return cache_dir / "formats"
+
+
+def key(text: str, engine: str, epoch: int) -> str:
+    """Hash of everything a format depends on."""
+    tex = engines.spec(engine).tex
+    digest = hashlib.sha256()
+    for part in (SCHEME, tex, str(epoch), installation(tex), text):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+@lru_cache(maxsize=4)
+def installation(tex: str) -> str:
+    """Identity of the TeX installation: paths, sizes and times of the files a format comes from."""
+    exe = os.path.realpath(engines.which(tex))
+    files = [exe]
+    try:
+        found = subprocess.run(
+            ["kpsewhich", f"-progname={tex}", f"{tex}.fmt", "texmf.cnf", "mylatexformat.ltx"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout.split()
+        files.extend(found)
+    except (OSError, subprocess.SubprocessError):
+        pass
+    parts = []
+    for name in files:
+        try:
+            info = os.stat(name)
+            parts.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{name}:missing")
+    return "|".join(parts)
+
+
+def lookup(text: str, engine: str, epoch: int, cache_dir: Path) -> Path | None:
+    """The cached format for this preamble, if it exists (marked as just used)."""
+    if not engines.spec(engine).formats:
+        return None
+    path = folder(cache_dir) / f"{key(text, engine, epoch)}.fmt"
+    try:
+        os.utime(path)
+    except OSError:
+        return None
+    return path
+
+
+def build(
+    text: str, engine: str, epoch: int, cache_dir: Path, timeout: float = 60.0
+) -> Path | None:
+    """Compile ``text`` (a preamble ending with the marker) into a cached format.
+
+    Runs ``pdflatex -ini "&pdflatex" mylatexformat.ltx`` in the sandbox of
+    :mod:`cvpress.engines`; returns None (and leaves no file) on failure.
+    """
+    parts = engines.spec(engine)
+    if not parts.formats:
+        return None
+    target = folder(cache_dir) / f"{key(text, engine, epoch)}.fmt"
+    if target.exists():
+        return target
+    exe = engines.which(parts.tex)
+    name = engines.FORMAT_NAME
+    cmd = [
+        exe,
+        "-ini",
+        f"-jobname={name}",
+        "-no-shell-escape",
+        "-interaction=nonstopmode",
+        "-halt-on-error",
+        "-file-line-error",
+        f"&{parts.tex}",
+        "mylatexformat.ltx",
+        f"{engines.JOBNAME}.tex",
+    ]
+    with tempfile.TemporaryDirectory(prefix="cvpress-fmt-") as tmp:
+        workdir = Path(tmp) / "run"
+        workdir.mkdir()
+        (workdir / f"{engines.JOBNAME}.tex").write_text(text, encoding="utf-8")
+        env = engines.sandbox_env(workdir, epoch, engine)
+        try:
+            engines._run(cmd, workdir, env, timeout, parts.tex, Path(tmp) / "output.txt")
+        except EngineError:
+            return None
+        made = workdir / f"{name}.fmt"
+        if not made.is_file():
+            return None
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.part")
+        try:
+            os.replace(made, partial)
+        except OSError:
+            import shutil
+
+            shutil.copyfile(made, partial)
+        os.replace(partial, target)
+    _prune(target.parent)
+    return target
+
+
+def ensure(
+    text: str, engine: str, epoch: int, cache_dir: Path, timeout: float = 60.0
+) -> Path | None:
+    """The format for this preamble, built first if it is not cached (None if it cannot be).
+
+    A build always compiles from the format when the engine can use one, even
+    the first: a run from a format numbers its fonts differently from a run
+    without, and the same inputs must give the same bytes. Variants built in
+    parallel with the same preamble wait for one build of it.
+    """
+    if not engines.spec(engine).formats:
+        return None
+    found = lookup(text, engine, epoch, cache_dir)
+    if found is not None:
+        return found
+    name = key(text, engine, epoch)
+    with _LOCK:
+        lock = _KEY_LOCKS.setdefault(name, threading.Lock())
+    with lock:
+        return build(text, engine, epoch, cache_dir, timeout)
+
+
+def _prune(directory: Path) -> None:
+    """Keep the :data:`KEEP` most recently used formats."""
+    try:
+        found = sorted(directory.glob("*.fmt"), key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for old in found[KEEP:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def discard(path: Path) -> None:
+    """Drop a format that a run could not use, so the next build makes a fresh one."""
+    with contextlib.suppress(OSError):
+        path.unlink()
