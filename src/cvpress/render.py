@@ -234,8 +234,13 @@ def render(
     except texify.UnprintableCharacter:
         raise
     except jinja2.TemplateError as exc:
-        where = f"{getattr(exc, 'filename', None) or variant.template}:{getattr(exc, 'lineno', '?')}"
-        raise BuildError(f"template error in {where}: {exc}", hint="fix the template") from None
+        from .trace import jinja_location
+
+        where = jinja_location(exc)
+        name = str(where) if where is not None else variant.template
+        raise BuildError(
+            f"template error in {name}: {exc}", location=where, hint="fix the template at this line"
+        ) from None
     finally:
         _ACTIVE.reset(token)
 

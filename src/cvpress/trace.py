@@ -1,0 +1,179 @@
+"""Trace a failure in generated LaTeX back to what the person wrote.
+
+TeX reports a line of the generated ``.tex``, which nobody edits. The person
+edits a data field or a template line, so that is what the error must name:
+
+1. the data field whose text stands on the failing line (or, for a missing
+   glyph, the field that holds the character), located in the data file;
+2. otherwise the template line that produced the failing line, found by
+   matching the template's literal text (everything outside ``<< >>`` and
+   ``<% %>``) against it.
+
+A Jinja error is named by the template file and line of the innermost
+template frame of its traceback (Jinja rewrites tracebacks so that template
+frames carry the template's own file name and line numbers).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from .errors import CvpressError, EngineError, Location
+from .model import Resume
+
+_JINJA = re.compile(r"<<.*?>>|<%.*?%>|<#.*?#>")
+_MISSING = re.compile(r"missing character (?:There is no )?(\S)", re.I)
+_TEXT_FIELDS = {"text", "summary", "description", "reference"}
+
+
+def trace(
+    exc: EngineError,
+    resume: Resume,
+    source: Any,
+    engine: str,
+    templates: Iterable[Path] = (),
+    bold: tuple[str, ...] = (),
+) -> EngineError:
+    """Point ``exc`` (a failed TeX run) at a data field, else at a template line."""
+    cause = exc.__cause__
+    message = getattr(cause, "log_message", None)
+    tex = str(getattr(cause, "tex", "") or "")
+    line = getattr(message, "line", None)
+    text = str(getattr(message, "message", "") or exc.message)
+    problem = exc.problems[0]
+    path = field_at_line(tex, line, resume, engine, bold)
+    if path is None:
+        char = _MISSING.search(text)
+        if char is not None:
+            path = _field_with(char.group(1), resume)
+    if path is not None:
+        problem.field_path = path
+        problem.location = locate_field(source, path)
+        problem.message += f" (caused by the text of {path})"
+        return exc
+    where = template_line(tex, line, templates)
+    if where is not None:
+        problem.location = where
+        problem.message += f" (at {where.file}:{where.line}, from line {line} of the generated .tex)"
+    elif line is not None:
+        problem.message += f" (at line {line} of the generated .tex)"
+    return exc
+
+
+def _candidates(path: str, value: str, engine: str, bold: tuple[str, ...]) -> Iterator[str]:
+    """The ways ``value`` may appear in the .tex: escaped, as Markdown, or its start."""
+    from .texify import escape, markdown
+
+    try:
+        yield escape(value, engine)
+        last = path.rsplit(".", 1)[-1]
+        if last in _TEXT_FIELDS or bold:
+            yield markdown(value, engine, bold=bold)
+    except CvpressError:
+        return
+
+
+def field_at_line(
+    tex: str, line: int | None, resume: Resume, engine: str, bold: tuple[str, ...] = ()
+) -> str | None:
+    """The data field whose LaTeX stands on ``line`` of ``tex`` (the longest match wins)."""
+    from .check import visible_strings
+
+    if line is None:
+        return None
+    lines = tex.splitlines()
+    if not 0 < line <= len(lines):
+        return None
+    here = lines[line - 1]
+    best: tuple[int, str] | None = None
+    for path, value in visible_strings(resume):
+        for snippet in _candidates(path, value, engine, bold):
+            if len(snippet) >= 3 and snippet in here and (best is None or len(snippet) > best[0]):
+                best = (len(snippet), path)
+    return best[1] if best else None
+
+
+def _field_with(char: str, resume: Resume) -> str | None:
+    from .check import visible_strings
+
+    for path, value in visible_strings(resume):
+        if char in value:
+            return path
+    return None
+
+
+def locate_field(source: Any, dotted: str) -> Location:
+    """Where ``work[0].highlights[2].text`` stands in the data file (any key spelling)."""
+    from .validate import _locate
+
+    parts: list[str | int] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", dotted):
+        parts.append(int(index) if index else name)
+    found: Location = _locate(source, tuple(parts))
+    return found
+
+
+def template_line(tex: str, line: int | None, templates: Iterable[Path]) -> Location | None:
+    """The template line whose literal text best explains ``line`` of the generated .tex."""
+    if line is None:
+        return None
+    lines = tex.splitlines()
+    if not 0 < line <= len(lines):
+        return None
+    target = lines[line - 1].strip()
+    if not target:
+        return None
+    best: tuple[int, Location] | None = None
+    for file in templates:
+        if file.suffix not in (".j2", ".tex", ".sty", ".cls"):
+            continue
+        try:
+            source = file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, raw in enumerate(source, start=1):
+            score = _literal_match(raw, target)
+            if score and (best is None or score > best[0]):
+                best = (score, Location(display(file), number))
+    return best[1] if best else None
+
+
+def _literal_match(template_line: str, target: str) -> int:
+    """Characters of literal text shared, if every literal piece appears in order; else 0."""
+    pieces = [p.strip() for p in _JINJA.split(template_line) if p.strip()]
+    if not pieces or sum(len(p) for p in pieces) < 3:
+        return 0
+    position = 0
+    for piece in pieces:
+        found = target.find(piece, position)
+        if found < 0:
+            return 0
+        position = found + len(piece)
+    return sum(len(p) for p in pieces)
+
+
+def display(path: Path) -> str:
+    """A path as the person would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def jinja_location(exc: BaseException) -> Location | None:
+    """File and line of the innermost template frame of a Jinja error."""
+    filename = getattr(exc, "filename", None)
+    lineno = getattr(exc, "lineno", None)
+    tb: TracebackType | None = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".j2", ".tex", ".sty")) or "/latex/" in name:
+            filename, lineno = name, tb.tb_lineno
+        tb = tb.tb_next
+    if filename is None:
+        return None
+    return Location(display(Path(filename)), lineno)
