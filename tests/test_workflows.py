@@ -17,6 +17,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,34 @@ _PINNED = re.compile(r"^\s*-?\s*uses:\s*[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d
 
 
 # ------------------------------------------------------------------ helpers
+
+#: Where the dev extra's console scripts live: beside this Python (``.venv/bin``
+#: when run through ``.venv/bin/invoke test``, which does not touch PATH).
+BIN = Path(sys.executable).parent
+
+
+def tool(name: str) -> str | None:
+    """A dev tool's path: this Python's own first, then PATH."""
+    own = BIN / name
+    if own.is_file() and os.access(own, os.X_OK):
+        return str(own)
+    return shutil.which(name)
+
+
+def tool_env(**extra: str) -> dict[str, str]:
+    """The environment with this Python's scripts first on PATH (actionlint finds shellcheck)."""
+    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", **extra}
+
+
+def missing(*names: str) -> str | None:
+    """A skip reason naming the tools that are not installed, or None."""
+    absent = [name for name in names if tool(name) is None]
+    if not absent:
+        return None
+    names = ", ".join(absent)
+    return (
+        f"{names} not installed: pip install -e '.[dev]' (actionlint: Linux x86-64/Windows wheels)"
+    )
 
 
 def load_workflow(path: Path) -> dict[str, Any]:
@@ -129,14 +158,19 @@ def release_assets(workflow: dict[str, Any]) -> tuple[str, list[str], list[str]]
 # -------------------------------------------------------------------- tests
 
 
-@pytest.mark.skipif(
-    shutil.which("actionlint") is None,
-    reason="actionlint not installed: pip install -e '.[dev]' (wheels: Linux x86-64, Windows)",
-)
 def test_actionlint_passes_on_both_workflows() -> None:
+    reason = missing("actionlint")
+    if reason:
+        pytest.skip(reason)
     result = subprocess.run(
-        ["actionlint", "-no-color", str(CI.relative_to(ROOT)), str(RELEASE.relative_to(ROOT))],
+        [
+            str(tool("actionlint")),
+            "-no-color",
+            str(CI.relative_to(ROOT)),
+            str(RELEASE.relative_to(ROOT)),
+        ],
         cwd=ROOT,
+        env=tool_env(),
         capture_output=True,
         text=True,
         check=False,
@@ -146,21 +180,25 @@ def test_actionlint_passes_on_both_workflows() -> None:
 
 def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
     """The check above is real: actionlint fails an undefined expression and bad shell."""
-    if shutil.which("actionlint") is None:
-        pytest.skip("actionlint not installed: pip install -e '.[dev]'")
+    reason = missing("actionlint", "shellcheck")
+    if reason:
+        pytest.skip(reason)
     bad = tmp_path / ".github" / "workflows" / "bad.yml"
     bad.parent.mkdir(parents=True)
     text = CI.read_text(encoding="utf-8").replace("${{ matrix.python }}", "${{ matrix.pyhton }}", 1)
+    text = text.replace("run: .venv/bin/invoke lint", "run: echo $UNQUOTED", 1)
     bad.write_text(text, encoding="utf-8")
     result = subprocess.run(
-        ["actionlint", "-no-color", str(bad)],
+        [str(tool("actionlint")), "-no-color", str(bad)],
         cwd=tmp_path,
+        env=tool_env(),
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode != 0
     assert "pyhton" in result.stdout
+    assert "SC2086" in result.stdout  # shellcheck ran on the run: scripts
 
 
 @pytest.mark.parametrize("path", [CI, RELEASE], ids=["ci", "release"])
@@ -264,30 +302,27 @@ def test_pre_commit_runs_ruff_mypy_actionlint_and_a_yaml_check() -> None:
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
     assert {"ruff", "ruff-format", "mypy", "actionlint", "check-yaml"} <= set(hooks)
-    for hook in hooks.values():
-        tool = hook["entry"].split()[0]
-        if hook["language"] == "system" and shutil.which(tool) is None:
-            pytest.skip(f"{tool} not installed: pip install -e '.[dev]'")
+    assert all(hook["language"] == "system" for hook in hooks.values()), "offline: local tools only"
+    reason = missing(*(hook["entry"].split()[0] for hook in hooks.values()))
+    if reason:
+        pytest.skip(reason)
 
 
 def test_pre_commit_hooks_pass_on_the_workflows(tmp_path: Path) -> None:
     """The actionlint and YAML hooks, run by pre-commit itself in a scratch repository."""
-    if (
-        shutil.which("pre-commit") is None
-        or shutil.which("actionlint") is None
-        or shutil.which("check-yaml") is None
-    ):
-        pytest.skip("pre-commit, actionlint or check-yaml not installed: pip install -e '.[dev]'")
+    reason = missing("pre-commit", "actionlint", "check-yaml")
+    if reason:
+        pytest.skip(reason)
     repo = tmp_path / "repo"
     shutil.copytree(WORKFLOWS, repo / ".github" / "workflows")
     shutil.copy(ROOT / ".pre-commit-config.yaml", repo)
     shutil.copytree(ROOT / "data", repo / "data")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_CONFIG_NOSYSTEM": "1"}
+    env = tool_env(PRE_COMMIT_HOME=str(tmp_path / "cache"), GIT_CONFIG_NOSYSTEM="1")
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
     for hook in ("actionlint", "check-yaml"):
         result = subprocess.run(
-            ["pre-commit", "run", hook, "--all-files", "--color", "never"],
+            [str(tool("pre-commit")), "run", hook, "--all-files", "--color", "never"],
             cwd=repo,
             env=env,
             capture_output=True,
