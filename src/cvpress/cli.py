@@ -53,20 +53,20 @@ def _parser() -> argparse.ArgumentParser:
         default=os.environ.get("CVPRESS_VERSION"),
         help="version written into the PDFs' metadata and footer (default: $CVPRESS_VERSION, else `git describe --tags --always --dirty`; '' for none)",
     )
-    build.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    build.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     validate = sub.add_parser("validate", help="check a data file (default: data/resume.yaml) and report every problem")
     validate.add_argument("file", nargs="?", type=Path, default=Path("data/resume.yaml"))
     validate.add_argument("--variants", type=Path, help="also check this variants file")
-    validate.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    validate.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     schema = sub.add_parser("schema", help="write the JSON Schema of the data format")
     schema.add_argument("--out", type=Path, help="file to write (default: standard output)")
     schema.add_argument("--variants", action="store_true", help="the schema of variants.yaml instead")
-    schema.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    schema.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     templates = sub.add_parser("templates", help="list templates, one a line, name first")
-    templates.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    templates.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     export = sub.add_parser("export", help="write the data as JSON Resume, Markdown or plain text")
     export.add_argument("--format", required=True, choices=["jsonresume", "markdown", "text"])
@@ -74,18 +74,18 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--variants", type=Path, default=DEFAULT_VARIANTS, help="variants file (default: %(default)s)")
     export.add_argument("--data", type=Path, metavar="FILE", help="data file (default: the variant's, else data/resume.yaml)")
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
-    export.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    export.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     watch = sub.add_parser("watch", help="rebuild the affected variants on every save (needs cvpress[watch])")
     watch.add_argument("--variants", type=Path, default=DEFAULT_VARIANTS, help="variants file (default: %(default)s)")
     watch.add_argument("--variant", action="append", default=[], metavar="NAME", help="watch only this variant (repeatable)")
     watch.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: %(default)s)")
     watch.add_argument("--engine", choices=["auto", "pdflatex", "xelatex", "lualatex", "latexmk", "tectonic"])
-    watch.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    watch.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     new = sub.add_parser("new", help="start a résumé: writes NAME/data/resume.yaml and variants.yaml")
     new.add_argument("name", type=Path, metavar="NAME", help="folder to create")
-    new.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    new.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 
@@ -316,13 +316,28 @@ def print_problem(problem: Problem, stream: TextIO) -> None:
     if loc is not None and loc.line is not None:
         source = _source_line(loc.file, loc.line)
         if source is not None:
-            shown = source.expandtabs(1)
+            shown, column = _window(source.expandtabs(1), loc.column)
             print(f"  {loc.line:>4} | {shown}", file=stream)
-            if loc.column is not None:
-                pad = " " * len(source[: loc.column - 1].expandtabs(1))
-                print(f"       | {pad}{_paint('^', color, stream)}", file=stream)
+            if column is not None:
+                print(f"       | {' ' * (column - 1)}{_paint('^', color, stream)}", file=stream)
     if problem.hint:
         print(f"  {_paint('hint:', 'cyan', stream)} {problem.hint}", file=stream)
+
+
+#: Widest source line quoted under an error; longer ones (minified JSON) are cut around the column.
+_QUOTE_WIDTH = 90
+
+
+def _window(line: str, column: int | None) -> tuple[str, int | None]:
+    """The part of ``line`` around ``column`` (1-based) that fits, and the column within it."""
+    if len(line) <= _QUOTE_WIDTH:
+        return line, column
+    at = (column or 1) - 1
+    start = max(0, min(at - _QUOTE_WIDTH // 2, len(line) - _QUOTE_WIDTH))
+    piece = line[start : start + _QUOTE_WIDTH]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + _QUOTE_WIDTH < len(line) else ""
+    return prefix + piece + suffix, None if column is None else at - start + 1 + len(prefix)
 
 
 def _source_line(file: str, line: int) -> str | None:

@@ -129,7 +129,7 @@ class _Plain:
         if self.md:
             self.lines.append(f"{'#' * level} {title}")
         else:
-            self.lines.append(title.upper() if level <= 2 else title)
+            self.lines.append(title.upper() if level == 2 else title)
             if level <= 2:
                 self.lines.append(("=" if level == 1 else "-") * len(title))
         self.lines.append("")

@@ -1,0 +1,179 @@
+"""The command line as a person uses it: both build forms, validate, schema,
+templates, export, new; exit codes 0/1/2; no traceback without --debug; and a
+failed build never touches the last good PDF."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, pdf_text, requires_tex, squash
+
+from cvpress import cli
+
+SMALL = """\
+# yaml-language-server: $schema=../schema/resume.schema.json
+basics:
+  name: Ada Lovelace
+  label: Analyst
+work:
+  - name: Analytical Engines
+    position: Programmer
+    startDate: "1842-10"
+    endDate: "1843-09"
+    highlights:
+      - Wrote Note G
+"""
+
+BAD_INPUTS = {
+    "malformed YAML": (
+        'basics:\n  name: "Ada\n',
+        "resume.yaml:2:9: a quote opened here is never closed",
+    ),
+    "duplicate key": (
+        "basics:\n  name: Ada\nwork: []\nwork: []\n",
+        "resume.yaml:4:1: work: duplicate key 'work' (first at line 3)",
+    ),
+    "unknown key (a typo)": (
+        "basics:\n  name: Ada\nwrok: []\n",
+        "resume.yaml:3:1: wrok: unknown key 'wrok'",
+    ),
+    "bad date": (
+        'basics:\n  name: Ada\nwork:\n  - name: X\n    startDate: "2024-13"\n',
+        "resume.yaml:5:16: work[0].startDate: '2024-13' is not a real date",
+    ),
+    "end before start": (
+        'basics:\n  name: Ada\nwork:\n  - name: X\n    startDate: "2024"\n    endDate: "2023"\n',
+        "resume.yaml:6:14: work[0].endDate: endDate 2023 is before startDate 2024",
+    ),
+}
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real console entry point, as a shell runs it (no colour: piped)."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "cvpress", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "resume.yaml").write_text(SMALL, encoding="utf-8")
+    (tmp_path / "data" / "variants.yaml").write_text("variants:\n  cv:\n    template: classic\n", encoding="utf-8")
+    return tmp_path
+
+
+@requires_tex
+def test_bad_input_exits_2_with_location_and_keeps_the_last_pdf(project: Path) -> None:
+    first = run("build", cwd=project)
+    assert first.returncode == 0, first.stderr
+    pdf = project / "build" / "cv.pdf"
+    good = pdf.read_bytes()
+    data = project / "data" / "resume.yaml"
+    for case, (text, expected) in BAD_INPUTS.items():
+        data.write_text(text, encoding="utf-8")
+        # run from data/: messages name the file as the build found it
+        result = run("build", "--variants", "variants.yaml", "--out", "../build", cwd=project / "data")
+        assert result.returncode == 2, (case, result.stderr)
+        assert expected in result.stderr, (case, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert pdf.read_bytes() == good, case
+
+
+@requires_tex
+def test_both_build_forms_validate_templates_and_json_resume(project: Path) -> None:
+    sample = ROOT / "tests" / "fixtures" / "jsonresume-full.json"
+    adhoc = run("build", "--data", str(sample), "--template", "classic", "--out", "out", cwd=project)
+    assert adhoc.returncode == 0, adhoc.stderr
+    text = squash(pdf_text(project / "out" / "classic.pdf"))
+    for needle in ("Richard Hendriks", "Pied Piper", "CoderDojo", "University of Oklahoma", "Techcrunch",
+                   "Certified Kubernetes Administrator", "Video compression for 3d media", "Web Development",
+                   "Native speaker", "Wildlife", "Erlich Bachman", "Miss Direction"):
+        assert squash(needle) in text, needle
+    assert "x-team-size" in adhoc.stderr  # kept, ignored, and said so
+    named = run("build", "--variant", "cv", cwd=project)
+    assert named.returncode == 0 and (project / "build" / "cv.pdf").is_file()
+    valid = run("validate", cwd=project)
+    assert valid.returncode == 0 and "valid (Ada Lovelace" in valid.stdout
+    templates = run("templates", cwd=project)
+    assert templates.returncode == 0
+    assert any(line.split("\t")[0] == "classic" for line in templates.stdout.splitlines())
+
+
+def test_usage_errors_exit_2_without_traceback(project: Path) -> None:
+    for args in (["build", "--data", "x.yaml"], ["build", "--variant", "nope"], ["frobnicate"], ["validate", "missing.yaml"]):
+        result = run(*args, cwd=project)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+def test_debug_shows_the_traceback(project: Path) -> None:
+    result = run("--debug", "validate", "missing.yaml", cwd=project)
+    assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+@requires_tex
+def test_tex_error_in_a_template_exits_1_naming_the_template_line(project: Path) -> None:
+    folder = project / "latex" / "broken"
+    folder.mkdir(parents=True)
+    (folder / "template.tex.j2").write_text(
+        "\\documentclass{article}\n\\begin{document}\n<< cv.basics.name >>\n\\undefinedcommand\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    (project / "data" / "variants.yaml").write_text("variants:\n  cv:\n    template: broken\n", encoding="utf-8")
+    result = run("build", cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert "Undefined control sequence" in result.stderr
+    assert "latex/broken/template.tex.j2:4" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project / "build" / "cv.pdf").exists()
+
+
+def test_jinja_error_names_the_template_file_and_line(project: Path) -> None:
+    folder = project / "latex" / "typo"
+    folder.mkdir(parents=True)
+    (folder / "template.tex.j2").write_text(
+        "\\documentclass{article}\n\\begin{document}\n\n<< cv.basics.nmae >>\n\\end{document}\n", encoding="utf-8"
+    )
+    (project / "data" / "variants.yaml").write_text("variants:\n  cv:\n    template: typo\n", encoding="utf-8")
+    result = run("build", cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert "typo/template.tex.j2:4" in result.stderr
+    assert "nmae" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@requires_tex
+def test_new_writes_a_commented_starter_that_builds(tmp_path: Path) -> None:
+    made = run("new", "my-cv", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    resume = (tmp_path / "my-cv" / "data" / "resume.yaml").read_text(encoding="utf-8")
+    assert resume.startswith("# yaml-language-server: $schema=../schema/resume.schema.json\n")
+    assert (tmp_path / "my-cv" / "schema" / "resume.schema.json").is_file()
+    commented = [line for line in resume.splitlines() if ":" in line and not line.lstrip().startswith("#")]
+    assert sum("#" in line for line in commented) >= len(commented) // 2  # most fields explained
+    built = run("build", cwd=tmp_path / "my-cv")
+    assert built.returncode == 0, built.stderr
+    assert "Ada Lovelace" in pdf_text(tmp_path / "my-cv" / "build" / "cv.pdf")
+    again = run("new", "my-cv", cwd=tmp_path)
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_print_problem_windows_very_long_lines(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from cvpress.errors import Location, Problem
+
+    path = tmp_path / "min.json"
+    path.write_text('{"a": "' + "x" * 500 + '", "bad": 1}', encoding="utf-8")
+    import io
+
+    out = io.StringIO()
+    cli.print_problem(Problem("bad", location=Location(str(path), 1, 511), field_path="bad"), out)
+    lines = out.getvalue().splitlines()
+    assert all(len(line) < 120 for line in lines)
+    caret = lines[2].index("^")
+    assert lines[1][caret] == '"' and lines[1][caret + 1 : caret + 4] == "bad"

@@ -1,0 +1,96 @@
+"""The JSON Schemas editors use: in sync with the code, documented, and true to the data."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from conftest import DATA, ROOT, VARIANTS
+
+from cvpress import cli, schema
+
+SCHEMAS = {
+    "resume.schema.json": schema.resume_schema_json,
+    "variants.schema.json": schema.variants_schema_json,
+}
+
+
+@pytest.mark.parametrize("name", list(SCHEMAS))
+def test_committed_schema_is_what_cvpress_schema_writes(name: str) -> None:
+    committed = (ROOT / "schema" / name).read_text(encoding="utf-8")
+    assert committed == SCHEMAS[name](), f"run: cvpress schema {'--variants ' if 'variants' in name else ''}--out schema/{name}"
+
+
+def test_cli_schema_writes_the_same_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["schema"]) == 0
+    assert capsys.readouterr().out == schema.resume_schema_json()
+    assert cli.main(["schema", "--variants", "--out", str(tmp_path / "v.json")]) == 0
+    assert (tmp_path / "v.json").read_text(encoding="utf-8") == schema.variants_schema_json()
+
+
+def _properties(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(node, dict):
+        for name, prop in (node.get("properties") or {}).items():
+            yield f"{path}.{name}", prop
+        for key, value in node.items():
+            if key != "properties":
+                yield from _properties(value, f"{path}/{key}")
+            else:
+                for name, prop in value.items():
+                    yield from _properties(prop, f"{path}.{name}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _properties(item, f"{path}[{i}]")
+
+
+@pytest.mark.parametrize("name", list(SCHEMAS))
+def test_every_field_has_a_description_and_an_example(name: str) -> None:
+    document = json.loads(SCHEMAS[name]())
+    jsonschema.Draft202012Validator.check_schema(document)
+    undocumented = [
+        path for path, prop in _properties(document) if not prop.get("description") or not prop.get("examples")
+    ]
+    assert not undocumented
+
+
+def test_examples_in_the_schema_are_valid() -> None:
+    """An example an editor offers must not be underlined by the same editor."""
+    document = json.loads(schema.resume_schema_json())
+    validator = jsonschema.Draft202012Validator(document)
+    for path, prop in _properties(document):
+        sub = jsonschema.Draft202012Validator({**prop, "$defs": document["$defs"]})
+        for example in prop.get("examples", []):
+            assert sub.is_valid(example), (path, example)
+    assert validator.is_valid({"basics": {"name": "Ada"}})
+
+
+def test_repository_data_validates_against_its_schema() -> None:
+    for data, name in ((DATA, "resume.schema.json"), (VARIANTS, "variants.schema.json")):
+        first = data.read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"# yaml-language-server: $schema=../schema/{name}"
+        document = json.loads((ROOT / "schema" / name).read_text(encoding="utf-8"))
+        errors = list(jsonschema.Draft202012Validator(document).iter_errors(yaml.safe_load(data.read_text(encoding="utf-8"))))
+        assert not errors, [e.message for e in errors[:3]]
+
+
+def test_a_json_resume_document_validates_against_the_resume_schema() -> None:
+    document = json.loads(schema.resume_schema_json())
+    sample = json.loads((ROOT / "tests" / "fixtures" / "jsonresume-full.json").read_text(encoding="utf-8"))
+    assert not list(jsonschema.Draft202012Validator(document).iter_errors(sample))
+
+
+def test_schema_accepts_plain_and_tagged_bullets_and_present() -> None:
+    validator = jsonschema.Draft202012Validator(json.loads(schema.resume_schema_json()))
+    ok = {
+        "basics": {"name": "Ada"},
+        "work": [{"endDate": "present", "highlights": ["plain", {"text": "tagged", "tags": ["x"]}]}],
+    }
+    assert validator.is_valid(ok)
+    assert not validator.is_valid({"basics": {"name": "Ada"}, "work": [{"startDate": "Sept 2024"}]})
