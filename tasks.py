@@ -85,6 +85,15 @@ def changelog(c: Context, since: str = "", until: str = "") -> None:
     c.run(f"{PY} -m cvpress.changelog " + " ".join(args), pty=False)
 
 
+@task(iterable=["variant"])
+def watch(c: Context, variant: list[str] | None = None) -> None:
+    """Rebuild the affected variants on every save of data/ or latex/ (Ctrl-C stops)."""
+    args = ["watch"]
+    for name in variant or []:
+        args += ["--variant", name]
+    c.run(f"{PY} -m cvpress " + " ".join(args), pty=False)
+
+
 @task
 def clean(c: Context) -> None:
     """Remove build outputs and caches."""

@@ -1,0 +1,136 @@
+"""`cvpress watch` for real: a subprocess, real file edits, real rebuilds.
+
+Waits are bounded by generous timeouts and never asserted on: the test says
+*that* a save leads to a rebuild, not how fast (see `invoke bench` for speed).
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import pdf_text, requires_tex
+
+pytest.importorskip("watchfiles")
+
+RESUME = """\
+basics:
+  name: Ada Lovelace
+work:
+  - name: Analytical Engines
+    position: Programmer
+    startDate: "1842-10"
+    highlights:
+      - {bullet}
+"""
+#: Bounded wait for one rebuild (TeX included) on a slow, busy CI machine.
+TIMEOUT = 90.0
+
+
+class Watcher:
+    """The watch process and its output, line by line."""
+
+    def __init__(self, cwd: Path) -> None:
+        env = {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "cvpress", "watch", "--variants", "data/variants.yaml", "--out", "build"],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def expect(self, pattern: str) -> str:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=1.0)
+            except queue.Empty:
+                assert self.process.poll() is None, f"watch exited: {self.seen}"
+                continue
+            self.seen.append(line)
+            if re.search(pattern, line):
+                return line
+        raise AssertionError(f"no line matching {pattern!r} within {TIMEOUT} s: {self.seen}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@requires_tex
+def test_watch_rebuilds_on_save_and_survives_a_failed_build(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    resume = data / "resume.yaml"
+    resume.write_text(RESUME.format(bullet="Wrote Note G"), encoding="utf-8")
+    (data / "variants.yaml").write_text("variants:\n  cv:\n    template: classic\n", encoding="utf-8")
+    pdf = tmp_path / "build" / "cv.pdf"
+    watcher = Watcher(tmp_path)
+    try:
+        watcher.expect(r"^\d\d:\d\d:\d\d (built|unchanged) cv: ")
+        assert "Wrote Note G" in pdf_text(pdf)
+
+        # an edit, saved the way editors do it: write a temporary file, rename it over
+        temp = data / ".resume.yaml.swp"
+        temp.write_text(RESUME.format(bullet="Computed Bernoulli numbers"), encoding="utf-8")
+        temp.replace(resume)
+        watcher.expect(r"^\d\d:\d\d:\d\d built cv: ")
+        assert "Computed Bernoulli numbers" in pdf_text(pdf)
+        good = pdf.read_bytes()
+
+        # a mistake: reported with its line, the process keeps running, the PDF stays
+        resume.write_text(RESUME.format(bullet="x").replace('"1842-10"', "Sept 1842"), encoding="utf-8")
+        watcher.expect(r"^\d\d:\d\d:\d\d FAILED cv")
+        watcher.expect(r"resume\.yaml:6:16: work\[0\]\.startDate: 'Sept 1842' is not an ISO 8601 date")
+        assert pdf.read_bytes() == good
+
+        # fixed: the next save builds again
+        resume.write_text(RESUME.format(bullet="Described loops"), encoding="utf-8")
+        watcher.expect(r"^\d\d:\d\d:\d\d built cv: ")
+        assert "Described loops" in pdf_text(pdf)
+        assert watcher.process.poll() is None
+    finally:
+        watcher.stop()
+    assert not [p.name for p in (tmp_path / "build").iterdir() if p.name.endswith(".part")]
+
+
+def test_affected_variants_follow_their_inputs(tmp_path: Path) -> None:
+    from cvpress import watch
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.yaml").write_text("basics: {name: A}\n", encoding="utf-8")
+    (data / "b.yaml").write_text("basics: {name: B}\n", encoding="utf-8")
+    variants = data / "variants.yaml"
+    variants.write_text(
+        "variants:\n  a: {data: a.yaml}\n  b: {data: b.yaml}\n", encoding="utf-8"
+    )
+    inputs = watch.inputs(variants)
+    assert inputs.affected([data / "a.yaml"]) == ["a"]
+    assert inputs.affected([data / "b.yaml", data / "other.txt"]) == ["b"]
+    assert sorted(inputs.affected([variants])) == ["a", "b"]
+    assert inputs.affected([data / "notes.md"]) == []
+    template = next(iter(inputs.by_variant["a"] - {variants, (data / "a.yaml").resolve()}))
+    assert sorted(inputs.affected([template])) == ["a", "b"]
