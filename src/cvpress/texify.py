@@ -189,7 +189,15 @@ _SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.I)
 def _markdown_parser() -> Any:
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("zero").enable(["emphasis", "link", "backticks"])
+    # "image" is parsed only so that it can be printed back as its own source:
+    # without it, ``![alt](url)`` would print as "!" followed by a link.
+    return MarkdownIt("zero").enable(["emphasis", "link", "backticks", "image"])
+
+
+def _image_source(token: Any) -> str:
+    """``![alt](url)`` as written (images are not part of the supported inline set)."""
+    src = _markdown_parser().normalizeLinkText(str(token.attrs.get("src", "")))
+    return f"![{token.content}]({src})"
 
 
 def markdown(
@@ -243,6 +251,8 @@ def _markdown_paragraph(text: str, engine: str, field: str | None, bold: tuple[s
                 closers.append("")
         elif kind == "link_close":
             out.append(closers.pop())
+        elif kind == "image":
+            out.append(escape(_image_source(token), engine, field))
         else:  # any other construct prints as its source text
             out.append(escape(token.content, engine, field))
     out.extend(reversed(closers))
@@ -284,6 +294,8 @@ def plain_markdown(value: Any) -> str:
             out.append(token.content)
         elif token.type in ("softbreak", "hardbreak"):
             out.append(" ")
+        elif token.type == "image":
+            out.append(_image_source(token))
         elif token.type not in ("strong_open", "strong_close", "em_open", "em_close", "link_open", "link_close"):
             out.append(token.content)
     return "".join(out)
