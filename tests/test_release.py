@@ -197,6 +197,8 @@ def test_describe_is_the_tag_on_a_tagged_commit_and_says_dirty(tmp_path: Path) -
     assert release.describe(tmp_path / "resume.yaml") == head
     git(tmp_path, "tag", "v2026.11")
     assert release.describe(tmp_path) == "v2026.11"
+    assert release.source_note("v2026.11", tmp_path) is None
+    assert "check out v2026.12 first" in str(release.source_note("v2026.12", tmp_path))
     (tmp_path / "resume.yaml").write_text("basics: {name: B}\n", encoding="utf-8")
     assert release.describe(tmp_path) == "v2026.11-dirty"
     git(tmp_path, "commit", "-q", "-am", "two")

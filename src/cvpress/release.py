@@ -100,6 +100,21 @@ def describe(where: Path | str = ".") -> str:
     return result.stdout.strip() if result.returncode == 0 else ""
 
 
+def source_note(tag: str, where: Path) -> str | None:
+    """Why the PDFs may not be the tag's: the working tree is built, not the tag.
+
+    A release is made from the checked-out files (in CI, the tag itself);
+    locally that may be another commit or uncommitted edits, so say so.
+    """
+    current = describe(where)
+    if not current or current == tag:
+        return None
+    return (
+        f"building the working tree ({current}), labelled {tag}: "
+        f"check out {tag} first for the PDFs of that tag"
+    )
+
+
 def check_tag(tag: str) -> str:
     if not _TAG.match(tag):
         raise InputError(
@@ -257,6 +272,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(f"{outcome.status} {outcome.name}: {outcome.pdf}", file=sys.stderr)
 
+    note = source_note(args.tag, args.variants)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     try:
         release = make(
             args.tag,
