@@ -47,6 +47,19 @@ def test(c: Context, full: bool = False, k: str = "") -> None:
 
 
 @task
+def gallery(c: Context) -> None:
+    """Rebuild every variant and refresh the README gallery (docs/gallery/*.png)."""
+    c.run(f"{PY} -m cvpress.preview --gallery docs/gallery", pty=False)
+
+
+@task
+def golden(c: Context) -> None:
+    """Regenerate tests/golden/<template>.tex (review the diff before committing)."""
+    env = {"CVPRESS_UPDATE_GOLDEN": "1"}
+    c.run(f"{PY} -m pytest -q tests/test_templates.py -k golden", env=env, pty=False)
+
+
+@task
 def lint(c: Context) -> None:
     """ruff (lint and format check) and mypy --strict."""
     c.run(f"{PY} -m ruff check src tests tasks.py")

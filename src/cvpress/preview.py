@@ -10,10 +10,11 @@ PDF gives a byte-identical PNG and the committed gallery does not churn.
 from __future__ import annotations
 
 import struct
+import sys
 import zlib
 from pathlib import Path
 
-from .errors import BuildError
+from .errors import BuildError, CvpressError
 from .publish import write_atomic
 
 #: Resolution of previews: enough to judge a layout, small enough for git.
@@ -79,3 +80,46 @@ def encode_png(width: int, height: int, rgb: bytes) -> bytes:
 def gallery(pdfs: list[Path], folder: Path, *, dpi: int = DEFAULT_DPI) -> list[Path]:
     """``folder/<variant>.png`` for each PDF: the README's gallery."""
     return [first_page_png(pdf, folder / f"{pdf.stem}.png", dpi=dpi) for pdf in pdfs]
+
+
+def build_gallery(variants_file: Path, folder: Path, out: Path = Path("build")) -> list[Path]:
+    """Build every variant afresh into ``out``, then write ``folder/<variant>.png``.
+
+    The README's gallery is these files; rebuilding first (``force``) makes sure the
+    pictures show what the current templates and data produce.
+    """
+    from . import build
+
+    outcomes = build.build_variants(variants_file, options=build.Options(out=out, force=True))
+    failed = [o for o in outcomes if o.status == "failed"]
+    if failed:
+        first = failed[0]
+        raise BuildError(
+            f"variant {first.name!r} failed, gallery not updated",
+            hint=first.error.message if first.error else "",
+        )
+    pdfs = [o.pdf for o in outcomes if o.pdf is not None]
+    return gallery(pdfs, folder)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m cvpress.preview``: the `invoke gallery` task's front door."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m cvpress.preview", description=__doc__)
+    parser.add_argument("--variants", type=Path, default=Path("data/variants.yaml"))
+    parser.add_argument("--gallery", type=Path, default=Path("docs/gallery"))
+    parser.add_argument("--out", type=Path, default=Path("build"))
+    args = parser.parse_args(argv)
+    try:
+        paths = build_gallery(args.variants, args.gallery, args.out)
+    except CvpressError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    for path in paths:
+        print(f"wrote {path} ({path.stat().st_size // 1024} KiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,252 @@
+"""Templates: every template × paper size × engine compiles, shows all selected text, and
+matches its golden .tex.
+
+One batched build (run in parallel by build's jobs) covers the matrix: each template on
+a4 and letter under pdfLaTeX (font sizes 10/11/12 spread over them), once under XeLaTeX
+and once under LuaLaTeX, and once with a minimal résumé (empty sections vanish).
+
+Golden files: ``tests/golden/<template>.tex`` is the rendering of
+``tests/golden/everything.yaml`` (every section of the data format) with a fixed
+version and date. Review the diff by eye when a template changes, then regenerate
+with ``CVPRESS_UPDATE_GOLDEN=1 python3 -m pytest tests/test_templates.py`` (or
+``invoke golden``).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import requires_tex, squash
+from cvpress import build, i18n, load, render, select, validate
+from cvpress.check import read_pdf, visible_strings
+from cvpress.model import Variant
+
+TEMPLATES = ("classic", "modern", "sidebar", "compact")
+GOLDEN_DIR = Path(__file__).parent / "golden"
+EVERYTHING = GOLDEN_DIR / "everything.yaml"
+UPDATE = os.environ.get("CVPRESS_UPDATE_GOLDEN") == "1"
+#: PDF page sizes in points.
+PAPER = {"a4": (595, 842), "letter": (612, 792)}
+SIZES = {"classic": (10, 12), "modern": (12, 10), "sidebar": (11, 12), "compact": (10, 11)}
+
+MINIMAL = """
+basics:
+  name: Min Imal
+work:
+  - name: Only Co
+    position: Sole Role
+    startDate: "2020-01"
+"""
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a test needs of one build outcome (shareable between xdist workers)."""
+
+    name: str
+    status: str
+    pdf: Path | None
+    warnings: tuple[str, ...]
+    error: str
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
+    """The matrix, built once per test run even when xdist workers share the tests."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        return _build_matrix(tmp_path_factory.mktemp("matrix"))
+    shared = tmp_path_factory.getbasetemp().parent / "cvpress-template-matrix"
+    shared.mkdir(exist_ok=True)
+    with open(shared / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared / "outcomes.json"
+        if not done.exists():
+            built = _build_matrix(shared)
+            rows = {
+                n: {**asdict(b), "pdf": str(b.pdf) if b.pdf else None} for n, b in built.items()
+            }
+            done.write_text(json.dumps(rows), encoding="utf-8")
+        rows = json.loads(done.read_text(encoding="utf-8"))
+    return {
+        n: Built(
+            r["name"],
+            r["status"],
+            Path(r["pdf"]) if r["pdf"] else None,
+            tuple(r["warnings"]),
+            r["error"],
+        )
+        for n, r in rows.items()
+    }
+
+
+def _build_matrix(folder: Path) -> dict[str, Built]:
+    minimal = folder / "minimal.yaml"
+    minimal.write_text(MINIMAL, encoding="utf-8")
+    lines = ["variants:"]
+    for t in TEMPLATES:
+        a4, letter = SIZES[t]
+        rows: dict[str, dict[str, object]] = {
+            f"{t}-a4": {"paper": "a4", "font_size": a4},
+            f"{t}-letter": {"paper": "letter", "font_size": letter},
+            f"{t}-xelatex": {"engine": "xelatex"},
+            f"{t}-lualatex": {"engine": "lualatex"},
+            f"{t}-minimal": {"data": str(minimal)},
+        }
+        for name, opts in rows.items():
+            lines += [
+                f"  {name}:",
+                f"    template: {t}",
+                f"    data: {opts.pop('data', EVERYTHING)}",
+            ]
+            lines += [f"    {k}: {v}" for k, v in opts.items()]
+    variants = folder / "variants.yaml"
+    variants.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outcomes = build.build_variants(variants, options=build.Options(out=folder / "out", force=True))
+    return {
+        o.name: Built(
+            o.name,
+            o.status,
+            o.pdf,
+            tuple(w.message for w in o.warnings),
+            str(o.error.problems if o.error else ""),
+        )
+        for o in outcomes
+    }
+
+
+def _text(outcome: Built) -> str:
+    assert outcome.pdf is not None
+    return read_pdf(outcome.pdf.read_bytes()).text
+
+
+@requires_tex
+def test_matrix_builds_without_overfull_boxes(matrix: dict[str, Built]) -> None:
+    failed = {n: o.error for n, o in matrix.items() if o.status == "failed"}
+    assert not failed
+    overfull = {n: o.warnings for n, o in matrix.items() if o.warnings}
+    assert not overfull
+
+
+@requires_tex
+@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_paper_size_and_all_text(matrix: dict[str, Built], template: str, paper: str) -> None:
+    outcome = matrix[f"{template}-{paper}"]
+    assert outcome.pdf is not None
+    from pypdf import PdfReader
+
+    box = PdfReader(outcome.pdf).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == PAPER[paper]
+    resume = validate.resume(load.load(EVERYTHING))
+    omit = build._template_omits(template, ())
+    text = squash(_text(outcome))
+    missing = [p for p, value in visible_strings(resume, omit) if squash(value) not in text]
+    assert not missing
+    for word in ("work", "volunteer", "education", "projects", "publications", "awards"):
+        assert squash(i18n.words("en")[word]) in text
+
+
+@requires_tex
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_unicode_engines_show_the_same_text(matrix: dict[str, Built], template: str) -> None:
+    reference = squash(_text(matrix[f"{template}-a4"]))
+    for engine in ("xelatex", "lualatex"):
+        text = squash(_text(matrix[f"{template}-{engine}"]))
+        for needle in ("AdaLovelace-Núñez", "C_compiler_v2", "100%ofR&D", "València", "Talks"):
+            assert needle in reference and needle in text, (engine, needle)
+
+
+@requires_tex
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_empty_sections_vanish(matrix: dict[str, Built], template: str) -> None:
+    text = _text(matrix[f"{template}-minimal"])
+    assert "Sole Role" in text and "Only Co" in text
+    for key in ("summary", "education", "skills", "languages", "awards", "volunteer"):
+        assert i18n.words("en")[key] not in text, key
+
+
+@requires_tex
+def test_sidebar_reads_sidebar_then_main_column(matrix: dict[str, Built]) -> None:
+    """Sidebar text is one block before the main column: lines never interleave."""
+    outcome = matrix["sidebar-a4"]
+    assert outcome.pdf is not None
+    page = read_pdf(outcome.pdf.read_bytes()).page_texts[0]
+    side = ["Education", "València", "Best Paper", "Certified Kubernetes", "Bazel", "Piano"]
+    main = ["Summary", "Experience", "Analytical Engines", "punch-card compiler", "Code Club"]
+    last_side = max(page.index(s) for s in side)
+    first_main = min(page.index(m) for m in main)
+    assert last_side < first_main
+    assert page.index("Ada Lovelace-Núñez") < page.index("Education")
+
+
+@requires_tex
+def test_compact_leaves_out_courses_only(matrix: dict[str, Built]) -> None:
+    assert "Numerical Methods" not in _text(matrix["compact-a4"])
+    assert "Numerical Methods" in _text(matrix["classic-a4"])
+
+
+def test_templates_command_lists_four_with_descriptions() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "cvpress", "templates"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    rows = dict(line.split("\t", 1) for line in run.stdout.splitlines() if "\t" in line)
+    assert set(TEMPLATES) <= set(rows)
+    assert all(rows[t].strip() for t in TEMPLATES)
+
+
+# ------------------------------------------------------------------ the person's PDFs
+
+
+def test_person_variants_fit_and_have_no_overfull_box(built_variants: Path) -> None:
+    assert read_pdf((built_variants / "resume.pdf").read_bytes()).pages == 1
+    for log in built_variants.glob("*.log"):
+        assert "Overfull \\hbox" not in log.read_text(encoding="utf-8", errors="replace"), log.name
+
+
+def test_no_section_heading_ends_a_page(built_variants: Path) -> None:
+    titles = {w for lang in ("en", "es") for w in i18n.words(lang).values()}
+    for pdf in built_variants.glob("*.pdf"):
+        pages = read_pdf(pdf.read_bytes()).page_texts
+        for number, page in enumerate(pages[:-1], 1):
+            lines = [line.strip() for line in page.splitlines() if line.strip()]
+            assert lines and lines[-1] not in titles, (pdf.name, number, lines[-1])
+
+
+# ------------------------------------------------------------------ golden .tex
+
+
+def golden_tex(template: str) -> str:
+    resume = validate.resume(load.load(EVERYTHING))
+    variant = Variant.model_validate({"name": template, "template": template, "footer": True})
+    chosen, order = select.apply(resume, variant)
+    return render.render(
+        chosen, variant, engine="pdflatex", sections=order, version="v0.0.0", updated="January 2000"
+    )
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_golden_tex(template: str) -> None:
+    path = GOLDEN_DIR / f"{template}.tex"
+    tex = golden_tex(template)
+    if UPDATE:
+        path.write_text(tex, encoding="utf-8")
+    expected = path.read_text(encoding="utf-8")
+    assert tex == expected, (
+        f"{path.name} differs from the rendering: review the change, then "
+        "CVPRESS_UPDATE_GOLDEN=1 python3 -m pytest tests/test_templates.py -k golden"
+    )
+    assert not re.search(r"20[2-9]\d-\d\d-\d\d", tex)  # no build date leaks in
