@@ -346,7 +346,7 @@ def _compile(tex: str, engine: str, epoch: int, options: Options) -> Any:
         return result
 
 
-def _preload_checker() -> None:
+def _preload_checker(_pid: int) -> None:
     """Import pypdf while TeX runs (the main thread would otherwise just wait)."""
     import pypdf  # noqa: F401
 

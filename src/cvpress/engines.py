@@ -39,7 +39,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -280,14 +280,15 @@ def compile_tex(
     max_passes: int = MAX_PASSES,
     files: Mapping[str, bytes] | None = None,
     fmt: Path | None = None,
-    on_start: object = None,
+    on_start: Callable[[int], object] | None = None,
 ) -> EngineResult:
     """Compile ``tex`` in a fresh sandbox and return the PDF bytes and the parsed log.
 
     ``fmt``: a precompiled preamble (:mod:`cvpress.formats`) for this exact
     preamble, linked into the run's directory; ignored by engines that cannot
-    use one. ``on_start``: called (no arguments) once the first pass is
-    running, to overlap Python work with TeX's.
+    use one. ``on_start``: called with the first pass's process id (also
+    its process group id) once it is running, to overlap Python work with
+    TeX's.
 
     Raises :class:`EngineError` on a missing engine, a TeX error (with the
     message and the ``.tex`` line), a timeout or a crash.
@@ -370,7 +371,7 @@ def _run(
     timeout: float,
     engine: str,
     output: Path | None = None,
-    on_start: object = None,
+    on_start: Callable[[int], object] | None = None,
 ) -> None:
     from . import landlock
 
@@ -406,8 +407,8 @@ def _run(
                 hint=f"install it: {INSTALL_HINT.get(program, program)}",
             ) from None
         try:
-            if callable(on_start):
-                on_start()
+            if on_start is not None:
+                on_start(process.pid)
             code = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill_group(process)

@@ -94,7 +94,8 @@ def environment(roots: tuple[Path, ...], cache_dir: Path | None = None) -> jinja
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
         bytecode_cache=bytecode_cache,
-        auto_reload=False,
+        # A stat per template: a long-lived process (watch, tests) sees template edits.
+        auto_reload=True,
         extensions=["jinja2.ext.do"],
     )
     # Everything a template builds (macro results, blocks, ``set`` blocks) is

@@ -1,0 +1,267 @@
+"""Engines: command lines, real builds with each installed engine, failures.
+
+Real TeX runs throughout; the only stand-ins are tiny executables put first
+on PATH to play a tectonic without its bundle and an engine that crashes,
+which a real installation cannot be made to do on demand.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, pdf_text, squash
+from cvpress import build as build_mod
+from cvpress import engines, formats, landlock
+from cvpress.errors import EngineError, InputError
+
+INSTALLED = [e for e in engines.ENGINES if e != "latexmk:pdflatex" and engines.installed(e)]
+HELLO = "\\documentclass{article}\\begin{document}Hello, engines.\\end{document}\n"
+
+
+def _fake(tmp_path: Path, name: str, script: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An executable ``name`` first on PATH (the rest of PATH stays)."""
+    folder = tmp_path / "bin"
+    folder.mkdir(exist_ok=True)
+    exe = folder / name
+    exe.write_text("#!/bin/sh\n" + script + "\n")
+    exe.chmod(exe.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    return exe
+
+
+# ------------------------------------------------------------ command lines
+
+
+@pytest.mark.parametrize("engine", ["pdflatex", "xelatex", "lualatex"])
+def test_tex_command_line_has_the_sandbox_flags(engine: str) -> None:
+    if not shutil.which(engine):
+        pytest.skip(f"{engine} not installed")
+    cmd = engines.command(engine)
+    assert cmd[0] == shutil.which(engine)
+    for flag in (
+        "-no-shell-escape",
+        "-interaction=nonstopmode",
+        "-halt-on-error",
+        "-file-line-error",
+    ):
+        assert flag in cmd
+    assert "-jobname=cv" in cmd and cmd[-1] == "cv.tex"
+    assert not any(a.startswith("-shell-escape") or a == "-enable-write18" for a in cmd)
+
+
+def test_only_pdflatex_takes_a_format() -> None:
+    assert "-fmt=cvpress" in engines.command("pdflatex", fmt="cvpress")
+    if shutil.which("xelatex"):
+        assert not any(a.startswith("-fmt") for a in engines.command("xelatex", fmt="cvpress"))
+
+
+@pytest.mark.parametrize(
+    ("engine", "mode", "tex"),
+    [
+        ("latexmk", "-pdf", "pdflatex"),
+        ("latexmk:xelatex", "-xelatex", "xelatex"),
+        ("latexmk:lualatex", "-lualatex", "lualatex"),
+    ],
+)
+def test_latexmk_drives_the_named_engine_without_rc_files(engine: str, mode: str, tex: str) -> None:
+    if not (shutil.which("latexmk") and shutil.which(tex)):
+        pytest.skip("latexmk or the engine is not installed")
+    cmd = engines.command(engine)
+    assert cmd[1:3] == ["-norc", mode]
+    assert "-no-shell-escape" in cmd and "-halt-on-error" in cmd
+    assert f"-{tex}={shutil.which(tex)} %O %S" in cmd
+    if tex == "pdflatex":
+        assert f"-pdflatex={shutil.which(tex)} -fmt=cvpress %O %S" in engines.command(
+            engine, fmt="cvpress"
+        )
+
+
+def test_tectonic_command_line_is_untrusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exe = _fake(tmp_path, "tectonic", "exit 1", monkeypatch)
+    cmd = engines.command("tectonic")
+    assert cmd[:4] == [str(exe), "-X", "compile", "--untrusted"]
+    assert cmd[-1] == "cv.tex" and "--keep-logs" in cmd
+    env = engines.sandbox_env(tmp_path, 1, "tectonic")
+    assert env["TECTONIC_CACHE_DIR"].endswith("Tectonic") or "TECTONIC_CACHE_DIR" in os.environ
+
+
+def test_missing_engine_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(EngineError) as info:
+        engines.command("tectonic")
+    assert "not installed" in info.value.message
+    assert "tectonic-typesetting.github.io" in (info.value.hint or "")
+    with pytest.raises(EngineError) as info:
+        engines.which("xelatex")
+    assert "apt-get install texlive-xetex" in (info.value.hint or "")
+
+
+def test_unknown_engine_is_bad_input() -> None:
+    with pytest.raises(InputError):
+        engines.spec("latexmk:context")
+
+
+def test_tectonic_without_its_bundle_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake(
+        tmp_path,
+        "tectonic",
+        'echo "error: failed to download the bundle: network unreachable" >&2; exit 1',
+        monkeypatch,
+    )
+    with pytest.raises(EngineError) as info:
+        engines.compile_tex(HELLO, "tectonic", timeout=10)
+    assert "network unreachable" in info.value.message
+    assert "run it once with internet access" in (info.value.hint or "")
+
+
+def test_auto_prefers_pdflatex_then_unicode_engines() -> None:
+    assert engines.resolve("auto") == "pdflatex"
+    unicode = engines.resolve("auto", unicode=True)
+    assert engines.spec(unicode).unicode
+    if engines.installed("lualatex"):
+        assert engines.resolve("auto", unicode=True, preferred=("lualatex",)) == "lualatex"
+    assert engines.resolve("xelatex") == "xelatex"
+
+
+def test_rerun_only_when_the_log_asks() -> None:
+    empty_outline = (
+        "Package rerunfilecheck Warning: File `cv.out' has changed.\n"
+        "(rerunfilecheck)                Rerun to get outlines right\n"
+        "(rerunfilecheck)                or use package `bookmark'.\n\n"
+        "Package rerunfilecheck Info: Checksums for `cv.out':\n"
+        "(rerunfilecheck)             Before: <no file>\n"
+        "(rerunfilecheck)             After:  D41D8CD98F00B204E9800998ECF8427E;0.\n"
+    )
+    assert not engines.needs_rerun(empty_outline)
+    assert not engines.needs_rerun("Package hyperref Warning: Rerun to get /PageLabels entry.\n")
+    assert engines.needs_rerun(
+        "LaTeX Warning: Label(s) may have changed. Rerun to get cross-references right."
+    )
+    assert engines.needs_rerun(
+        empty_outline.replace("D41D8CD98F00B204E9800998ECF8427E;0", "0123;42")
+    )
+
+
+# ------------------------------------------------------------ real builds
+
+
+@pytest.mark.parametrize("engine", INSTALLED)
+def test_each_installed_engine_builds_classic(engine: str, tmp_path: Path) -> None:
+    options = build_mod.Options(out=tmp_path, engine=engine, force=True)
+    [outcome] = build_mod.build_adhoc([DATA], "classic", options)
+    assert outcome.status == "built", outcome.error and outcome.error.problems
+    text = squash(pdf_text(tmp_path / "classic.pdf"))
+    assert squash("Gerard C.") in text
+    assert squash("Machine Learning") in text
+    log = (tmp_path / "classic.log").read_text(encoding="utf-8", errors="replace")
+    banner = {"pdflatex": "pdfTeX", "xelatex": "XeTeX", "lualatex": "LuaHBTeX"}[
+        engines.spec(engine).tex
+    ]
+    assert banner in log.splitlines()[0]
+
+
+def test_precompiled_preamble_is_reused_and_rebuilt_when_the_preamble_changes(
+    tmp_path: Path,
+) -> None:
+    cache = tmp_path / ".cache"
+
+    def build(overrides: dict[str, object]) -> None:
+        options = build_mod.Options(out=tmp_path, engine="pdflatex", force=True)
+        [outcome] = build_mod.build_adhoc([DATA], "classic", options, overrides=overrides)
+        assert outcome.status == "built", outcome.error and outcome.error.problems
+
+    build({})
+    first = sorted(formats.folder(cache).glob("*.fmt"))
+    assert len(first) == 1
+    inode = first[0].stat().st_ino
+    build({})
+    assert sorted(formats.folder(cache).glob("*.fmt")) == first
+    assert first[0].stat().st_ino == inode, "the format was rebuilt, not reused"
+    tex = (tmp_path / "classic.tex").read_text(encoding="utf-8")
+    assert formats.MARKER in tex
+    build({"accent": "#AA0000"})  # the accent colour is defined in the preamble
+    assert len(list(formats.folder(cache).glob("*.fmt"))) == 2
+    assert "Gerard" in pdf_text(tmp_path / "classic.pdf")
+
+
+def test_a_broken_format_never_fails_a_build(tmp_path: Path) -> None:
+    options = build_mod.Options(out=tmp_path, engine="pdflatex", force=True)
+    build_mod.build_adhoc([DATA], "classic", options)
+    [fmt] = formats.folder(tmp_path / ".cache").glob("*.fmt")
+    fmt.write_bytes(b"not a format")
+    [outcome] = build_mod.build_adhoc([DATA], "classic", options)
+    assert outcome.status == "built", outcome.error and outcome.error.problems
+    assert not fmt.exists() or fmt.read_bytes() != b"not a format"
+
+
+# ------------------------------------------------------------ failures
+
+
+def test_timeout_kills_the_whole_process_group() -> None:
+    started: list[int] = []
+    endless = "\\documentclass{article}\\begin{document}\\def\\loop{\\loop}\\loop\\end{document}\n"
+    with pytest.raises(EngineError) as info:
+        engines.compile_tex(endless, "pdflatex", timeout=1.5, on_start=started.append)
+    assert "did not finish within 1.5 s" in info.value.message
+    assert started
+    assert _group_gone(started[0])
+
+
+def test_timeout_kills_latexmk_and_the_engine_it_started() -> None:
+    if not engines.installed("latexmk"):
+        pytest.skip("latexmk not installed")
+    started: list[int] = []
+    endless = "\\documentclass{article}\\begin{document}\\def\\loop{\\loop}\\loop\\end{document}\n"
+    with pytest.raises(EngineError):
+        engines.compile_tex(endless, "latexmk", timeout=3, on_start=started.append)
+    assert _group_gone(started[0])
+
+
+def _group_gone(pgid: int, seconds: float = 5.0) -> bool:
+    """No process is left in the group (killed children may linger a moment as zombies)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture
+def no_kernel_sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Landlock only lets system trees execute; a stand-in engine in tmp_path must run."""
+    monkeypatch.setenv("CVPRESS_NO_LANDLOCK", "1")
+    landlock.abi.cache_clear()
+    yield
+    monkeypatch.undo()
+    landlock.abi.cache_clear()
+
+
+@pytest.mark.usefixtures("no_kernel_sandbox")
+def test_a_crashing_engine_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake(tmp_path, "pdflatex", "kill -SEGV $$", monkeypatch)
+    with pytest.raises(EngineError) as info:
+        engines.compile_tex(HELLO, "pdflatex", timeout=10)
+    assert "crashed (killed by signal 11)" in info.value.message
+
+
+def test_a_tex_error_names_the_line(tmp_path: Path) -> None:
+    broken = "\\documentclass{article}\n\\begin{document}\n\\undefinedmacro\n\\end{document}\n"
+    with pytest.raises(EngineError) as info:
+        engines.compile_tex(broken, "pdflatex", timeout=30)
+    assert "Undefined control sequence" in info.value.message
+    assert info.value.__cause__ is not None
+    assert info.value.__cause__.log_message.line == 3  # type: ignore[attr-defined]

@@ -1,0 +1,141 @@
+"""Incremental builds: unchanged variants are kept, changed ones rebuilt, --force rebuilds all."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import pdf_text
+from cvpress import build as build_mod
+
+DATA = """\
+basics:
+  name: Ada Lovelace
+  label: Analyst
+  summary: First summary.
+work:
+  - name: Engines Ltd
+    position: Programmer
+    startDate: "1843"
+    highlights:
+      - Wrote the first program.
+"""
+VARIANTS = """\
+variants:
+  full:
+    template: mine
+  short:
+    template: mine
+    sections: [work]
+"""
+TEMPLATE = """\
+<% extends "_base/document.tex.j2" %>
+<# a test template: the bundled base, unchanged #>
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "resume.yaml").write_text(DATA, encoding="utf-8")
+    (tmp_path / "data" / "variants.yaml").write_text(VARIANTS, encoding="utf-8")
+    (tmp_path / "latex" / "mine").mkdir(parents=True)
+    (tmp_path / "latex" / "mine" / "template.tex.j2").write_text(TEMPLATE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # ./latex is on the template search path
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704067200")
+    return tmp_path
+
+
+def _build(project: Path, force: bool = False) -> dict[str, str]:
+    options = build_mod.Options(out=project / "build", force=force, jobs=2, version="")
+    outcomes = build_mod.build_variants(project / "data" / "variants.yaml", options=options)
+    assert all(o.status != "failed" for o in outcomes), [
+        o.error and o.error.problems for o in outcomes
+    ]
+    return {o.name: o.status for o in outcomes}
+
+
+def _mtimes(project: Path) -> dict[str, int]:
+    return {
+        name: (project / "build" / f"{name}.pdf").stat().st_mtime_ns for name in ("full", "short")
+    }
+
+
+def test_rebuilds_exactly_what_changed(project: Path) -> None:
+    assert _build(project) == {"full": "built", "short": "built"}
+    before = _mtimes(project)
+
+    # Nothing changed: both unchanged, PDFs untouched.
+    assert _build(project) == {"full": "unchanged", "short": "unchanged"}
+    assert _mtimes(project) == before
+
+    # The summary is only in `full`: `short` renders the same .tex and is kept.
+    data = project / "data" / "resume.yaml"
+    data.write_text(DATA.replace("First summary.", "Second summary."), encoding="utf-8")
+    assert _build(project) == {"full": "built", "short": "unchanged"}
+    assert "Second summary." in pdf_text(project / "build" / "full.pdf")
+    after_edit = _mtimes(project)
+    assert after_edit["short"] == before["short"]
+    assert after_edit["full"] != before["full"]
+
+    # --force rebuilds everything.
+    assert _build(project, force=True) == {"full": "built", "short": "built"}
+
+    # A template edit rebuilds both (they share it)...
+    template = project / "latex" / "mine" / "template.tex.j2"
+    template.write_text(
+        TEMPLATE + "<% block geometry %>\\usepackage[margin=2cm]{geometry}<% endblock %>\n"
+    )
+    assert _build(project) == {"full": "built", "short": "built"}
+    # ... and so does a new file in the template's folder (it may be read).
+    (project / "latex" / "mine" / "template.yaml").write_text("description: mine\n")
+    assert _build(project) == {"full": "unchanged", "short": "unchanged"}
+
+
+def test_a_deleted_pdf_is_rebuilt(project: Path) -> None:
+    _build(project)
+    (project / "build" / "short.pdf").unlink()
+    assert _build(project) == {"full": "unchanged", "short": "built"}
+
+
+def test_noop_build_reports_unchanged_without_importing_the_heavy_stages(project: Path) -> None:
+    env = {**os.environ, "CVPRESS_VERSION": ""}
+    command = [sys.executable, "-X", "importtime", "-m", "cvpress", "build"]
+    first = subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert first.returncode == 0, first.stderr
+    second = subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert second.returncode == 0, second.stderr
+    assert "unchanged full" in second.stderr and "unchanged short" in second.stderr
+    imported = {
+        line.split("|")[-1].strip()
+        for line in second.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    for heavy in ("pydantic", "jinja2", "yaml", "pypdf", "pylatexenc", "babel"):
+        assert heavy not in imported, heavy
+
+
+def test_help_imports_none_of_the_heavy_stages() -> None:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "cvpress", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0
+    imported = {
+        line.split("|")[-1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    for heavy in ("pydantic", "jinja2", "yaml", "pypdf", "pylatexenc", "babel"):
+        assert heavy not in imported, heavy

@@ -1,0 +1,44 @@
+"""Same inputs, same bytes: two cold builds in different folders give identical PDFs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA
+from cvpress import build as build_mod
+from cvpress import engines
+from cvpress.check import read_pdf
+
+
+@pytest.mark.parametrize(
+    "engine", [e for e in ("pdflatex", "xelatex", "lualatex") if engines.installed(e)]
+)
+def test_two_builds_in_different_folders_are_byte_identical(engine: str, tmp_path: Path) -> None:
+    pdfs = []
+    for place in ("first/deeper", "second"):
+        folder = tmp_path / place
+        folder.mkdir(parents=True)
+        data = folder / "resume.yaml"
+        shutil.copyfile(DATA, data)
+        out = folder / "build"
+        options = build_mod.Options(out=out, engine=engine, version="")
+        [outcome] = build_mod.build_adhoc([data], "classic", options)
+        assert outcome.status == "built", outcome.error and outcome.error.problems
+        pdfs.append((out / "classic.pdf").read_bytes())
+    assert pdfs[0] == pdfs[1]
+    created = read_pdf(pdfs[0]).metadata.get("CreationDate", "")
+    assert created.startswith("D:20240101000000"), created  # SOURCE_DATE_EPOCH outside git
+
+
+def test_the_epoch_comes_from_git_else_a_fixed_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    outside = tmp_path / "resume.yaml"
+    outside.write_text("basics: {name: A}\n")
+    assert build_mod.source_epoch(outside) == engines.DEFAULT_EPOCH
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert build_mod.source_epoch(outside) == 1700000000

@@ -1,0 +1,87 @@
+"""Unicode beyond Latin-1: XeLaTeX and LuaLaTeX print it, pdfLaTeX refuses it clearly."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import pdf_text, squash
+from cvpress import build as build_mod
+from cvpress import engines
+
+WORLD = """\
+basics:
+  name: 王小明
+  label: Data Engineer
+  location:
+    city: Αθήνα
+    countryCode: GR
+work:
+  - name: Example Corp
+    position: Engineer
+    startDate: 2020-01
+    highlights:
+      - Built pipelines in Москва and 北京 with **bold** text.
+publications:
+  - name: Анализ данных
+    publisher: Наука
+    releaseDate: 2021-05
+"""
+WORDS = ("王小明", "Αθήνα", "Анализ данных", "Москва", "北京", "Наука")
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Path:
+    path = tmp_path / "world.yaml"
+    path.write_text(WORLD, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("engine", ["auto", "lualatex"])
+def test_unicode_engines_print_every_script(engine: str, world: Path, tmp_path: Path) -> None:
+    if engine != "auto" and not engines.installed(engine):
+        pytest.skip(f"{engine} not installed")
+    out = tmp_path / "out"
+    options = build_mod.Options(out=out, engine=engine)
+    [outcome] = build_mod.build_adhoc([world], "classic", options)
+    assert outcome.status == "built", outcome.error and outcome.error.problems
+    text = squash(pdf_text(out / "classic.pdf"))
+    for word in WORDS:
+        assert squash(word) in text, word
+    if engine == "auto":  # auto sees the data needs Unicode and takes XeLaTeX
+        assert "XeTeX" in (out / "classic.log").read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_pdflatex_refuses_with_field_character_and_fix(world: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cvpress",
+            "build",
+            "--data",
+            str(world),
+            "--template",
+            "classic",
+            "--engine",
+            "pdflatex",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    err = result.stderr
+    assert "basics.name" in err
+    assert "'王'" in err and "U+738B" in err
+    assert "engine: xelatex" in err
+    assert "world.yaml:2:" in err
+    assert "Traceback" not in err
+    assert not (out / "classic.pdf").exists()
