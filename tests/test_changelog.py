@@ -264,3 +264,15 @@ def test_invoke_changelog_prints_the_diff_and_refuses_an_unknown_revision(repo: 
     assert bad.returncode == 2
     assert "unknown revision 'v9'" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_an_old_version_that_is_not_even_yaml_is_named_not_fatal(repo: Path) -> None:
+    (repo / "data" / "resume.yaml").write_text("basics: [unclosed\n", encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "broken")
+    git(repo, "tag", "v1")
+    edit(repo, BASE, "fixed")
+    log = changelog.changelog(repo / "data" / "variants.yaml", until="HEAD")
+    assert log.since == "v1"
+    (change,) = log.changes
+    assert change.label == "data/resume.yaml"
+    assert change.details[0].startswith("not compared: the version at v1 does not load")

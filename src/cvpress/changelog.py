@@ -495,7 +495,12 @@ def changelog(
         if result.since is None or repo is None:
             continue
         old_text = read_at(repo, result.since, rel)
-        old = parse(old_text, f"{result.since}:{rel}") if old_text is not None else {}
+        try:
+            old = parse(old_text, f"{result.since}:{rel}") if old_text is not None else {}
+        except CvpressError as exc:  # not even YAML then: say so, do not fail a release
+            reason = f"not compared: the version at {result.since} does not load ({exc})"
+            result.changes.append(Change("Data files", "changed", rel, (reason,)))
+            continue
         for change in diff(old, new):
             section = f"{rel}: {change.section}" if several else change.section
             result.changes.append(Change(section, change.kind, change.label, change.details))
