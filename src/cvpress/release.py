@@ -150,6 +150,10 @@ def make(
     check_tag(tag)
     _check_out(out)
     preview = _preview() if png else None
+    # The notes first: a bad --since fails in a second, not after every build.
+    repo = changelog.repo_root(variants_file.resolve().parent)
+    until = tag if repo is not None and changelog.rev_exists(repo, tag) else None
+    log = changelog.changelog(variants_file, since=since, until=until)
     options = build.Options(out=build_dir, version=tag, jobs=jobs)
     outcomes = build.build_variants(variants_file, options=options, progress=progress)
     failed = [o for o in outcomes if o.status == "failed"]
@@ -178,9 +182,6 @@ def make(
         assets = sorted(p for p in staging.iterdir() if p.is_file())
         (staging / SUMS).write_text(sha256sums(assets), encoding="utf-8")
         release.sums = out / SUMS
-        repo = changelog.repo_root(variants_file.resolve().parent)
-        until = tag if repo is not None and changelog.rev_exists(repo, tag) else None
-        log = changelog.changelog(variants_file, since=since, until=until)
         (staging / NOTES).write_text(notes_text(log.markdown(), release), encoding="utf-8")
         release.notes = out / NOTES
         _replace(staging, out)
