@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, pdf_text, requires_tex, squash
 
+from conftest import ROOT, pdf_text, requires_tex, squash
 from cvpress import cli
 
 SMALL = """\
@@ -56,7 +56,12 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The real console entry point, as a shell runs it (no colour: piped)."""
     env = {**os.environ, "NO_COLOR": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "cvpress", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "cvpress", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -64,7 +69,9 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def project(tmp_path: Path) -> Path:
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "resume.yaml").write_text(SMALL, encoding="utf-8")
-    (tmp_path / "data" / "variants.yaml").write_text("variants:\n  cv:\n    template: classic\n", encoding="utf-8")
+    (tmp_path / "data" / "variants.yaml").write_text(
+        "variants:\n  cv:\n    template: classic\n", encoding="utf-8"
+    )
     return tmp_path
 
 
@@ -78,7 +85,9 @@ def test_bad_input_exits_2_with_location_and_keeps_the_last_pdf(project: Path) -
     for case, (text, expected) in BAD_INPUTS.items():
         data.write_text(text, encoding="utf-8")
         # run from data/: messages name the file as the build found it
-        result = run("build", "--variants", "variants.yaml", "--out", "../build", cwd=project / "data")
+        result = run(
+            "build", "--variants", "variants.yaml", "--out", "../build", cwd=project / "data"
+        )
         assert result.returncode == 2, (case, result.stderr)
         assert expected in result.stderr, (case, result.stderr)
         assert "Traceback" not in result.stderr
@@ -88,12 +97,25 @@ def test_bad_input_exits_2_with_location_and_keeps_the_last_pdf(project: Path) -
 @requires_tex
 def test_both_build_forms_validate_templates_and_json_resume(project: Path) -> None:
     sample = ROOT / "tests" / "fixtures" / "jsonresume-full.json"
-    adhoc = run("build", "--data", str(sample), "--template", "classic", "--out", "out", cwd=project)
+    adhoc = run(
+        "build", "--data", str(sample), "--template", "classic", "--out", "out", cwd=project
+    )
     assert adhoc.returncode == 0, adhoc.stderr
     text = squash(pdf_text(project / "out" / "classic.pdf"))
-    for needle in ("Richard Hendriks", "Pied Piper", "CoderDojo", "University of Oklahoma", "Techcrunch",
-                   "Certified Kubernetes Administrator", "Video compression for 3d media", "Web Development",
-                   "Native speaker", "Wildlife", "Erlich Bachman", "Miss Direction"):
+    for needle in (
+        "Richard Hendriks",
+        "Pied Piper",
+        "CoderDojo",
+        "University of Oklahoma",
+        "Techcrunch",
+        "Certified Kubernetes Administrator",
+        "Video compression for 3d media",
+        "Web Development",
+        "Native speaker",
+        "Wildlife",
+        "Erlich Bachman",
+        "Miss Direction",
+    ):
         assert squash(needle) in text, needle
     assert "x-team-size" in adhoc.stderr  # kept, ignored, and said so
     named = run("build", "--variant", "cv", cwd=project)
@@ -106,7 +128,12 @@ def test_both_build_forms_validate_templates_and_json_resume(project: Path) -> N
 
 
 def test_usage_errors_exit_2_without_traceback(project: Path) -> None:
-    for args in (["build", "--data", "x.yaml"], ["build", "--variant", "nope"], ["frobnicate"], ["validate", "missing.yaml"]):
+    for args in (
+        ["build", "--data", "x.yaml"],
+        ["build", "--variant", "nope"],
+        ["frobnicate"],
+        ["validate", "missing.yaml"],
+    ):
         result = run(*args, cwd=project)
         assert result.returncode == 2, (args, result.stderr)
         assert "Traceback" not in result.stderr
@@ -122,10 +149,13 @@ def test_tex_error_in_a_template_exits_1_naming_the_template_line(project: Path)
     folder = project / "latex" / "broken"
     folder.mkdir(parents=True)
     (folder / "template.tex.j2").write_text(
-        "\\documentclass{article}\n\\begin{document}\n<< cv.basics.name >>\n\\undefinedcommand\n\\end{document}\n",
+        "\\documentclass{article}\n\\begin{document}\n<< cv.basics.name >>\n"
+        "\\undefinedcommand\n\\end{document}\n",
         encoding="utf-8",
     )
-    (project / "data" / "variants.yaml").write_text("variants:\n  cv:\n    template: broken\n", encoding="utf-8")
+    (project / "data" / "variants.yaml").write_text(
+        "variants:\n  cv:\n    template: broken\n", encoding="utf-8"
+    )
     result = run("build", cwd=project)
     assert result.returncode == 1, result.stderr
     assert "Undefined control sequence" in result.stderr
@@ -138,9 +168,12 @@ def test_jinja_error_names_the_template_file_and_line(project: Path) -> None:
     folder = project / "latex" / "typo"
     folder.mkdir(parents=True)
     (folder / "template.tex.j2").write_text(
-        "\\documentclass{article}\n\\begin{document}\n\n<< cv.basics.nmae >>\n\\end{document}\n", encoding="utf-8"
+        "\\documentclass{article}\n\\begin{document}\n\n<< cv.basics.nmae >>\n\\end{document}\n",
+        encoding="utf-8",
     )
-    (project / "data" / "variants.yaml").write_text("variants:\n  cv:\n    template: typo\n", encoding="utf-8")
+    (project / "data" / "variants.yaml").write_text(
+        "variants:\n  cv:\n    template: typo\n", encoding="utf-8"
+    )
     result = run("build", cwd=project)
     assert result.returncode == 1, result.stderr
     assert "typo/template.tex.j2:4" in result.stderr
@@ -155,7 +188,9 @@ def test_new_writes_a_commented_starter_that_builds(tmp_path: Path) -> None:
     resume = (tmp_path / "my-cv" / "data" / "resume.yaml").read_text(encoding="utf-8")
     assert resume.startswith("# yaml-language-server: $schema=../schema/resume.schema.json\n")
     assert (tmp_path / "my-cv" / "schema" / "resume.schema.json").is_file()
-    commented = [line for line in resume.splitlines() if ":" in line and not line.lstrip().startswith("#")]
+    commented = [
+        line for line in resume.splitlines() if ":" in line and not line.lstrip().startswith("#")
+    ]
     assert sum("#" in line for line in commented) >= len(commented) // 2  # most fields explained
     built = run("build", cwd=tmp_path / "my-cv")
     assert built.returncode == 0, built.stderr
@@ -164,7 +199,9 @@ def test_new_writes_a_commented_starter_that_builds(tmp_path: Path) -> None:
     assert again.returncode == 2 and "already exists" in again.stderr
 
 
-def test_print_problem_windows_very_long_lines(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_print_problem_windows_very_long_lines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     from cvpress.errors import Location, Problem
 
     path = tmp_path / "min.json"

@@ -69,7 +69,7 @@ resume.yaml:6:9: work[0].highlights[0]: this bullet was read as a 'key: value' p
      6 |       - Result: programs 20% faster
        |         ^
   hint: put the whole text in quotes: - "Result: programs 20% faster"
-""",
+""",  # noqa: E501
     ),
     "wrong indentation": (
         WORK + "   position: Engineer\n",
@@ -78,7 +78,7 @@ resume.yaml:5:4: this line's indentation does not match the lines around it
      5 |    position: Engineer
        |    ^
   hint: start it in column 5, like the line above: the keys of one mapping and the items of one list must line up
-""",
+""",  # noqa: E501
     ),
     "text where a list is expected": (
         WORK + "    highlights: Built the first program\n",
@@ -87,7 +87,7 @@ resume.yaml:5:17: work[0].highlights: expected a list, got text
      5 |     highlights: Built the first program
        |                 ^
   hint: put each item on its own line under 'highlights:', starting with '- ' (e.g. '  - Built the first program')
-""",
+""",  # noqa: E501
     ),
     "e-mail without @": (
         HEAD + "  email: ada.lovelace.example.com\n",
@@ -201,7 +201,10 @@ def test_unknown_key_is_only_a_warning_when_valid(
 ) -> None:
     code, err = _validate(tmp_path, monkeypatch, capsys, HEAD + "  pronouns: she/her\n")
     assert code == 0
-    assert "resume.yaml:3:3: basics.pronouns: warning: unknown key 'pronouns' is kept but not printed" in err
+    assert (
+        "resume.yaml:3:3: basics.pronouns: warning: unknown key 'pronouns' is kept but not printed"
+        in err
+    )
 
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -213,7 +216,9 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch: pytest.M
         def isatty(self) -> bool:
             return True
 
-    problem = Problem("bad", location=Location("nowhere.yaml", 1, 1), field_path="basics.name", hint="fix")
+    problem = Problem(
+        "bad", location=Location("nowhere.yaml", 1, 1), field_path="basics.name", hint="fix"
+    )
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     tty, pipe = Tty(), io.StringIO()
@@ -226,3 +231,69 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch: pytest.M
     tty = Tty()
     cli.print_problem(problem, tty)
     assert "\033[" not in tty.getvalue()
+
+
+# ------------------------------------------------------------ TeX errors traced
+
+
+def _build_failure(tmp_path: Path, data: str, template: str | None, **variant: object) -> object:
+    from cvpress import build as build_mod
+
+    path = tmp_path / "resume.yaml"
+    path.write_text(data, encoding="utf-8")
+    paths: tuple[Path, ...] = ()
+    name = "classic"
+    if template is not None:
+        folder = tmp_path / "latex" / "custom"
+        folder.mkdir(parents=True)
+        (folder / "template.tex.j2").write_text(template, encoding="utf-8")
+        paths, name = (tmp_path / "latex",), "custom"
+    options = build_mod.Options(out=tmp_path / "out", force=True, template_paths=paths)
+    outcome = build_mod.build_adhoc([path], name, options, overrides=variant or None)[0]
+    assert outcome.status == "failed" and outcome.error is not None
+    assert outcome.error.exit_code == 1
+    assert not (tmp_path / "out" / f"{name}.pdf").exists()
+    return outcome.error.problems[0]
+
+
+@pytest.mark.skipif(__import__("shutil").which("pdflatex") is None, reason="needs pdflatex")
+def test_tex_error_is_traced_to_the_data_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    template = (
+        "\\documentclass{article}\n\\begin{document}\n"
+        "<< cv.basics.name >>\\hspace{<< cv.basics.label >>}\n\\end{document}\n"
+    )
+    problem = _build_failure(tmp_path, HEAD + "  label: wide gap\n", template)
+    assert problem.field_path == "basics.label"  # type: ignore[attr-defined]
+    assert str(problem.location) == "resume.yaml:3:10"  # type: ignore[attr-defined]
+    assert problem.message.endswith("(caused by the text of basics.label)")  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(__import__("shutil").which("xelatex") is None, reason="needs xelatex")
+def test_missing_glyph_is_traced_to_the_bullet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    data = WORK + '    highlights:\n      - Fine\n      - "Glyph \U00013000 here"\n'
+    problem = _build_failure(tmp_path, data, None, engine="xelatex")
+    assert problem.field_path == "work[0].highlights[1].text"  # type: ignore[attr-defined]
+    assert str(problem.location) == "resume.yaml:7:9"  # type: ignore[attr-defined]
+    assert "U+13000" in problem.message  # type: ignore[attr-defined]
+
+
+def test_template_line_is_found_from_its_literal_text(tmp_path: Path) -> None:
+    from cvpress.trace import template_line
+
+    template = tmp_path / "t.tex.j2"
+    template.write_text(
+        "\\section{<< t.work >>}\n\\cventry{<< e.name >>}{<< e | daterange >>}\n\\badmacro{x}\n",
+        encoding="utf-8",
+    )
+    tex = "\\section{Experience}\n\\cventry{Pied Piper}{2014}\n\\badmacro{x}\n"
+    assert template_line(tex, 2, [template]) == __import__("cvpress.errors").errors.Location(
+        str(template), 2
+    )
+    assert template_line(tex, 3, [template]).line == 3  # type: ignore[union-attr]
+    assert template_line(tex, 9, [template]) is None

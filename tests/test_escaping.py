@@ -12,8 +12,8 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import requires_tex, squash
 
+from conftest import requires_tex, squash
 from cvpress import build as build_mod
 from cvpress.check import read_pdf
 
@@ -49,7 +49,9 @@ work:
 """,
         encoding="utf-8",
     )
-    outcomes = build_mod.build_adhoc([data], "classic", build_mod.Options(out=folder / "out", force=True))
+    outcomes = build_mod.build_adhoc(
+        [data], "classic", build_mod.Options(out=folder / "out", force=True)
+    )
     assert outcomes[0].status == "built", outcomes[0].error and outcomes[0].error.problems
     return (folder / "out" / "classic.pdf").read_bytes()
 
@@ -62,7 +64,7 @@ def test_plain_field_and_bullet_round_trip(pdf: bytes) -> None:
     assert squash("Société Générale & Co_ #1") in flat
     # no TeX ligature or curling: the ASCII survives as ASCII
     assert "a--b" in text and "a---b" in text
-    assert "\"double\"" in text and "'single'" in text
+    assert '"double"' in text and "'single'" in text
 
 
 @requires_tex
@@ -87,7 +89,11 @@ def test_escape_output_has_no_unescaped_specials() -> None:
         tex = render(ALL)
         stripped = tex.replace("\\\\", "")
         for char in "#$%&_":
-            assert all(stripped[i - 1] == "\\" for i, c in enumerate(stripped) if c == char), (render, char, tex)
+            assert all(stripped[i - 1] == "\\" for i, c in enumerate(stripped) if c == char), (
+                render,
+                char,
+                tex,
+            )
 
 
 def test_yaml_round_trips_the_string(tmp_path: Path) -> None:

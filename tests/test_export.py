@@ -14,8 +14,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import DATA, ROOT, squash
 
+from conftest import DATA, ROOT, squash
 from cvpress import cli, export, load, select, validate
 from cvpress.check import visible_strings
 from cvpress.model import Resume, Variant
@@ -26,7 +26,9 @@ SAMPLE = FIXTURES / "jsonresume-full.json"
 
 def _official() -> jsonschema.Draft4Validator:
     schema = json.loads((FIXTURES / "jsonresume-schema-1.0.0.json").read_text(encoding="utf-8"))
-    return jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+    return jsonschema.Draft4Validator(
+        schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
+    )
 
 
 def _resume(path: Path) -> Resume:
@@ -90,21 +92,24 @@ def test_custom_sections_and_unknown_top_level_keys_stay_valid() -> None:
 @pytest.fixture(scope="module")
 def short_variant() -> Variant:
     return Variant.model_validate(
-        {"name": "short", "template": "classic", "exclude_tags": ["detail"], "sections": ["work", "summary", "skills"]}
+        {
+            "name": "short",
+            "template": "classic",
+            "exclude_tags": ["detail"],
+            "sections": ["work", "summary", "skills"],
+        }
     )
 
 
 def test_text_export_shows_exactly_the_variants_selection(short_variant: Variant) -> None:
     resume = _resume(DATA)
-    selected, order = select.apply(resume, short_variant)
+    selected, _order = select.apply(resume, short_variant)
     text = export.export(resume, "text", short_variant)
     flat = squash(text)
     for path, value in visible_strings(selected):
         if path.startswith(("work", "skills", "basics.summary", "basics.name")):
             assert squash(value) in flat, path
-    dropped = [
-        b.text for w in resume.work for b in w.highlights if "detail" in b.tags
-    ]
+    dropped = [b.text for w in resume.work for b in w.highlights if "detail" in b.tags]
     assert dropped, "the seed data tags some bullets 'detail'"
     assert not any(squash(d) in flat for d in dropped)
     # sections in the variant's order: work before summary; education left out
@@ -115,7 +120,14 @@ def test_text_export_shows_exactly_the_variants_selection(short_variant: Variant
 def test_markdown_export_keeps_inline_markup_and_headings(short_variant: Variant) -> None:
     data = {
         "basics": {"name": "Ada", "summary": "Likes **fast** code"},
-        "work": [{"name": "Engines", "position": "Programmer", "startDate": "2024-09", "highlights": ["Wrote `Note G`"]}],
+        "work": [
+            {
+                "name": "Engines",
+                "position": "Programmer",
+                "startDate": "2024-09",
+                "highlights": ["Wrote `Note G`"],
+            }
+        ],
     }
     md = export.export(Resume.model_validate(data), "markdown", short_variant)
     assert md.startswith("# Ada\n")
@@ -135,12 +147,27 @@ def test_cli_export_writes_a_file_and_uses_the_variant(
         "variants:\n  mini:\n    sections: [skills]\n", encoding="utf-8"
     )
     monkeypatch.chdir(tmp_path)
-    code = cli.main(["export", "--format", "jsonresume", "--variant", "mini", "--variants", "variants.yaml", "--out", "out.json"])
+    code = cli.main(
+        [
+            "export",
+            "--format",
+            "jsonresume",
+            "--variant",
+            "mini",
+            "--variants",
+            "variants.yaml",
+            "--out",
+            "out.json",
+        ]
+    )
     assert code == 0
     document = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     _official().validate(document)
     assert set(document) <= {"$schema", "basics", "skills", "meta"}
     assert "summary" not in document["basics"]
     capsys.readouterr()
-    assert cli.main(["export", "--format", "text", "--variant", "nope", "--variants", "variants.yaml"]) == 2
+    assert (
+        cli.main(["export", "--format", "text", "--variant", "nope", "--variants", "variants.yaml"])
+        == 2
+    )
     assert "no variant named 'nope'" in capsys.readouterr().err

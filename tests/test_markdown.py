@@ -6,8 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import requires_tex, squash
 
+from conftest import requires_tex, squash
 from cvpress import build as build_mod
 from cvpress.check import read_pdf
 from cvpress.texify import markdown, plain_markdown
@@ -28,7 +28,9 @@ CASES = {
     "**unclosed": "**unclosed",
     "2 * 3 * 4": "2 * 3 * 4",
     "snake_case_name": r"snake\_case\_name",
-    "back\\slash \\*not escaped\\*": r"back\textbackslash{}slash \textbackslash{}\emph{not escaped\textbackslash{}}",
+    "back\\slash \\*not escaped\\*": (
+        r"back\textbackslash{}slash \textbackslash{}\emph{not escaped\textbackslash{}}"
+    ),
     "para one\n\npara two": r"para one\par para two",
 }
 
@@ -42,7 +44,10 @@ def test_plain_text_drops_only_the_markup() -> None:
     assert plain_markdown("**Led** the *move* to [Kubernetes](https://k8s.io) with `kubectl`") == (
         "Led the move to Kubernetes with kubectl"
     )
-    assert plain_markdown("# literal ![x](https://e.com/i.png)") == "# literal ![x](https://e.com/i.png)"
+    assert (
+        plain_markdown("# literal ![x](https://e.com/i.png)")
+        == "# literal ![x](https://e.com/i.png)"
+    )
 
 
 def test_bold_keywords_whole_words_and_not_inside_markup() -> None:
@@ -89,7 +94,10 @@ work:
     )
     out = tmp_path / "out"
     outcomes = build_mod.build_adhoc(
-        [data], "classic", build_mod.Options(out=out, force=True), overrides={"bold_keywords": ["Kubernetes"]}
+        [data],
+        "classic",
+        build_mod.Options(out=out, force=True),
+        overrides={"bold_keywords": ["Kubernetes"]},
     )
     assert outcomes[0].status == "built", outcomes[0].error and outcomes[0].error.problems
     pdf = (out / "classic.pdf").read_bytes()
@@ -97,9 +105,17 @@ work:
     assert "**" not in text and "[links]" not in text and "`" not in text
     assert squash("Likes strong claims, gentle asides and links.") in squash(text)
     tex = (out / "classic.tex").read_text(encoding="utf-8")
-    assert r"\textbf{strong claims}" in tex and r"\textbf{Kubernetes}" in tex and r"\texttt{kubectl}" in tex
+    assert (
+        r"\textbf{strong claims}" in tex
+        and r"\textbf{Kubernetes}" in tex
+        and r"\texttt{kubectl}" in tex
+    )
     runs = _fonts_by_text(pdf)
-    bold = {t for t, font in runs if "bold" in font.lower() or font.lower().endswith(("-bx", "bx10", "bx12"))}
+    bold = {
+        t
+        for t, font in runs
+        if "bold" in font.lower() or font.lower().endswith(("-bx", "bx10", "bx12"))
+    }
     regular = {t for t, font in runs if t not in bold}
     assert any("Kubernetes" in t for t in bold), runs
     assert {"strong", "claims"} <= bold, runs

@@ -10,8 +10,8 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from conftest import DATA, ROOT, VARIANTS
 
+from conftest import DATA, ROOT, VARIANTS
 from cvpress import cli, schema
 
 SCHEMAS = {
@@ -23,7 +23,9 @@ SCHEMAS = {
 @pytest.mark.parametrize("name", list(SCHEMAS))
 def test_committed_schema_is_what_cvpress_schema_writes(name: str) -> None:
     committed = (ROOT / "schema" / name).read_text(encoding="utf-8")
-    assert committed == SCHEMAS[name](), f"run: cvpress schema {'--variants ' if 'variants' in name else ''}--out schema/{name}"
+    assert committed == SCHEMAS[name](), (
+        f"run: cvpress schema {'--variants ' if 'variants' in name else ''}--out schema/{name}"
+    )
 
 
 def test_cli_schema_writes_the_same_text(
@@ -55,7 +57,9 @@ def test_every_field_has_a_description_and_an_example(name: str) -> None:
     document = json.loads(SCHEMAS[name]())
     jsonschema.Draft202012Validator.check_schema(document)
     undocumented = [
-        path for path, prop in _properties(document) if not prop.get("description") or not prop.get("examples")
+        path
+        for path, prop in _properties(document)
+        if not prop.get("description") or not prop.get("examples")
     ]
     assert not undocumented
 
@@ -76,13 +80,19 @@ def test_repository_data_validates_against_its_schema() -> None:
         first = data.read_text(encoding="utf-8").splitlines()[0]
         assert first == f"# yaml-language-server: $schema=../schema/{name}"
         document = json.loads((ROOT / "schema" / name).read_text(encoding="utf-8"))
-        errors = list(jsonschema.Draft202012Validator(document).iter_errors(yaml.safe_load(data.read_text(encoding="utf-8"))))
+        errors = list(
+            jsonschema.Draft202012Validator(document).iter_errors(
+                yaml.safe_load(data.read_text(encoding="utf-8"))
+            )
+        )
         assert not errors, [e.message for e in errors[:3]]
 
 
 def test_a_json_resume_document_validates_against_the_resume_schema() -> None:
     document = json.loads(schema.resume_schema_json())
-    sample = json.loads((ROOT / "tests" / "fixtures" / "jsonresume-full.json").read_text(encoding="utf-8"))
+    sample = json.loads(
+        (ROOT / "tests" / "fixtures" / "jsonresume-full.json").read_text(encoding="utf-8")
+    )
     assert not list(jsonschema.Draft202012Validator(document).iter_errors(sample))
 
 
@@ -90,7 +100,9 @@ def test_schema_accepts_plain_and_tagged_bullets_and_present() -> None:
     validator = jsonschema.Draft202012Validator(json.loads(schema.resume_schema_json()))
     ok = {
         "basics": {"name": "Ada"},
-        "work": [{"endDate": "present", "highlights": ["plain", {"text": "tagged", "tags": ["x"]}]}],
+        "work": [
+            {"endDate": "present", "highlights": ["plain", {"text": "tagged", "tags": ["x"]}]}
+        ],
     }
     assert validator.is_valid(ok)
     assert not validator.is_valid({"basics": {"name": "Ada"}, "work": [{"startDate": "Sept 2024"}]})

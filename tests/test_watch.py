@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from conftest import pdf_text, requires_tex
 
 pytest.importorskip("watchfiles")
@@ -40,7 +41,16 @@ class Watcher:
     def __init__(self, cwd: Path) -> None:
         env = {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "cvpress", "watch", "--variants", "data/variants.yaml", "--out", "build"],
+            [
+                sys.executable,
+                "-m",
+                "cvpress",
+                "watch",
+                "--variants",
+                "data/variants.yaml",
+                "--out",
+                "build",
+            ],
             cwd=cwd,
             env=env,
             stdout=subprocess.PIPE,
@@ -85,7 +95,9 @@ def test_watch_rebuilds_on_save_and_survives_a_failed_build(tmp_path: Path) -> N
     data.mkdir()
     resume = data / "resume.yaml"
     resume.write_text(RESUME.format(bullet="Wrote Note G"), encoding="utf-8")
-    (data / "variants.yaml").write_text("variants:\n  cv:\n    template: classic\n", encoding="utf-8")
+    (data / "variants.yaml").write_text(
+        "variants:\n  cv:\n    template: classic\n", encoding="utf-8"
+    )
     pdf = tmp_path / "build" / "cv.pdf"
     watcher = Watcher(tmp_path)
     try:
@@ -101,9 +113,13 @@ def test_watch_rebuilds_on_save_and_survives_a_failed_build(tmp_path: Path) -> N
         good = pdf.read_bytes()
 
         # a mistake: reported with its line, the process keeps running, the PDF stays
-        resume.write_text(RESUME.format(bullet="x").replace('"1842-10"', "Sept 1842"), encoding="utf-8")
+        resume.write_text(
+            RESUME.format(bullet="x").replace('"1842-10"', "Sept 1842"), encoding="utf-8"
+        )
         watcher.expect(r"^\d\d:\d\d:\d\d FAILED cv")
-        watcher.expect(r"resume\.yaml:6:16: work\[0\]\.startDate: 'Sept 1842' is not an ISO 8601 date")
+        watcher.expect(
+            r"resume\.yaml:6:16: work\[0\]\.startDate: 'Sept 1842' is not an ISO 8601 date"
+        )
         assert pdf.read_bytes() == good
 
         # fixed: the next save builds again
@@ -124,9 +140,7 @@ def test_affected_variants_follow_their_inputs(tmp_path: Path) -> None:
     (data / "a.yaml").write_text("basics: {name: A}\n", encoding="utf-8")
     (data / "b.yaml").write_text("basics: {name: B}\n", encoding="utf-8")
     variants = data / "variants.yaml"
-    variants.write_text(
-        "variants:\n  a: {data: a.yaml}\n  b: {data: b.yaml}\n", encoding="utf-8"
-    )
+    variants.write_text("variants:\n  a: {data: a.yaml}\n  b: {data: b.yaml}\n", encoding="utf-8")
     inputs = watch.inputs(variants)
     assert inputs.affected([data / "a.yaml"]) == ["a"]
     assert inputs.affected([data / "b.yaml", data / "other.txt"]) == ["b"]

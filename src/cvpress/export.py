@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from . import i18n, select
 from .errors import InputError, Warnings
@@ -283,7 +283,7 @@ class _Plain:
             self.bullets(e.highlights)
             self.para(self.link(e.url))
 
-    _SECTION: dict[str, Callable[[_Plain], None]] = {
+    _SECTION: ClassVar[dict[str, Callable[[_Plain], None]]] = {
         "work": work,
         "volunteer": volunteer,
         "education": education,

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Location, Problem
+from .errors import InputError, Location
 
 #: Largest data file accepted. A résumé is a few KiB; this leaves a 100x margin.
 MAX_FILE_BYTES = 1_000_000
@@ -211,7 +211,10 @@ def _yaml_error(exc: yaml.MarkedYAMLError, display: str, text: str) -> InputErro
             message = (
                 "this line is indented more than the line above, so it reads as part of that value"
             )
-            hint = f"indent it like the key above it ({indent} spaces), or put text with ': ' in quotes"
+            hint = (
+                f"indent it like the key above it ({indent} spaces), "
+                "or put text with ': ' in quotes"
+            )
             mark = _line_start(mark, lines)
     elif "expected '-' indicator" in problem or ("expected <block end>" in problem):
         message = "this line's indentation does not match the lines around it"
@@ -285,7 +288,10 @@ class _Walker:
             raise InputError(
                 f"the document expands to more than {MAX_NODES:,} values",
                 location=_mark(node.start_mark, self.display),
-                hint="this looks like an alias bomb (anchors that expand each other); write the values out",
+                hint=(
+                    "this looks like an alias bomb (anchors that expand each other); "
+                    "write the values out"
+                ),
             )
         if depth > MAX_DEPTH:
             raise InputError(
@@ -320,7 +326,10 @@ class _Walker:
                     f"duplicate key {key!r}{seen}",
                     location=where,
                     field_path=format_path((*path, key)),
-                    hint="YAML keeps only the last of two equal keys, so one would be lost; remove or merge one",
+                    hint=(
+                        "YAML keeps only the last of two equal keys, so one would be lost; "
+                        "remove or merge one"
+                    ),
                 )
             self.source.keys[(*path, key)] = where
             out[key] = self.build(value_node, (*path, key), depth + 1)

@@ -629,7 +629,9 @@ class Resume(Model):
     )
     meta: Annotated[dict[str, Any], Field(description="Free-form; kept as it is.")] = Field(
         default_factory=dict,
-        description="Free-form metadata (JSON Resume's canonical, version, lastModified...); never printed.",
+        description=(
+            "Free-form metadata (JSON Resume's canonical, version, lastModified...); never printed."
+        ),
         examples=[{"version": "v1.0.0"}],
     )
 
@@ -637,7 +639,8 @@ class Resume(Model):
 # --------------------------------------------------------------------------- variants
 
 Paper = Literal["a4", "letter"]
-#: ``latexmk`` drives pdflatex; ``latexmk:xelatex``/``latexmk:lualatex`` drive those (cvpress.engines).
+#: ``latexmk`` drives pdflatex; ``latexmk:xelatex``/``latexmk:lualatex`` drive those
+#: (cvpress.engines).
 EngineName = Literal[
     "auto",
     "pdflatex",

@@ -47,14 +47,15 @@ basics:
     - network: GitHub
       url: https://github.com/example
 
-work:                                 # newest first; consecutive roles at one company group together
+# newest first; consecutive roles at one company are grouped under it
+work:
   - name: Analytical Engine Project   # the organisation
     position: Programmer              # your title
     location: London
     startDate: "1842-10"              # quote dates so YAML keeps them as text
     endDate: "1843-09"                # leave endDate out for a current job
     summary: Translated and annotated Menabrea's paper on the Analytical Engine.
-    highlights:                       # bullets: plain text, or {text, tags} to pick them per variant
+    highlights:                       # bullets: text, or {text, tags} to pick per variant
       - Wrote Note G, an algorithm to compute Bernoulli numbers.
       - text: Described loops and conditional branching a century early.
         tags: [detail]                # tags only select; they are never printed

@@ -45,7 +45,8 @@ def trace(
     line = getattr(message, "line", None)
     text = str(getattr(message, "message", "") or exc.message)
     problem = exc.problems[0]
-    path = field_at_line(tex, line, resume, engine, bold)
+    before = _context(str(getattr(cause, "log", "") or ""), line)
+    path = field_at_line(tex, line, resume, engine, bold, before)
     if path is None:
         char = _MISSING.search(text)
         if char is not None:
@@ -58,7 +59,9 @@ def trace(
     where = template_line(tex, line, templates)
     if where is not None:
         problem.location = where
-        problem.message += f" (at {where.file}:{where.line}, from line {line} of the generated .tex)"
+        problem.message += (
+            f" (at {where.file}:{where.line}, from line {line} of the generated .tex)"
+        )
     elif line is not None:
         problem.message += f" (at line {line} of the generated .tex)"
     return exc
@@ -77,10 +80,28 @@ def _candidates(path: str, value: str, engine: str, bold: tuple[str, ...]) -> It
         return
 
 
+def _context(log: str, line: int | None) -> str | None:
+    """What TeX had read of ``line`` when it stopped (its ``l.N ...`` context line)."""
+    if line is None:
+        return None
+    match = re.search(rf"^l\.{line} (.*)$", log, re.M)
+    return match.group(1) if match else None
+
+
 def field_at_line(
-    tex: str, line: int | None, resume: Resume, engine: str, bold: tuple[str, ...] = ()
+    tex: str,
+    line: int | None,
+    resume: Resume,
+    engine: str,
+    bold: tuple[str, ...] = (),
+    before: str | None = None,
 ) -> str | None:
-    """The data field whose LaTeX stands on ``line`` of ``tex`` (the longest match wins)."""
+    """The data field whose LaTeX stands on ``line`` of ``tex``.
+
+    With ``before`` (the part of the line TeX had read when it failed), the
+    field that ends closest to the failure point wins, since several fields
+    often share a line; otherwise the longest match does.
+    """
     from .check import visible_strings
 
     if line is None:
@@ -89,12 +110,16 @@ def field_at_line(
     if not 0 < line <= len(lines):
         return None
     here = lines[line - 1]
-    best: tuple[int, str] | None = None
+    best: tuple[int, int, str] | None = None
     for path, value in visible_strings(resume):
         for snippet in _candidates(path, value, engine, bold):
-            if len(snippet) >= 3 and snippet in here and (best is None or len(snippet) > best[0]):
-                best = (len(snippet), path)
-    return best[1] if best else None
+            if len(snippet) < 3 or snippet not in here:
+                continue
+            end = before.rfind(snippet) + len(snippet) if before and snippet in before else -1
+            score = (end, len(snippet), path)
+            if best is None or score[:2] > best[:2]:
+                best = score
+    return best[2] if best else None
 
 
 def _field_with(char: str, resume: Resume) -> str | None:

@@ -322,7 +322,8 @@ def _explain(
         item = value if isinstance(value, str) else "..."
         return (
             f"expected a list, got {got}",
-            f"put each item on its own line under '{name}:', starting with '- ' (e.g. '  - {item}')",
+            f"put each item on its own line under '{name}:', "
+            f"starting with '- ' (e.g. '  - {item}')",
         )
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         got = "text" if isinstance(value, str) else _kind(value)
