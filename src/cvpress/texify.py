@@ -89,9 +89,23 @@ _SPECIALS: dict[int, str] = {
     0x00A0: r"\nobreakspace{}",
     0x00AD: r"\-",
 }
-# Pairs that TeX fonts would fuse ("--" into an en dash, ",," into a low quote,
-# "!`" into an inverted mark): split them so the text stays as typed.
-_LIGATURES = re.compile(r"(?<=-)(?=-)|(?<=,)(?=,)|(?<=[!?])(?=\\textasciigrave)")
+# Pairs that fonts would fuse ("--" into an en dash, ",," into a low quote,
+# "!`" into an inverted mark, "<<" into a guillemet under LuaTeX): split them
+# with an italic correction, so the text stays as typed. Not with "{}": LuaTeX
+# applies ligatures to the node list, where an empty group leaves nothing
+# between the two characters; "\/" leaves a kern in every engine, and hyperref
+# drops it from PDF strings (the metadata).
+_LIGATURES = re.compile(
+    r"(?<=-)(?=-)|(?<=,)(?=,)|(?<=[!?])(?=\\textasciigrave)"
+    r"|(?<=\\textless\{\})(?=\\textless)|(?<=\\textgreater\{\})(?=\\textgreater)"
+)
+_LIGATURE_HINTS = ("-", ",,", "grave", "textless{}\\textless", "textgreater{}\\textgreater")
+#: A run of at least this many characters without a space gets a break point
+#: (``\allowbreak``) every ``_BREAK_EVERY`` characters: a 5,000-character
+#: "word" would otherwise make a line wider than TeX's largest dimension, and
+#: XeTeX fails on far less (a 3,000-brace line: "Missing number").
+_LONG_RUN = re.compile(r"\S{40,}")
+_BREAK_EVERY = 20
 _WHITESPACE = re.compile(r"[ \t\r\n\u2028\u2029]+")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 
@@ -133,7 +147,8 @@ def check_printable(text: str, engine: str, field: str | None = None) -> None:
         raise UnprintableCharacter(
             f"pdflatex cannot print {char!r} (U+{code:04X} {name}){where}",
             field_path=field,
-            hint="set 'engine: xelatex' (or lualatex) for this variant, which prints any Unicode the fonts have",
+            hint="set 'engine: xelatex' (or lualatex) for this variant: "
+            "it prints any Unicode the fonts have",
         )
 
 
@@ -145,11 +160,37 @@ def escape(value: Any, engine: str = "pdflatex", field: str | None = None) -> Te
         return TexStr("")
     text = _WHITESPACE.sub(" ", str(value))
     check_printable(text, engine, field)
+    if len(text) >= _BREAK_EVERY * 2 and _LONG_RUN.search(text):
+        return TexStr(r"\allowbreak{}".join(_encode(piece, engine) for piece in _break_runs(text)))
+    return TexStr(_encode(text, engine))
+
+
+def _encode(text: str, engine: str) -> str:
     if _NEEDS_ENCODER.search(text):
         text = _encoder(engine)(text)
-    if "-" in text or ",," in text or "textasciigrave" in text:
-        text = _LIGATURES.sub("{}", text)
-    return TexStr(text)
+    if any(hint in text for hint in _LIGATURE_HINTS):
+        text = _LIGATURES.sub(r"\/", text)
+    return text
+
+
+def _break_runs(text: str) -> list[str]:
+    """``text`` cut every ``_BREAK_EVERY`` characters in long runs, never before a combining mark."""
+    import unicodedata
+
+    pieces: list[str] = []
+    last = 0
+    for match in _LONG_RUN.finditer(text):
+        cut = match.start() + _BREAK_EVERY
+        while cut < match.end():
+            while cut < match.end() and unicodedata.combining(text[cut]):
+                cut += 1
+            if cut >= match.end():
+                break
+            pieces.append(text[last:cut])
+            last = cut
+            cut += _BREAK_EVERY
+    pieces.append(text[last:])
+    return pieces
 
 
 # ------------------------------------------------------------------------- URLs
