@@ -250,3 +250,63 @@ def test_golden_tex(template: str) -> None:
         "CVPRESS_UPDATE_GOLDEN=1 python3 -m pytest tests/test_templates.py -k golden"
     )
     assert not re.search(r"20[2-9]\d-\d\d-\d\d", tex)  # no build date leaks in
+
+
+# ------------------------------------------------------------------ previews and gallery
+
+
+def _decode_png(data: bytes) -> tuple[int, int, int, bytes]:
+    """(width, height, channels, pixels) of a PNG written by cvpress.preview (filter 0)."""
+    import struct
+    import zlib
+
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height, _, colour = struct.unpack(">IIBB", data[16:26])
+    idat, pos = b"", 8
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        if data[pos + 4 : pos + 8] == b"IDAT":
+            idat += data[pos + 8 : pos + 8 + length]
+        pos += length + 12
+    channels = 3 if colour == 2 else 1
+    raw = zlib.decompress(idat)
+    row = width * channels + 1
+    assert all(raw[y * row] == 0 for y in range(height))
+    return (
+        width,
+        height,
+        channels,
+        b"".join(raw[y * row + 1 : (y + 1) * row] for y in range(height)),
+    )
+
+
+def test_png_preview_of_a_built_pdf(built_variants: Path, tmp_path: Path) -> None:
+    pytest.importorskip("pypdfium2")
+    from cvpress import preview
+
+    png = preview.first_page_png(built_variants / "modern.pdf", tmp_path / "m.png")
+    width, height, channels, pixels = _decode_png(png.read_bytes())
+    assert (width, height) == (827, 1170)  # A4 at 100 dpi
+    assert channels == 3 and len(pixels) == width * height * 3  # the accent colour needs RGB
+    again = preview.first_page_png(built_variants / "modern.pdf", tmp_path / "again.png")
+    assert again.read_bytes() == png.read_bytes()
+    grey = preview.first_page_png(built_variants / "cv.pdf", tmp_path / "cv.png")
+    assert _decode_png(grey.read_bytes())[2] == 1  # a page without colour is greyscale
+
+
+def test_readme_gallery_matches_the_build(built_variants: Path) -> None:
+    """docs/gallery/<variant>.png shows what the build makes now (`invoke gallery` refreshes)."""
+    pytest.importorskip("pypdfium2")
+    from cvpress import preview
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for variant in validate.variants(root / "data" / "variants.yaml"):
+        committed = root / "docs" / "gallery" / f"{variant.name}.png"
+        assert committed.is_file() and f"docs/gallery/{variant.name}.png" in readme, variant.name
+        width, height, channels, pixels = _decode_png(committed.read_bytes())
+        fresh = preview.encode_png(*preview.render_rgb(built_variants / f"{variant.name}.pdf"))
+        assert (width, height, channels) == _decode_png(fresh)[:3], variant.name
+        other = _decode_png(fresh)[3]
+        differing = sum(a != b for a, b in zip(pixels[::7], other[::7], strict=True))
+        assert differing / (len(pixels) / 7) < 0.01, f"{variant.name}: run `invoke gallery`"

@@ -62,17 +62,23 @@ def render_rgb(pdf: Path, *, dpi: int = DEFAULT_DPI, page: int = 0) -> tuple[int
 
 
 def encode_png(width: int, height: int, rgb: bytes) -> bytes:
-    """A minimal, deterministic 8-bit RGB PNG (IHDR, IDAT, IEND)."""
-    row = width * 3
-    if len(rgb) != row * height:
-        raise ValueError(f"expected {row * height} bytes of RGB, got {len(rgb)}")
-    filtered = b"".join(b"\x00" + rgb[y * row : (y + 1) * row] for y in range(height))
+    """A minimal, deterministic 8-bit PNG (IHDR, IDAT, IEND) of packed RGB rows.
+
+    A page without colour (every pixel grey) is written as greyscale: a third of the
+    data, half the file, for the same picture.
+    """
+    if len(rgb) != width * 3 * height:
+        raise ValueError(f"expected {width * 3 * height} bytes of RGB, got {len(rgb)}")
+    red = rgb[0::3]
+    grey = red == rgb[1::3] == rgb[2::3]
+    pixels, colour_type, row = (red, 0, width) if grey else (rgb, 2, width * 3)
+    filtered = b"".join(b"\x00" + pixels[y * row : (y + 1) * row] for y in range(height))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         crc = zlib.crc32(kind + data) & 0xFFFFFFFF
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
 
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
     body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(filtered, 9))
     return b"\x89PNG\r\n\x1a\n" + body + chunk(b"IEND", b"")
 
