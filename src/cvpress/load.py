@@ -13,6 +13,7 @@ timestamps as the strings the user wrote.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterator
@@ -125,7 +126,7 @@ def load(path: Path | str) -> Loaded:
 def loads(text: str, display: str = "<string>", *, json_syntax: bool = False) -> Loaded:
     """Parse text (YAML, or JSON when ``json_syntax``) into data and positions."""
     if json_syntax:
-        _check_json(text, display)
+        return _load_json(text, display)
     source = SourceMap(display)
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -140,29 +141,107 @@ def loads(text: str, display: str = "<string>", *, json_syntax: bool = False) ->
     return Loaded(data, source, Path(display))
 
 
-def _check_json(text: str, display: str) -> None:
-    """JSON gets JSON's own error messages (and duplicate detection) first."""
+def _load_json(text: str, display: str) -> Loaded:
+    """JSON through the json module (JSON's own rules and messages), then positions.
 
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        seen: dict[str, Any] = {}
-        for key, value in items:
-            if key in seen:
-                raise InputError(
-                    f"duplicate key {key!r}",
-                    location=Location(display),
-                    hint="each key may appear once in an object; remove or rename one",
-                )
-            seen[key] = value
-        return seen
-
+    Not through YAML: PyYAML is YAML 1.1 and refuses valid JSON (surrogate
+    pairs such as ``\\ud83d\\ude00``, which ``json.dumps`` writes for emoji),
+    and a resume.json from any tool must load unchanged.
+    """
     try:
-        json.loads(text, object_pairs_hook=pairs)
+        json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"invalid JSON: {exc.msg}",
             location=Location(display, exc.lineno, exc.colno),
             hint="check for a missing comma, quote or bracket just before this point",
         ) from None
+    except RecursionError:
+        raise InputError(
+            f"nesting deeper than {MAX_DEPTH} levels",
+            location=Location(display, 1, 1),
+            hint="the résumé format needs only a few levels of nesting",
+        ) from None
+    source = SourceMap(display)
+    data = _JsonWalker(text, source).document()
+    return Loaded(data, source, Path(display))
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+class _JsonWalker:
+    """Re-reads valid JSON recording where each key and value starts; refuses duplicates."""
+
+    def __init__(self, text: str, source: SourceMap) -> None:
+        self.text = text
+        self.source = source
+        self.decoder = json.JSONDecoder()
+        self.starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+
+    def where(self, index: int) -> Location:
+        line = bisect.bisect_right(self.starts, index)
+        return Location(self.source.file, line, index - self.starts[line - 1] + 1)
+
+    def skip(self, index: int) -> int:
+        match = _JSON_SPACE.match(self.text, index)
+        return match.end() if match else index
+
+    def document(self) -> Any:
+        value, _ = self.value(self.skip(0), (), 0)
+        return value
+
+    def value(self, index: int, path: PathKey, depth: int) -> tuple[Any, int]:
+        index = self.skip(index)
+        if depth > MAX_DEPTH:
+            raise InputError(
+                f"nesting deeper than {MAX_DEPTH} levels",
+                location=self.where(index),
+                hint="the résumé format needs only a few levels of nesting",
+            )
+        self.source.values.setdefault(path, self.where(index))
+        char = self.text[index]
+        if char == "{":
+            return self.mapping(index + 1, path, depth)
+        if char == "[":
+            items: list[Any] = []
+            index = self.skip(index + 1)
+            if self.text[index] == "]":
+                return items, index + 1
+            while True:
+                item, index = self.value(index, (*path, len(items)), depth + 1)
+                items.append(item)
+                index = self.skip(index)
+                if self.text[index] == "]":
+                    return items, index + 1
+                index += 1  # the comma
+        return self.decoder.raw_decode(self.text, index)
+
+    def mapping(self, index: int, path: PathKey, depth: int) -> tuple[dict[str, Any], int]:
+        out: dict[str, Any] = {}
+        index = self.skip(index)
+        if self.text[index] == "}":
+            return out, index + 1
+        while True:
+            index = self.skip(index)
+            where = self.where(index)
+            key, index = json.decoder.scanstring(self.text, index + 1)  # type: ignore[attr-defined]
+            if key in out:
+                first = self.source.keys.get((*path, key))
+                seen = f" (first at line {first.line})" if first else ""
+                raise InputError(
+                    f"duplicate key {key!r}{seen}",
+                    location=where,
+                    field_path=format_path((*path, key)),
+                    hint="each key may appear once in an object; remove or merge one",
+                )
+            self.source.keys[(*path, key)] = where
+            index = self.skip(index) + 1  # the colon
+            out[key], index = self.value(index, (*path, key), depth + 1)
+            index = self.skip(index)
+            if self.text[index] == "}":
+                return out, index + 1
+            index += 1  # the comma
 
 
 def _mark(mark: Any, display: str) -> Location:
@@ -359,8 +438,6 @@ class _Walker:
             "tag:yaml.org,2002:null",
         ):
             return _constructor.construct_object(node, deep=True)
-        if tag.startswith("tag:yaml.org,2002:"):
-            return node.value
         raise InputError(
             f"unsupported YAML tag {tag}",
             location=_mark(node.start_mark, self.display),
