@@ -38,6 +38,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -409,16 +410,15 @@ def _run(
         try:
             if on_start is not None:
                 on_start(process.pid)
-            code = process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(process)
-            raise EngineError(
-                f"{engine} did not finish within {timeout:g} s and was stopped",
-                hint="the document may loop forever; check recent template changes",
-            ) from None
+            code, expired = _wait(process, timeout)
         except BaseException:
             _kill_group(process)
             raise
+        if expired:
+            raise EngineError(
+                f"{engine} did not finish within {timeout:g} s and was stopped",
+                hint="the document may loop forever; check recent template changes",
+            )
     finally:
         if output is not None and not isinstance(sink, int):
             sink.close()
@@ -427,6 +427,29 @@ def _run(
             f"{engine} crashed (killed by signal {-code})",
             hint="run again; if it persists, reinstall the engine",
         )
+
+
+def _wait(process: subprocess.Popen[bytes], timeout: float) -> tuple[int, bool]:
+    """Wait for the run; past ``timeout`` kill its whole process group.
+
+    A blocking wait with a timer, not ``Popen.wait(timeout=...)``, which polls
+    with sleeps of up to 50 ms and so adds that much to every run.
+    """
+    expired = threading.Event()
+
+    def expire() -> None:
+        expired.set()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+    timer = threading.Timer(timeout, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        code = process.wait()
+    finally:
+        timer.cancel()
+    return code, expired.is_set()
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

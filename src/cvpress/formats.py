@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import subprocess
 import tempfile
@@ -39,7 +40,7 @@ from .errors import EngineError
 
 MARKER = r"\csname endofdump\endcsname"
 #: Bump when the way formats are built changes, so old ones are not reused.
-SCHEME = "cvpress-format-1"
+SCHEME = "cvpress-format-2"
 #: Formats kept per cache folder (each is ~8 MB); the least recently used go first.
 KEEP = 6
 
@@ -74,26 +75,61 @@ def key(text: str, engine: str, epoch: int) -> str:
 def installation(tex: str) -> str:
     """Identity of the TeX installation: paths, sizes and times of the files a format comes from."""
     exe = os.path.realpath(engines.which(tex))
-    files = [exe]
+    parts = [_stat(exe)]
+    files = _installation_files(tex, parts[0])
+    parts.extend(_stat(name) for name in files)
+    if any(part.endswith(":missing") for part in parts):
+        files = _installation_files(tex, parts[0], refresh=True)
+        parts = [parts[0], *(_stat(name) for name in files)]
+    return "|".join(parts)
+
+
+def _stat(name: str) -> str:
+    try:
+        info = os.stat(name)
+    except OSError:
+        return f"{name}:missing"
+    return f"{name}:{info.st_size}:{info.st_mtime_ns}"
+
+
+def _installation_files(tex: str, exe_id: str, *, refresh: bool = False) -> list[str]:
+    """Where the base format, texmf.cnf and mylatexformat are (kpsewhich, memoized per binary).
+
+    Asking kpsewhich costs a process per build; the answer only changes
+    with the installation, which changes the engine binary's identity too.
+    """
+    memo = engines.cache_home() / "tex-files.json"
+    try:
+        known = json.loads(memo.read_text())
+    except (OSError, ValueError):
+        known = {}
+    if not refresh and isinstance(known.get(exe_id), list):
+        return [str(f) for f in known[exe_id]]
     try:
         found = subprocess.run(
-            ["kpsewhich", f"-progname={tex}", f"{tex}.fmt", "texmf.cnf", "mylatexformat.ltx"],
+            [
+                "kpsewhich",
+                f"-engine={os.path.basename(exe_id.split(':')[0])}",
+                f"-progname={tex}",
+                f"{tex}.fmt",
+                "texmf.cnf",
+                "mylatexformat.ltx",
+            ],
             capture_output=True,
             text=True,
             timeout=10,
             check=False,
         ).stdout.split()
-        files.extend(found)
     except (OSError, subprocess.SubprocessError):
-        pass
-    parts = []
-    for name in files:
-        try:
-            info = os.stat(name)
-            parts.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{name}:missing")
-    return "|".join(parts)
+        return []
+    known = {k: v for k, v in known.items() if not k.startswith(exe_id.split(":")[0] + ":")}
+    known[exe_id] = found
+    with contextlib.suppress(OSError):
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        partial = memo.with_name(f".{memo.name}.{os.getpid()}.part")
+        partial.write_text(json.dumps(known))
+        os.replace(partial, memo)
+    return found
 
 
 def lookup(text: str, engine: str, epoch: int, cache_dir: Path) -> Path | None:
