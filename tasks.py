@@ -108,6 +108,15 @@ def watch(c: Context, variant: list[str] | None = None) -> None:
 
 
 @task
+def bench(c: Context, runs: int = 10, variant: str = "cv") -> None:
+    """Time builds against a bare pdflatex pass (medians, ratios, budgets): see cvpress.bench."""
+    from cvpress import bench as bench_mod
+
+    report = bench_mod.run(runs=runs, variant=variant, progress=lambda m: print(m, file=sys.stderr))
+    print(report.table())
+
+
+@task
 def clean(c: Context) -> None:
     """Remove build outputs and caches."""
     c.run("rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis")
