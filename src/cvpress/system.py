@@ -49,7 +49,8 @@ PROBES: tuple[str, ...] = (
     "mylatexformat.ltx",
 )
 EXECUTABLES: tuple[str, ...] = ("pdflatex", "xelatex", "lualatex", "latexmk", "kpsewhich")
-FONT_FAMILIES: tuple[str, ...] = ("Noto Sans CJK SC", "Noto Serif")
+#: The fallback fonts of latex/_base (XeLaTeX/LuaLaTeX) and the CJK sans some templates use.
+FONT_FAMILIES: tuple[str, ...] = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Noto Serif")
 
 
 def missing() -> list[str]:
