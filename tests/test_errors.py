@@ -297,3 +297,26 @@ def test_template_line_is_found_from_its_literal_text(tmp_path: Path) -> None:
     )
     assert template_line(tex, 3, [template]).line == 3  # type: ignore[union-attr]
     assert template_line(tex, 9, [template]) is None
+
+
+def test_variants_file_problems_at_their_own_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    (tmp_path / "resume.yaml").write_text(HEAD, encoding="utf-8")
+    (tmp_path / "variants.yaml").write_text(
+        "defaults:\n  paper: a5\n"
+        "variants:\n  cv:\n    max_page: 1\n"
+        "  short:\n    include_tags: ml\n    sections: [summary, wrok]\n",
+        encoding="utf-8",
+    )
+    assert cli.main(["validate", "resume.yaml", "--variants", "variants.yaml"]) == 2
+    heads = [
+        line for line in capsys.readouterr().err.splitlines() if line.startswith("variants.yaml:")
+    ]
+    assert heads == [  # the defaults' mistake once, not once per variant; a single tag is fine
+        "variants.yaml:2:10: defaults.paper: expected 'a4' or 'letter'",
+        "variants.yaml:5:5: variants.cv.max_page: unknown key 'max_page'",
+        "variants.yaml:8:25: variants.short.sections[1]: unknown section 'wrok'",
+    ]

@@ -684,14 +684,12 @@ class VariantOptions(BaseModel):
         "Data file, relative to the variants file (.yaml, .yml or .json).",
         "resume.yaml",
     )
-    include_tags: tuple[Tag, ...] = F(
+    include_tags: Tags = F(
         (),
         "Keep only entries/bullets with one of these tags (untagged ones are kept too).",
         ["ml-infra"],
     )
-    exclude_tags: tuple[Tag, ...] = F(
-        (), "Drop entries/bullets with any of these tags.", ["detail"]
-    )
+    exclude_tags: Tags = F((), "Drop entries/bullets with any of these tags.", ["detail"])
     sections: tuple[Line, ...] | None = F(
         None,
         "Which sections, in what order (default: all that have content).",

@@ -83,15 +83,35 @@ def variants(path: Path | str) -> list[Variant]:
     except ValidationError as exc:
         raise _combined(_from_pydantic(exc, loaded.source, forbid=VariantsFile)) from None
     out: list[Variant] = []
+    try:  # defaults once, at their own lines (not once per variant that inherits them)
+        VariantOptions.model_validate(spec.defaults)
+    except ValidationError as exc:
+        problems.extend(
+            _from_pydantic(exc, loaded.source, prefix=("defaults",), forbid=VariantOptions)
+        )
     for name, options in spec.variants.items():
-        merged = {**spec.defaults, **(options or {}), "name": name}
+        own = options or {}
+        merged = {**spec.defaults, **own, "name": name}
         try:
             out.append(Variant.model_validate(merged))
         except ValidationError as exc:
-            for problem in _from_pydantic(
-                exc, loaded.source, prefix=("variants", name), forbid=VariantOptions
+            for problem, error in zip(
+                _from_pydantic(
+                    exc, loaded.source, prefix=("variants", name), forbid=VariantOptions
+                ),
+                exc.errors(include_url=False),
+                strict=True,
             ):
+                key = error["loc"][0] if error["loc"] else None
+                if key in spec.defaults and key not in own:
+                    continue  # reported under defaults
                 problems.append(problem)
+        problems.extend(
+            _section_typos(own.get("sections"), ("variants", name, "sections"), loaded.source)
+        )
+    problems.extend(
+        _section_typos(spec.defaults.get("sections"), ("defaults", "sections"), loaded.source)
+    )
     if problems:
         raise _combined(problems)
     if not out:
@@ -100,6 +120,33 @@ def variants(path: Path | str) -> list[Variant]:
             location=loaded.source.locate(("variants",)),
             hint="add at least one, e.g. 'variants: {cv: {template: classic}}'",
         )
+    return out
+
+
+def _section_typos(sections: Any, path: PathKey, source: SourceMap) -> list[Problem]:
+    """A section name one typo away from a standard one (``wrok``) is an error now, at its line.
+
+    Other unknown names may be custom sections, which only the data file knows:
+    the build checks those.
+    """
+    from .model import SECTIONS
+
+    out: list[Problem] = []
+    if not isinstance(sections, list):
+        return out
+    for i, name in enumerate(sections):
+        if not isinstance(name, str) or name in SECTIONS:
+            continue
+        close = difflib.get_close_matches(name, SECTIONS, n=1, cutoff=0.75)
+        if close:
+            out.append(
+                Problem(
+                    f"unknown section {name!r}",
+                    location=source.locate((*path, i)),
+                    field_path=format_path((*path, i)),
+                    hint=f"did you mean {close[0]!r}? sections: " + ", ".join(SECTIONS),
+                )
+            )
     return out
 
 
@@ -342,7 +389,7 @@ def _explain(
         )
         return f"unknown key {name!r}", unknown_hint
     if kind == "literal_error":
-        return msg.replace("Input should be", "expected"), None
+        return msg.replace("Input should be", "expected"), (f"e.g. {example}" if example else None)
     if kind in ("int_type", "int_parsing"):
         return f"expected a whole number, got {value!r}", "write a number" + (
             eg or ", e.g. max_pages: 1"
