@@ -48,7 +48,8 @@ def test_any_cldr_locale_gets_dates_and_english_words() -> None:
     assert i18n.format_date(PartialDate(2024, 7), "it") == "lug 2024"
     assert i18n.words("it")["present"] == "Present"
     assert i18n.words("es-ES")["work"] == "Experiencia profesional"
-    assert i18n.latex_language("pt_BR") == "portuguese"
+    assert i18n.latex_language("de_AT") == "ngerman"
+    assert i18n.latex_language("pt_BR") == "english"  # no babel files installed for it
     assert i18n.latex_language("xx") == "english"
 
 
@@ -57,7 +58,7 @@ def test_babel_languages_compile(tmp_path: Path) -> None:
     """Every language of the table builds (pdfLaTeX, babel, shorthands off) and reads back."""
     variants = tmp_path / "variants.yaml"
     lines = ["variants:"]
-    templates = {"es": "modern", "ca": "sidebar", "de": "classic", "fr": "compact"}
+    templates = {"es": "modern", "ca": "sidebar", "de": "classic", "fr": "compact", "it": "classic"}
     for lang, template in templates.items():
         lines += [
             f"  {lang}:",
@@ -78,6 +79,8 @@ def test_babel_languages_compile(tmp_path: Path) -> None:
         for key in ("work", "education", "skills", "present"):
             assert squash(words[key]) in text, (o.name, key)
         assert not [w for w in o.warnings if "Overfull" in w.message], o.name
+    it = read_pdf((tmp_path / "out" / "it.pdf").read_bytes()).text
+    assert "gen 2019 – mar 2022" in it  # CLDR month names without babel files
     fr = read_pdf((tmp_path / "out" / "fr.pdf").read_bytes()).text
     assert "100% of R&D" in fr  # French babel adds no space before punctuation
 

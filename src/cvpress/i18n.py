@@ -115,15 +115,18 @@ WORDS: dict[str, dict[str, str]] = {
     },
 }
 
-#: babel (LaTeX) language names per locale; polyglossia uses the same names.
+#: babel language per locale, for the languages whose babel files the bootstrap
+#: installs (texlive-lang-spanish, -european, -german, -french). Any other locale
+#: typesets with English babel settings; its dates still come from CLDR (they are
+#: formatted in Python, not by babel) and its words fall back to English. Since
+#: templates switch hyphenation off, babel's patterns only matter to a template
+#: that turns it back on (``\cvhyphenate``).
 LATEX_LANGUAGE: dict[str, str] = {
     "en": "english",
     "es": "spanish",
     "ca": "catalan",
     "de": "ngerman",
     "fr": "french",
-    "it": "italian",
-    "pt": "portuguese",
     "nl": "dutch",
 }
 
