@@ -139,3 +139,26 @@ def test_help_imports_none_of_the_heavy_stages() -> None:
     }
     for heavy in ("pydantic", "jinja2", "yaml", "pypdf", "pylatexenc", "babel"):
         assert heavy not in imported, heavy
+
+
+def test_tex_started_before_rendering_gives_the_same_bytes(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cvpress import engines, prestart
+
+    _build(project)
+    data = project / "data" / "resume.yaml"
+    data.write_text(DATA.replace("First summary.", "Third summary."), encoding="utf-8")
+    calls: list[str] = []
+    real = engines.compile_tex
+    monkeypatch.setattr(engines, "compile_tex", lambda *a, **k: calls.append("x") or real(*a, **k))
+    statuses = _build(project)
+    assert statuses["full"] == "built"
+    assert not calls, "the variant started early is not compiled again"
+    assert not prestart._WAITING, "every early run is finished or cancelled"
+    monkeypatch.setattr(engines, "compile_tex", real)
+    fresh = build_mod.Options(out=project / "fresh", jobs=1, version="")
+    [outcome] = build_mod.build_variants(project / "data" / "variants.yaml", ["full"], fresh)
+    assert outcome.status == "built", outcome.error and outcome.error.problems
+    early = (project / "build" / "full.pdf").read_bytes()
+    assert early == (project / "fresh" / "full.pdf").read_bytes()

@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -97,6 +98,22 @@ def build_variants(
                 if progress:
                     progress(outcome)
             return fast
+    started = _prestart(variants_file, names, options)
+    try:
+        return _build_variants(variants_file, names, options, progress)
+    finally:
+        if started:
+            from . import prestart
+
+            prestart.cancel_all()
+
+
+def _build_variants(
+    variants_file: Path,
+    names: Sequence[str],
+    options: Options,
+    progress: Callable[[Outcome], None] | None,
+) -> list[Outcome]:
     from . import validate
 
     variants = validate.variants(variants_file)
@@ -241,7 +258,7 @@ def _build_one(target: Target, resume: Resume, source: Any, options: Options) ->
         _write_stamp(out, name, key, tex, engine)
         return Outcome(name, "unchanged", pdf=out / f"{name}.pdf")
     try:
-        result = _compile(tex, engine, epoch, options)
+        result, fmt = _compile(name, tex, engine, epoch, options)
     except EngineError as exc:
         _keep_failed(out, name, tex, exc)
         from . import render, trace
@@ -258,7 +275,7 @@ def _build_one(target: Target, resume: Resume, source: Any, options: Options) ->
     )
     publish.remove_quietly(out / f"{name}.failed.tex")
     publish.remove_quietly(out / f"{name}.failed.log")
-    _write_stamp(out, name, key, tex, engine)
+    _write_stamp(out, name, key, tex, engine, fmt, epoch)
     warnings = [
         Problem(
             f"{m.message} in variant {name!r}",
@@ -315,7 +332,9 @@ def _render(
         raise _locate_unprintable(exc, selected, source, engine) from None
 
 
-def _compile(tex: str, engine: str, epoch: int, options: Options) -> Any:
+def _compile(
+    name: str, tex: str, engine: str, epoch: int, options: Options
+) -> tuple[Any, Path | None]:
     """One engine run, from the precompiled preamble (built first when not cached).
 
     A run that fails with a format is retried once without it, and the format
@@ -334,16 +353,25 @@ def _compile(tex: str, engine: str, epoch: int, options: Options) -> Any:
             tex, engine, timeout=options.timeout, epoch=epoch, fmt=fmt, on_start=_preload_checker
         )
 
+    if "cvpress.prestart" in sys.modules:
+        waiting = sys.modules["cvpress.prestart"].take(options.out, name)
+        if waiting is not None:
+            if waiting.fits(engine, fmt, epoch):
+                result = waiting.finish(tex, on_start=_preload_checker)
+                if result is not None:
+                    return result, fmt
+            else:
+                waiting.cancel()
     if fmt is None:
-        return compile_with(None)
+        return compile_with(None), None
     try:
-        return compile_with(fmt)
+        return compile_with(fmt), fmt
     except EngineError as exc:
         if "did not finish within" in exc.message:
             raise
         result = compile_with(None)
         formats.discard(fmt)
-        return result
+        return result, None
 
 
 def _preload_checker(_pid: int) -> None:
@@ -443,7 +471,15 @@ def _stamp_matches(out: Path, name: str, key: str) -> bool:
         return False
 
 
-def _write_stamp(out: Path, name: str, key: str, tex: str, engine: str) -> None:
+def _write_stamp(
+    out: Path,
+    name: str,
+    key: str,
+    tex: str,
+    engine: str,
+    fmt: Path | None = None,
+    epoch: int | None = None,
+) -> None:
     from .publish import write_atomic
 
     pdf = out / f"{name}.pdf"
@@ -452,6 +488,9 @@ def _write_stamp(out: Path, name: str, key: str, tex: str, engine: str) -> None:
         "size": pdf.stat().st_size,
         "tex": _sha(tex.encode("utf-8")),
         "engine": engine,
+        # What the next build may start TeX from before it has rendered (cvpress.prestart).
+        "fmt": str(fmt.resolve()) if fmt is not None else None,
+        "epoch": epoch,
     }
     write_atomic(_stamp_path(out, name), json.dumps(stamp).encode())
 
@@ -593,6 +632,37 @@ def _write_manifest(
     }
     with contextlib.suppress(OSError):
         write_atomic(_manifest_path(variants_file, names, options), json.dumps(manifest).encode())
+
+
+def _prestart(variants_file: Path, names: Sequence[str], options: Options) -> bool:
+    """Start TeX for the variants the last build made from a format (see cvpress.prestart).
+
+    At most one run per spare core: the build itself needs one. Reads only
+    the manifest and the stamps (JSON), so it costs a few milliseconds.
+    """
+    try:
+        chosen = (
+            list(names)
+            or json.loads(_manifest_path(variants_file, names, options).read_bytes())["variants"]
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    spare = max(1, (options.jobs or os.cpu_count() or 1) - 1)
+    started = False
+    for name in chosen[:spare]:
+        try:
+            stamp = json.loads(_stamp_path(options.out, str(name)).read_bytes())
+            fmt, engine, epoch = stamp.get("fmt"), stamp.get("engine"), stamp.get("epoch")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(fmt, str) and isinstance(engine, str) and isinstance(epoch, int):
+            if options.engine not in (None, "auto", engine):
+                continue
+            from . import prestart
+
+            prestart.begin(options.out, str(name), engine, Path(fmt), epoch, options.timeout)
+            started = True
+    return started
 
 
 def _all_unchanged(

@@ -44,6 +44,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .errors import EngineError, InputError
 
@@ -374,6 +375,19 @@ def _run(
     output: Path | None = None,
     on_start: Callable[[int], object] | None = None,
 ) -> None:
+    sink = open(output, "wb") if output is not None else subprocess.DEVNULL  # noqa: SIM115
+    try:
+        process = start(cmd, workdir, env, engine, sink)
+        finish(process, timeout, engine, on_start)
+    finally:
+        if output is not None and not isinstance(sink, int):
+            sink.close()
+
+
+def start(
+    cmd: list[str], workdir: Path, env: dict[str, str], engine: str, sink: Any
+) -> subprocess.Popen[bytes]:
+    """Start one pass in its own process group, confined to ``workdir``."""
     from . import landlock
 
     # Kernel-enforced confinement to workdir (see landlock.py); tectonic is
@@ -383,45 +397,48 @@ def _run(
         os.makedirs(cache, exist_ok=True)
     program = spec(engine).program if engine in ENGINES else engine
     confine = None if program == "tectonic" else landlock.confiner(workdir, cmd[0], writable=caches)
-    sink = open(output, "wb") if output is not None else subprocess.DEVNULL  # noqa: SIM115
     try:
-        try:
-            process = subprocess.Popen(
-                cmd,
-                cwd=workdir,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                preexec_fn=confine,
-            )
-        except subprocess.SubprocessError as exc:
-            raise EngineError(
-                f"{engine} could not be started inside its sandbox: {exc}",
-                hint="CVPRESS_NO_LANDLOCK=1 runs without the kernel sandbox "
-                "(TeX's own limits remain)",
-            ) from None
-        except FileNotFoundError:
-            raise EngineError(
-                f"the TeX engine {engine!r} could not be started",
-                hint=f"install it: {INSTALL_HINT.get(program, program)}",
-            ) from None
-        try:
-            if on_start is not None:
-                on_start(process.pid)
-            code, expired = _wait(process, timeout)
-        except BaseException:
-            _kill_group(process)
-            raise
-        if expired:
-            raise EngineError(
-                f"{engine} did not finish within {timeout:g} s and was stopped",
-                hint="the document may loop forever; check recent template changes",
-            )
-    finally:
-        if output is not None and not isinstance(sink, int):
-            sink.close()
+        return subprocess.Popen(
+            cmd,
+            cwd=workdir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=confine,
+        )
+    except subprocess.SubprocessError as exc:
+        raise EngineError(
+            f"{engine} could not be started inside its sandbox: {exc}",
+            hint="CVPRESS_NO_LANDLOCK=1 runs without the kernel sandbox (TeX's own limits remain)",
+        ) from None
+    except FileNotFoundError:
+        raise EngineError(
+            f"the TeX engine {engine!r} could not be started",
+            hint=f"install it: {INSTALL_HINT.get(program, program)}",
+        ) from None
+
+
+def finish(
+    process: subprocess.Popen[bytes],
+    timeout: float,
+    engine: str,
+    on_start: Callable[[int], object] | None = None,
+) -> None:
+    """Wait for a pass; a timeout or a crash is an :class:`EngineError`."""
+    try:
+        if on_start is not None:
+            on_start(process.pid)
+        code, expired = _wait(process, timeout)
+    except BaseException:
+        kill_group(process)
+        raise
+    if expired:
+        raise EngineError(
+            f"{engine} did not finish within {timeout:g} s and was stopped",
+            hint="the document may loop forever; check recent template changes",
+        )
     if code < 0:
         raise EngineError(
             f"{engine} crashed (killed by signal {-code})",
@@ -452,7 +469,7 @@ def _wait(process: subprocess.Popen[bytes], timeout: float) -> tuple[int, bool]:
     return code, expired.is_set()
 
 
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
+def kill_group(process: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()

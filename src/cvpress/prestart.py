@@ -1,0 +1,208 @@
+r"""Start TeX before the document exists, so it loads while Python does.
+
+Loading a precompiled preamble is most of a pdfLaTeX run from one (an 8 MB
+format; typesetting a résumé is the smaller part), and a build spends about
+as long importing pydantic, Jinja and pypdf and rendering before it has a
+``.tex`` to give TeX. So when a variant was last built from a format that
+still exists, the build starts that run at once: its ``cv.tex`` is the one
+line that mylatexformat's scan stops at and, on the next line (on the same
+line the scan swallows it), ``\@@input cvbody.tex``; ``cvbody.tex`` is a
+named pipe. TeX loads the
+format, reads that line and waits on the pipe; when the document is rendered
+and its preamble still matches the format, the rest of the document (what
+follows the format's boundary line) goes down the pipe.
+
+Anything unexpected (another format, engine or epoch; TeX gone; an error in
+the document, whose line numbers would be counted from the pipe's first
+line) and the run is dropped and the build compiles the ordinary way, so
+this never changes a result, only when it is ready. Same sandbox, same
+flags, same bytes (tests compare them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from . import engines
+from .engines import EngineResult
+from .errors import EngineError
+
+BODY = "cvbody.tex"
+#: What the run reads first: the format's boundary line, then the pipe.
+LOADER = "\\csname endofdump\\endcsname\n\\csname @@input\\endcsname " + BODY + "\n"
+
+_LOCK = threading.Lock()
+_WAITING: dict[tuple[str, str], Prestart] = {}
+
+
+class Prestart:
+    """A pdfLaTeX pass started from ``fmt``, waiting for its document."""
+
+    def __init__(self, engine: str, fmt: Path, epoch: int, timeout: float) -> None:
+        self.engine = engine
+        self.fmt = fmt
+        self.epoch = epoch
+        self.timeout = timeout
+        self.tmp = Path(tempfile.mkdtemp(prefix="cvpress-"))
+        self.workdir = self.tmp / "run"
+        self.workdir.mkdir()
+        self.output = self.tmp / "output.txt"
+        self.sink: IO[bytes] | None = None
+        self.process: subprocess.Popen[bytes] | None = None
+        try:
+            (self.workdir / f"{engines.JOBNAME}.tex").write_text(LOADER, encoding="utf-8")
+            os.mkfifo(self.workdir / BODY, 0o600)
+            engines._link(fmt, self.workdir / f"{engines.FORMAT_NAME}.fmt")
+            self.env = engines.sandbox_env(self.workdir, epoch, engine)
+            self.cmd = engines.command(engine, fmt=engines.FORMAT_NAME)
+            self.sink = open(self.output, "wb")  # noqa: SIM115
+            self.process = engines.start(self.cmd, self.workdir, self.env, engine, self.sink)
+        except BaseException:
+            self.cancel()
+            raise
+
+    def fits(self, engine: str, fmt: Path | None, epoch: int) -> bool:
+        return engine == self.engine and fmt is not None and fmt == self.fmt and epoch == self.epoch
+
+    def cancel(self) -> None:
+        """Stop the run (if any) and remove its folder."""
+        if self.process is not None and self.process.returncode is None:
+            engines.kill_group(self.process)
+        if self.sink is not None:
+            self.sink.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def finish(
+        self,
+        tex: str,
+        max_passes: int = engines.MAX_PASSES,
+        on_start: Callable[[int], object] | None = None,
+    ) -> EngineResult | None:
+        """Feed ``tex`` to the waiting run; None if it could not be used (nothing was published).
+
+        Raises :class:`EngineError` only for a timeout or a crash, which a
+        fresh run would meet too.
+        """
+        try:
+            return self._finish(tex, max_passes, on_start)
+        finally:
+            self.cancel()
+
+    def _finish(
+        self, tex: str, max_passes: int, on_start: Callable[[int], object] | None
+    ) -> EngineResult | None:
+        started = time.perf_counter()
+        process = self.process
+        at = tex.find(engines_marker())
+        if process is None or at < 0:
+            return None
+        body = tex[tex.find("\n", at) + 1 :]
+        # A document TeX stops reading (an endless loop) must not block the write.
+        guard = threading.Timer(self.timeout, engines.kill_group, args=(process,))
+        guard.daemon = True
+        guard.start()
+        try:
+            fed = self._feed(process, body.encode("utf-8"))
+        finally:
+            guard.cancel()
+        if not fed:
+            return None
+        engines.finish(process, self.timeout, self.engine, on_start)
+        log = engines._read_log(self.workdir)
+        messages = engines.parse_log(log)
+        pdf = self.workdir / f"{engines.JOBNAME}.pdf"
+        if any(m.kind == "error" for m in messages) or not pdf.exists():
+            return None  # the ordinary run reports it, with the right line numbers
+        passes = 1
+        if max_passes > 1 and engines.needs_rerun(log):
+            (self.workdir / BODY).unlink()
+            (self.workdir / BODY).write_text(body, encoding="utf-8")
+            while passes < max_passes and engines.needs_rerun(log):
+                passes += 1
+                engines._run(
+                    self.cmd, self.workdir, self.env, self.timeout, self.engine, self.output
+                )
+                log = engines._read_log(self.workdir)
+                messages = engines.parse_log(log)
+                if any(m.kind == "error" for m in messages) or not pdf.exists():
+                    return None
+        return EngineResult(
+            pdf=pdf.read_bytes(),
+            log=log,
+            passes=passes,
+            seconds=time.perf_counter() - started,
+            messages=messages,
+        )
+
+    def _feed(self, process: subprocess.Popen[bytes], data: bytes) -> bool:
+        """Write the document into the pipe once TeX has opened it; False if TeX is gone."""
+        deadline = time.monotonic() + self.timeout
+        fd = -1
+        while fd < 0:
+            if process.poll() is not None or time.monotonic() > deadline:
+                return False
+            try:
+                fd = os.open(self.workdir / BODY, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError as exc:
+                if exc.errno != errno.ENXIO:  # ENXIO: TeX has not opened it yet
+                    return False
+                time.sleep(0.002)
+        try:
+            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+        except OSError:  # TeX stopped reading (an error in the document): no result
+            return False
+        finally:
+            os.close(fd)
+        return True
+
+
+def engines_marker() -> str:
+    from .formats import MARKER
+
+    return MARKER
+
+
+def begin(out: Path, name: str, engine: str, fmt: Path, epoch: int, timeout: float) -> None:
+    """Start a run for variant ``name`` (built into ``out``) from ``fmt``; errors are ignored."""
+    if not engines.spec(engine).formats or not fmt.is_file():
+        return
+    try:
+        run = Prestart(engine, fmt, epoch, timeout)
+    except (OSError, EngineError):
+        return
+    with _LOCK:
+        previous = _WAITING.pop((str(out), name), None)
+        _WAITING[(str(out), name)] = run
+    if previous is not None:
+        previous.cancel()
+
+
+def take(out: Path, name: str) -> Prestart | None:
+    """The run started for this variant, if any (the caller finishes or cancels it)."""
+    with _LOCK:
+        return _WAITING.pop((str(out), name), None)
+
+
+def cancel_all() -> None:
+    """Stop every run nobody took (a build that failed early, or skipped a variant)."""
+    with _LOCK:
+        waiting = list(_WAITING.values())
+        _WAITING.clear()
+    for run in waiting:
+        with contextlib.suppress(OSError):
+            run.cancel()
