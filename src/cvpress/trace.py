@@ -26,7 +26,8 @@ from .errors import CvpressError, EngineError, Location
 from .model import Resume
 
 _JINJA = re.compile(r"<<.*?>>|<%.*?%>|<#.*?#>")
-_MISSING = re.compile(r"missing character (?:There is no )?(\S)", re.I)
+_MISSING = re.compile(r"missing character:? (?:There is no )?(\S)", re.I)
+_MISSING_IN_LOG = re.compile(r"Missing character: There is no (\S)")
 _TEXT_FIELDS = {"text", "summary", "description", "reference"}
 
 
@@ -45,12 +46,18 @@ def trace(
     line = getattr(message, "line", None)
     text = str(getattr(message, "message", "") or exc.message)
     problem = exc.problems[0]
-    before = _context(str(getattr(cause, "log", "") or ""), line)
-    path = field_at_line(tex, line, resume, engine, bold, before)
+    log = str(getattr(cause, "log", "") or "")
+    before = _context(log, line)
+    # A missing glyph is noticed when TeX ends the paragraph, so the failing
+    # line points past the field that holds it: the character itself is surer.
+    # LuaTeX logs the glyph and then reports only "Fatal error occurred".
+    char = _MISSING.search(text) or _MISSING_IN_LOG.search(log)
+    path = _field_with(char.group(1), resume) if char is not None else None
+    if path is not None and char is not None and not _MISSING.search(text):
+        problem.message = f"{engine}: the font has no glyph for {char.group(1)!r}"
+        problem.hint = "use a font that has it (or another engine), or remove the character"
     if path is None:
-        char = _MISSING.search(text)
-        if char is not None:
-            path = _field_with(char.group(1), resume)
+        path = field_at_line(tex, line, resume, engine, bold, before)
     if path is not None:
         problem.field_path = path
         problem.location = locate_field(source, path)
