@@ -104,13 +104,21 @@ def load(path: Path | str) -> Loaded:
         raise InputError(
             f"{display} is a directory, expected a .yaml or .json file", location=Location(display)
         )
-    if size > MAX_FILE_BYTES:
+    # Read at most one byte past the limit: a device or pipe (/dev/zero, a
+    # FIFO) reports size 0 and would otherwise be read forever.
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
         raise InputError(
-            f"file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
+            f"cannot read {display}: {exc.strerror}", location=Location(display)
+        ) from None
+    if max(size, len(raw)) > MAX_FILE_BYTES:
+        raise InputError(
+            f"file is {max(size, len(raw)):,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
             location=Location(display),
             hint="a résumé data file is a few KiB; check that this is the right file",
         )
-    raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -129,6 +137,7 @@ def loads(text: str, display: str = "<string>", *, json_syntax: bool = False) ->
         return _load_json(text, display)
     source = SourceMap(display)
     try:
+        _check_depth(text, display)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(exc, display, text) from None
@@ -139,6 +148,26 @@ def loads(text: str, display: str = "<string>", *, json_syntax: bool = False) ->
     walker = _Walker(source, display)
     data = walker.build(node, ())
     return Loaded(data, source, Path(display))
+
+
+def _check_depth(text: str, display: str) -> None:
+    """Refuse deep nesting before composing: libyaml's composer recurses in C,
+    and ``[`` repeated 100,000 times (100 KB, well under the size limit)
+    overflows the stack and kills the process with a segmentation fault.
+    The parser's event stream is flat, so counting depth on it is safe.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputError(
+                    f"nesting deeper than {MAX_DEPTH} levels",
+                    location=_mark(event.start_mark, display),
+                    hint="the résumé format needs only a few levels of nesting",
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _load_json(text: str, display: str) -> Loaded:
@@ -155,6 +184,10 @@ def _load_json(text: str, display: str) -> Loaded:
             f"invalid JSON: {exc.msg}",
             location=Location(display, exc.lineno, exc.colno),
             hint="check for a missing comma, quote or bracket just before this point",
+        ) from None
+    except ValueError as exc:  # e.g. an integer beyond Python's 4,300-digit limit
+        raise InputError(
+            f"invalid JSON: {exc}", location=Location(display, 1, 1), hint="check the numbers"
         ) from None
     except RecursionError:
         raise InputError(
@@ -362,6 +395,8 @@ class _Walker:
         self.count = 0
 
     def build(self, node: yaml.Node, path: PathKey, depth: int = 0) -> Any:
+        if not path:
+            self._expanded_size(node, {}, set(), 0)
         self.count += 1
         if self.count > MAX_NODES:
             raise InputError(
@@ -384,6 +419,50 @@ class _Walker:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         return self._scalar(node)
+
+    def _expanded_size(
+        self, node: yaml.Node, sizes: dict[int, int], active: set[int], depth: int
+    ) -> int:
+        """Values ``node`` expands to, counted on the graph (each node once, memoized).
+
+        Refuses an alias bomb before building anything (a billion-laughs
+        document is refused in about a millisecond instead of after expanding
+        100,000 values), and a node that contains itself, which would
+        otherwise recurse without end (``a: &a {<<: *a}``).
+        """
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active or depth > MAX_DEPTH:
+            raise InputError(
+                "an alias refers to a node that contains it"
+                if key in active
+                else f"nesting deeper than {MAX_DEPTH} levels",
+                location=_mark(node.start_mark, self.display),
+                hint="the résumé format needs only a few levels of nesting; write the values out",
+            )
+        total = 1
+        if isinstance(node, yaml.SequenceNode | yaml.MappingNode):
+            active.add(key)
+            children: list[yaml.Node] = (
+                [n for pair in node.value for n in pair]
+                if isinstance(node, yaml.MappingNode)
+                else list(node.value)
+            )
+            for child in children:
+                total += self._expanded_size(child, sizes, active, depth + 1)
+                if total > MAX_NODES:
+                    raise InputError(
+                        f"the document expands to more than {MAX_NODES:,} values",
+                        location=_mark(node.start_mark, self.display),
+                        hint=(
+                            "this looks like an alias bomb (anchors that expand each other); "
+                            "write the values out"
+                        ),
+                    )
+            active.discard(key)
+        sizes[key] = total
+        return total
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -437,7 +516,10 @@ class _Walker:
             "tag:yaml.org,2002:bool",
             "tag:yaml.org,2002:null",
         ):
-            return _constructor.construct_object(node, deep=True)
+            try:
+                return _constructor.construct_object(node, deep=True)
+            except ValueError:  # an integer beyond Python's 4,300-digit conversion limit
+                return node.value  # kept as written: the model says what it expected
         raise InputError(
             f"unsupported YAML tag {tag}",
             location=_mark(node.start_mark, self.display),
