@@ -27,6 +27,8 @@ from .errors import CvpressError, InputError
 STEP_MS = 50
 #: Longest wait, in milliseconds, to group changes that keep coming.
 DEBOUNCE_MS = 400
+#: How often the watcher wakes up with no change (its first wake-up proves it is running).
+RUST_TIMEOUT_MS = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,7 @@ def watch(
             hint="install it: pip install 'cvpress[watch]'",
         ) from None
     stop = stop or threading.Event()
+    before = _snapshot(variants_file, names, options)
     current = _rebuild(variants_file, names, list(names), options, report, problem, None)
     folders = current.folders if current else {variants_file.resolve().parent}
     while not stop.is_set():
@@ -95,9 +98,17 @@ def watch(
             stop_event=stop,
             step=STEP_MS,
             debounce=DEBOUNCE_MS,
+            rust_timeout=RUST_TIMEOUT_MS,
+            yield_on_timeout=True,
             raise_interrupt=False,
         ):
             changed = [Path(path) for _kind, path in changes]
+            if before is not None:
+                # The watcher is running now: catch saves made while it started.
+                changed += _changed_since(before)
+                before = None
+            if not changed:
+                continue
             if current is None:
                 wanted: list[str] = list(names)
             else:
@@ -109,10 +120,45 @@ def watch(
                 current = fresh
                 if fresh.folders != folders:  # a variant now reads a new folder
                     folders = fresh.folders
+                    before = _snapshot(variants_file, names, options)
                     restart = True
                     break
         if not restart:
             return
+
+
+Snapshot = dict[Path, tuple[int, int]]
+
+
+def _snapshot(variants_file: Path, names: Sequence[str], options: Options) -> Snapshot | None:
+    """Size and mtime of every input, to notice saves made before the watcher is up."""
+    try:
+        files = {
+            p for group in inputs(variants_file, names, options).by_variant.values() for p in group
+        }
+    except CvpressError:
+        files = {variants_file.resolve()}
+    out: Snapshot = {}
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        out[path] = (stat.st_mtime_ns, stat.st_size)
+    return out
+
+
+def _changed_since(before: Snapshot | None) -> list[Path]:
+    changed = []
+    for path, seen in (before or {}).items():
+        try:
+            stat = path.stat()
+        except OSError:
+            changed.append(path)
+            continue
+        if (stat.st_mtime_ns, stat.st_size) != seen:
+            changed.append(path)
+    return changed
 
 
 def _rebuild(
