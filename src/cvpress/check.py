@@ -61,8 +61,8 @@ def read_pdf(pdf: bytes) -> PdfFacts:
 
 
 def normalize(text: str) -> str:
-    """Compare text as a reader sees it: ligatures split, whitespace ignored."""
-    text = unicodedata.normalize("NFC", text.translate(_LIGATURES))
+    """Compare text as a reader sees it: ligatures split, whitespace and soft hyphens ignored."""
+    text = unicodedata.normalize("NFC", text.translate(_LIGATURES)).replace("\u00ad", "")
     return _SPACE.sub("", text)
 
 
