@@ -87,6 +87,11 @@ def watch(
             "watch mode needs the 'watchfiles' package",
             hint="install it: pip install 'cvpress[watch]'",
         ) from None
+    if not variants_file.is_file():
+        raise InputError(
+            f"file not found: {variants_file}",
+            hint="run this where data/variants.yaml is, pass --variants FILE, or start with `cvpress new`",
+        )
     stop = stop or threading.Event()
     before = _snapshot(variants_file, names, options)
     current = _rebuild(variants_file, names, list(names), options, report, problem, None)
