@@ -42,3 +42,25 @@ def test_the_epoch_comes_from_git_else_a_fixed_value(
     assert build_mod.source_epoch(outside) == engines.DEFAULT_EPOCH
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert build_mod.source_epoch(outside) == 1700000000
+
+
+def test_english_dates_without_babel_match_cldr(tmp_path: Path) -> None:
+    import datetime
+
+    from babel.dates import format_skeleton
+
+    from cvpress import i18n
+    from cvpress.model import parse_date
+
+    for month in range(1, 13):
+        day = datetime.date(2024, month, 7)
+        assert i18n.format_date(parse_date(f"2024-{month:02d}"), "en") == format_skeleton(
+            "yMMM", day, locale="en"
+        )
+        assert i18n.format_date(parse_date(f"2024-{month:02d}-07"), "en") == format_skeleton(
+            "yMMMd", day, locale="en"
+        )
+        assert f"{i18n.ENGLISH_MONTHS[month - 1]} 2024" == format_skeleton(
+            "yMMMM", day, locale="en"
+        )
+    assert build_mod._updated(tmp_path / "x.yaml", "en") == "January 2024"

@@ -734,9 +734,13 @@ def _updated(data: Path, locale: str) -> str:
     """ "November 2026": the month of the data's last change, in the variant's language."""
     import datetime
 
+    day = datetime.datetime.fromtimestamp(source_epoch(data), tz=datetime.UTC).date()
+    if locale in ("en", "en_US", "en-US"):  # without babel's import and locale data
+        from .i18n import ENGLISH_MONTHS
+
+        return f"{ENGLISH_MONTHS[day.month - 1]} {day.year}"
     from babel.dates import format_skeleton
 
-    day = datetime.datetime.fromtimestamp(source_epoch(data), tz=datetime.UTC).date()
     return str(format_skeleton("yMMMM", day, locale=locale.replace("-", "_")))
 
 

@@ -157,9 +157,15 @@ def which(engine: str) -> str:
     if path is None:
         raise EngineError(
             f"the TeX engine {program!r} is not installed (not found on PATH)",
-            hint=f"install it: {INSTALL_HINT.get(program, program)}; or run `invoke bootstrap`",
+            hint=_install_hint(program),
         )
     return path
+
+
+def _install_hint(program: str) -> str:
+    if program == "tectonic":  # not in Debian's archive, so not in `invoke bootstrap` either
+        return INSTALL_HINT["tectonic"][0].upper() + INSTALL_HINT["tectonic"][1:]
+    return f"install it: {INSTALL_HINT.get(program, program)}; or run `invoke bootstrap`"
 
 
 def installed(engine: str) -> bool:

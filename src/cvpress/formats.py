@@ -41,8 +41,10 @@ from .errors import EngineError
 MARKER = r"\csname endofdump\endcsname"
 #: Bump when the way formats are built changes, so old ones are not reused.
 SCHEME = "cvpress-format-2"
-#: Formats kept per cache folder (each is ~8 MB); the least recently used go first.
-KEEP = 6
+#: Formats kept per cache folder (each is ~8 MB); the least recently used go
+#: first. More than a project's variants have distinct preambles, so a full
+#: build never evicts a format it is about to need.
+KEEP = 16
 
 _LOCK = threading.Lock()
 _KEY_LOCKS: dict[str, threading.Lock] = {}
