@@ -20,6 +20,18 @@ if TYPE_CHECKING:
     from .errors import CvpressError, Problem
 
 DEFAULT_VARIANTS = Path("data/variants.yaml")
+#: cvpress.engines.ENGINES plus auto (spelled out: --help must not import the engines).
+_ENGINES = [
+    "auto",
+    "pdflatex",
+    "xelatex",
+    "lualatex",
+    "latexmk",
+    "latexmk:pdflatex",
+    "latexmk:xelatex",
+    "latexmk:lualatex",
+    "tectonic",
+]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,8 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: %(default)s)")
     build.add_argument(
         "--engine",
-        choices=["auto", "pdflatex", "xelatex", "lualatex", "latexmk", "tectonic"],
-        help="override each variant's engine",
+        choices=_ENGINES,
+        help="override each variant's engine (latexmk:ENGINE: latexmk driving ENGINE)",
     )
     build.add_argument("--jobs", type=int, metavar="N", help="variants built at once (default: number of cores)")
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
@@ -80,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument("--variants", type=Path, default=DEFAULT_VARIANTS, help="variants file (default: %(default)s)")
     watch.add_argument("--variant", action="append", default=[], metavar="NAME", help="watch only this variant (repeatable)")
     watch.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: %(default)s)")
-    watch.add_argument("--engine", choices=["auto", "pdflatex", "xelatex", "lualatex", "latexmk", "tectonic"])
+    watch.add_argument("--engine", choices=_ENGINES)
     watch.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     new = sub.add_parser("new", help="start a résumé: writes NAME/data/resume.yaml and variants.yaml")
