@@ -265,3 +265,12 @@ def test_a_tex_error_names_the_line(tmp_path: Path) -> None:
     assert "Undefined control sequence" in info.value.message
     assert info.value.__cause__ is not None
     assert info.value.__cause__.log_message.line == 3  # type: ignore[attr-defined]
+
+
+def test_every_front_door_knows_every_engine() -> None:
+    import typing
+
+    from cvpress import cli, model
+
+    assert cli._ENGINES == ["auto", *engines.ENGINES]
+    assert list(typing.get_args(model.EngineName)) == ["auto", *engines.ENGINES]
