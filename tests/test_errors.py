@@ -320,3 +320,18 @@ def test_variants_file_problems_at_their_own_lines(
         "variants.yaml:5:5: variants.cv.max_page: unknown key 'max_page'",
         "variants.yaml:8:25: variants.short.sections[1]: unknown section 'wrok'",
     ]
+
+
+def test_a_section_named_as_other_formats_do_is_an_error_not_a_silent_drop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = _validate(
+        tmp_path, monkeypatch, capsys, HEAD + "experience:\n  - name: X\ntalks: []\n"
+    )
+    assert code == 2
+    assert (
+        err.splitlines()[0]
+        == "resume.yaml:3:1: experience: unknown section 'experience': it would not be printed"
+    )
+    assert "  hint: JSON Resume calls this section 'work': rename the key" in err
+    assert "resume.yaml:5:1: talks: unknown section 'talks'" in err

@@ -79,13 +79,13 @@ def test_custom_sections_and_unknown_top_level_keys_stay_valid() -> None:
     data = {
         "basics": {"name": "Ada"},
         "custom": [{"title": "Talks", "entries": [{"title": "On engines", "tags": ["x"]}]}],
-        "hobbies": ["chess"],
+        "x-hobbies": ["chess"],
     }
     document = export.to_jsonresume(Resume.model_validate(data))
     _official().validate(document)
     assert document["meta"]["cvpress"] == {
         "custom": [{"title": "Talks", "entries": [{"title": "On engines"}]}],
-        "extra": {"hobbies": ["chess"]},
+        "extra": {"x-hobbies": ["chess"]},
     }
 
 

@@ -126,3 +126,31 @@ def test_variant_options() -> None:
         Variant.model_validate({"name": "cv", "colour": "red"})
     with pytest.raises(ValidationError):
         Variant.model_validate({"name": "bad name!"})
+
+
+def test_pre_1_0_json_resume_spellings_still_print() -> None:
+    resume = Resume.model_validate(
+        {
+            "basics": {
+                "name": "Ada",
+                "website": "https://ada.org",
+                "picture": "https://ada.org/a.png",
+            },
+            "work": [{"company": "Pied Piper", "website": "https://pp.example.com"}],
+            "education": [{"institution": "OU", "gpa": "4.0"}],
+            "awards": [{"title": "Prize", "awardDate": "2014-11-01"}],
+            "publications": [{"name": "Paper", "website": "https://example.com/p"}],
+            "hobbies": [{"name": "Chess"}],
+        }
+    )
+    assert (resume.basics.url, resume.basics.image) == ("https://ada.org", "https://ada.org/a.png")
+    assert (resume.work[0].name, resume.work[0].url) == ("Pied Piper", "https://pp.example.com")
+    assert resume.education[0].score == "4.0"
+    assert resume.awards[0].date == PartialDate(2014, 11, 1)
+    assert resume.publications[0].url == "https://example.com/p"
+    assert resume.interests[0].name == "Chess"
+    # the v1.0.0 name wins when both are present; the old one is then just an unknown key
+    both = Resume.model_validate(
+        {"basics": {"name": "A"}, "work": [{"name": "New", "company": "Old"}]}
+    )
+    assert both.work[0].name == "New" and both.work[0].model_extra == {"company": "Old"}

@@ -25,7 +25,7 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
-from pydantic.alias_generators import to_camel
+from pydantic.alias_generators import to_camel, to_snake
 from pydantic_core import PydanticCustomError
 
 #: Longest one-line field (names, titles, places), in characters.
@@ -268,6 +268,20 @@ class Model(BaseModel):
     )
     #: Keys accepted silently besides the fields (``$schema`` and the like).
     free_keys: ClassVar[frozenset[str]] = frozenset()
+    #: Pre-1.0 JSON Resume spellings, read as their v1.0.0 names so that old
+    #: resume.json files (``company``, ``website``, ``gpa``...) still print everything.
+    legacy: ClassVar[dict[str, str]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_keys(cls, value: Any) -> Any:
+        if not cls.legacy or not isinstance(value, dict):
+            return value
+        out = dict(value)
+        for old, new in cls.legacy.items():
+            if old in out and new not in out and to_snake(new) not in out:
+                out[new] = out.pop(old)
+        return out
 
 
 def F(default: Any, description: str, *examples: Any) -> Any:
@@ -364,6 +378,8 @@ class Profile(Model):
 
 
 class Basics(Model):
+    legacy: ClassVar[dict[str, str]] = {"website": "url", "picture": "image"}
+
     name: Line = Field(description="Your name, as it heads the résumé.", examples=["Ada Lovelace"])
     label: Line | None = F(None, "A headline under the name.", "Machine Learning Engineer")
     image: Line | None = F(
@@ -395,6 +411,8 @@ _HIGHLIGHTS = (
 
 
 class Work(Dated):
+    legacy: ClassVar[dict[str, str]] = {"company": "name", "website": "url"}
+
     name: Line | None = F(None, "Company or organisation.", "Block Inc")
     location: Line | None = F(None, "Where the job was.", "Remote")
     description: Text | None = F(None, "What the organisation does.", "Payments company")
@@ -409,6 +427,8 @@ class Work(Dated):
 
 
 class Volunteer(Dated):
+    legacy: ClassVar[dict[str, str]] = {"website": "url"}
+
     organization: Line | None = F(None, "The organisation.", "Hackathon Barcelona")
     location: Line | None = F(None, "Where.", "Barcelona")
     position: Line | None = F(None, "Your role.", "Organiser")
@@ -420,6 +440,8 @@ class Volunteer(Dated):
 
 
 class Education(Dated):
+    legacy: ClassVar[dict[str, str]] = {"gpa": "score"}
+
     institution: Line | None = F(
         None, "School or university.", "Universitat Politècnica de Catalunya"
     )
@@ -436,6 +458,8 @@ class Education(Dated):
 
 
 class Award(Tagged):
+    legacy: ClassVar[dict[str, str]] = {"awardDate": "date"}
+
     title: Line | None = F(None, "The award.", "Best Paper")
     date: Date | None = F(None, "When: YYYY, YYYY-MM or YYYY-MM-DD.", "2023-06")
     awarder: Line | None = F(None, "Who gave it.", "NeurIPS")
@@ -452,6 +476,8 @@ class Certificate(Tagged):
 
 
 class Publication(Tagged):
+    legacy: ClassVar[dict[str, str]] = {"website": "url"}
+
     name: Line | None = F(None, "Title of the publication.", "Scaling Model Hosting")
     publisher: Line | None = F(None, "Journal, conference or site.", "MLSys")
     release_date: Date | None = F(None, "When: YYYY, YYYY-MM or YYYY-MM-DD.", "2023-05")
@@ -561,6 +587,7 @@ class Resume(Model):
     """A whole résumé: a JSON Resume v1.0.0 document plus cvpress extensions."""
 
     free_keys: ClassVar[frozenset[str]] = frozenset({"$schema"})
+    legacy: ClassVar[dict[str, str]] = {"hobbies": "interests"}
 
     @model_validator(mode="before")
     @classmethod

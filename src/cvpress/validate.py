@@ -195,6 +195,26 @@ def _submodels(annotation: Any) -> list[type[Model]]:
     return found
 
 
+#: Section names from other résumé formats, which would otherwise be dropped with a mere warning.
+_SYNONYMS = {
+    **dict.fromkeys(
+        ("experience", "experiences", "jobs", "employment", "positions", "career"),
+        "JSON Resume calls this section 'work': rename the key",
+    ),
+    **dict.fromkeys(
+        ("schools", "studies", "degrees"),
+        "JSON Resume calls this section 'education': rename the key",
+    ),
+    "certifications": "JSON Resume calls this section 'certificates': rename the key",
+    "volunteering": "JSON Resume calls this section 'volunteer': rename the key",
+    "papers": "JSON Resume calls this section 'publications': rename the key",
+    **dict.fromkeys(
+        ("talks", "patents", "opensource", "open_source", "open-source"),
+        "write it as a custom section: custom: [{title: ..., entries: [...]}]",
+    ),
+}
+
+
 def _check_keys(
     data: Any,
     model: type[Model],
@@ -221,12 +241,22 @@ def _check_keys(
                 else:
                     _check_keys(value, sub, (*path, key), source, problems, warnings)
             continue
-        if key in model.free_keys:
+        if key in model.free_keys or (key in model.legacy and model.legacy[key] not in data):
             continue
         where = source.locate((*path, key), key=True)
         field_path = format_path((*path, key))
         close = difflib.get_close_matches(key, sorted(set(known.values())), n=1, cutoff=0.75)
-        if close:
+        synonym = _SYNONYMS.get(key.lower()) if model is Resume else None
+        if synonym is not None:
+            problems.append(
+                Problem(
+                    f"unknown section {key!r}: it would not be printed",
+                    location=where,
+                    field_path=field_path,
+                    hint=synonym,
+                )
+            )
+        elif close:
             problems.append(
                 Problem(
                     f"unknown key {key!r}",
