@@ -29,6 +29,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -480,8 +481,6 @@ def _write_stamp(
     fmt: Path | None = None,
     epoch: int | None = None,
 ) -> None:
-    from .publish import write_atomic
-
     pdf = out / f"{name}.pdf"
     stamp = {
         "key": key,
@@ -492,7 +491,7 @@ def _write_stamp(
         "fmt": str(fmt.resolve()) if fmt is not None else None,
         "epoch": epoch,
     }
-    write_atomic(_stamp_path(out, name), json.dumps(stamp).encode())
+    _write_cache(_stamp_path(out, name), json.dumps(stamp).encode())
 
 
 def _tex_matches(out: Path, name: str, tex: str, engine: str) -> bool:
@@ -507,6 +506,14 @@ def _tex_matches(out: Path, name: str, tex: str, engine: str) -> bool:
         )
     except (OSError, ValueError):
         return False
+
+
+def _write_cache(path: Path, content: bytes) -> None:
+    """Replace a cache file in one step, without fsync: a lost cache file only costs a rebuild."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+    partial.write_bytes(content)
+    os.replace(partial, path)
 
 
 def _sha(data: bytes) -> str:
@@ -610,7 +617,6 @@ def _write_manifest(
 ) -> None:
     """After a fully successful build: record what the no-op check will compare."""
     from . import render
-    from .publish import write_atomic
 
     if any(o.status == "failed" or o.pdf is None for o in outcomes):
         return
@@ -631,7 +637,7 @@ def _write_manifest(
         "snapshot": _snapshot(unique, sorted(folders), outputs),
     }
     with contextlib.suppress(OSError):
-        write_atomic(_manifest_path(variants_file, names, options), json.dumps(manifest).encode())
+        _write_cache(_manifest_path(variants_file, names, options), json.dumps(manifest).encode())
 
 
 def _prestart(variants_file: Path, names: Sequence[str], options: Options) -> bool:
