@@ -179,6 +179,13 @@ def test_jinja_error_names_the_template_file_and_line(project: Path) -> None:
     assert "typo/template.tex.j2:4" in result.stderr
     assert "nmae" in result.stderr
     assert "Traceback" not in result.stderr
+    (folder / "template.tex.j2").write_text(
+        "\\documentclass{article}\n<% if %>\n", encoding="utf-8"
+    )
+    result = run("build", cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert "latex/typo/template.tex.j2:2: template error: Expected an expression" in result.stderr
+    assert "internal error" not in result.stderr
 
 
 @requires_tex

@@ -217,7 +217,12 @@ def render(
         )
     roots = tuple(search_path(extra_paths))
     env = environment(roots, cache_dir)
-    template = env.get_template(f"{variant.template}/{TEMPLATE_FILE}")
+    try:
+        template = env.get_template(f"{variant.template}/{TEMPLATE_FILE}")
+    except jinja2.TemplateError as exc:  # a syntax error: named by file and line too
+        from .trace import template_error
+
+        raise template_error(exc, variant.template) from None
     context = Context(engine=engine, locale=variant.locale, bold=variant.bold_keywords)
     token = _ACTIVE.set(context)
     try:
@@ -235,13 +240,9 @@ def render(
     except texify.UnprintableCharacter:
         raise
     except jinja2.TemplateError as exc:
-        from .trace import jinja_location
+        from .trace import template_error
 
-        where = jinja_location(exc)
-        name = str(where) if where is not None else variant.template
-        raise BuildError(
-            f"template error in {name}: {exc}", location=where, hint="fix the template at this line"
-        ) from None
+        raise template_error(exc, variant.template) from None
     finally:
         _ACTIVE.reset(token)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from .errors import CvpressError, EngineError, Location
+from .errors import BuildError, CvpressError, EngineError, Location
 from .model import Resume
 
 _JINJA = re.compile(r"<<.*?>>|<%.*?%>|<#.*?#>")
@@ -66,9 +66,7 @@ def trace(
     where = template_line(tex, line, templates)
     if where is not None:
         problem.location = where
-        problem.message += (
-            f" (at {where.file}:{where.line}, from line {line} of the generated .tex)"
-        )
+        problem.message += f" (line {line} of the generated .tex)"
     elif line is not None:
         problem.message += f" (at line {line} of the generated .tex)"
     return exc
@@ -209,3 +207,14 @@ def jinja_location(exc: BaseException) -> Location | None:
     if filename is None:
         return None
     return Location(display(Path(filename)), lineno)
+
+
+def template_error(exc: BaseException, template: str) -> BuildError:
+    """A Jinja error as a build error located at the template's file and line."""
+    where = jinja_location(exc)
+    message = getattr(exc, "message", None) or str(exc)
+    if where is None:
+        message = f"{message} (in template {template!r})"
+    return BuildError(
+        f"template error: {message}", location=where, hint="fix the template at this line"
+    )
