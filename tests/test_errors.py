@@ -125,6 +125,42 @@ resume.yaml:6:14: work[0].endDate: 'Present day' is not an ISO 8601 date
   hint: for an ongoing entry write endDate: present, or leave endDate out
 """,
     ),
+    "star instead of a dash": (
+        WORK + "    highlights:\n      * Built the first program\n",
+        """\
+resume.yaml:6:8: '*' does not start a list item in YAML (it starts an alias)
+     6 |       * Built the first program
+       |        ^
+  hint: write '- Built the first program'
+""",
+    ),
+    "a value starting with @": (
+        HEAD + "  label: @ada\n",
+        """\
+resume.yaml:3:10: '@' cannot start a value in YAML
+     3 |   label: @ada
+       |          ^
+  hint: put the text in quotes: label: "@ada"
+""",
+    ),
+    "quotes inside double quotes": (
+        HEAD + '  summary: "She said "hi" twice"\n',
+        """\
+resume.yaml:3:23: the text goes on after its closing quote
+     3 |   summary: "She said "hi" twice"
+       |                       ^
+  hint: quote the whole text with the other kind of quote ('He said "hi"'), or escape inner double quotes as \\"
+""",  # noqa: E501
+    ),
+    "an entry without its dash": (
+        HEAD + "work:\n  name: Analytical Engines\n",
+        """\
+resume.yaml:4:3: work: expected a list, got a mapping (key: value lines)
+     4 |   name: Analytical Engines
+       |   ^
+  hint: each entry starts with '- ': write '  - name: Analytical Engines' and indent the entry's other keys to line up with it
+""",  # noqa: E501
+    ),
     "unquoted colon in a summary": (
         HEAD + "  summary: Focus: compilers\n",
         """\

@@ -296,7 +296,23 @@ def _yaml_error(exc: yaml.MarkedYAMLError, display: str, text: str) -> InputErro
         f"invalid YAML: {problem}",
         "check the indentation and quoting on this line and the one before",
     )
-    if "tab character" in problem or "found character '\\t'" in problem:
+    line_text = _line_at(lines, mark.line) if mark is not None else ""
+    before_mark = line_text[: mark.column] if mark is not None else ""
+    if mark is not None and re.search(r"""(?::\s+|^\s*-\s+)(?:"[^"]*"|'[^']*')\s*$""", before_mark):
+        message = "the text goes on after its closing quote"
+        hint = (
+            "quote the whole text with the other kind of quote ('He said \"hi\"'), "
+            'or escape inner double quotes as \\"'
+        )
+    elif "scanning an alias" in context and line_text.lstrip().startswith("*"):
+        message = "'*' does not start a list item in YAML (it starts an alias)"
+        hint = f"write '- {line_text.lstrip()[1:].strip()}'"
+    elif "cannot start any token" in problem and mark is not None:
+        char = line_text[mark.column : mark.column + 1] or "this character"
+        message = f"{char!r} cannot start a value in YAML"
+        key, sep, value = line_text.strip().partition(": ")
+        hint = f'put the text in quotes: {key}: "{value}"' if sep else "put the text in quotes"
+    elif "tab character" in problem or "found character '\\t'" in problem:
         message = "a tab is used for indentation; YAML allows only spaces"
         hint = "replace the tab at the start of this line with spaces"
     elif "could not find expected ':'" in problem and exc.context_mark is not None:

@@ -160,6 +160,8 @@ def _combined(problems: list[Problem]) -> InputError:
 def _kind(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, dict):
+        return "a mapping (key: value lines)"
     if isinstance(value, str):
         return "text"
     return type(value).__name__
@@ -397,6 +399,13 @@ def _explain(
         got = "text" if isinstance(value, str) else _kind(value)
         name = str(error["loc"][-1]) if error["loc"] else "items"
         item = value if isinstance(value, str) else "..."
+        if isinstance(value, dict) and value:
+            first, inner = next(iter(value.items()))
+            return (
+                f"expected a list, got {got}",
+                f"each entry starts with '- ': write '  - {first}: {inner}' "
+                "and indent the entry's other keys to line up with it",
+            )
         return (
             f"expected a list, got {got}",
             f"put each item on its own line under '{name}:', "
