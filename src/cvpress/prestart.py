@@ -73,7 +73,9 @@ class Prestart:
             raise
 
     def fits(self, engine: str, fmt: Path | None, epoch: int) -> bool:
-        return engine == self.engine and fmt is not None and fmt == self.fmt and epoch == self.epoch
+        if engine != self.engine or fmt is None or epoch != self.epoch:
+            return False
+        return os.path.realpath(fmt) == os.path.realpath(self.fmt)
 
     def cancel(self) -> None:
         """Stop the run (if any) and remove its folder."""
