@@ -51,7 +51,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _build(project: Path, force: bool = False) -> dict[str, str]:
-    options = build_mod.Options(out=project / "build", force=force, jobs=2, version="")
+    # A relative --out, as on the command line (cwd is the project).
+    options = build_mod.Options(out=Path("build"), force=force, jobs=2, version="")
     outcomes = build_mod.build_variants(project / "data" / "variants.yaml", options=options)
     assert all(o.status != "failed" for o in outcomes), [
         o.error and o.error.problems for o in outcomes
