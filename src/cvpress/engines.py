@@ -235,7 +235,12 @@ def sandbox_env(workdir: Path, epoch: int, engine: str = "pdflatex") -> dict[str
         # luaotfload's font name database and font caches take seconds to
         # build: keep them per user, not per run (the only writable place
         # outside the run's directory, see _run).
-        env["TEXMFCACHE"] = str(cache_home() / "luatex-cache")
+        shared = cache_home() / "luatex-cache"
+        try:
+            shared.mkdir(parents=True, exist_ok=True)
+            env["TEXMFCACHE"] = str(shared)
+        except OSError:  # no writable home: the run's own TEXMFVAR (slow, but works)
+            pass
     if tex == "tectonic":
         # Tectonic's bundle cache is the user's: HOME points at the run's
         # directory, so say where the real one is.
