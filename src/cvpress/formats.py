@@ -186,15 +186,20 @@ def build(
         made = workdir / f"{name}.fmt"
         if not made.is_file():
             return None
-        target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.part")
         try:
-            os.replace(made, partial)
-        except OSError:
-            import shutil
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.replace(made, partial)  # same file system: a rename
+            except OSError:
+                import shutil
 
-            shutil.copyfile(made, partial)
-        os.replace(partial, target)
+                shutil.copyfile(made, partial)
+            os.replace(partial, target)
+        except OSError:  # a read-only or full cache: build without a format
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            return None
     _prune(target.parent)
     return target
 
