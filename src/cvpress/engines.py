@@ -396,9 +396,19 @@ def _run(
 
 
 def start(
-    cmd: list[str], workdir: Path, env: dict[str, str], engine: str, sink: Any
+    cmd: list[str],
+    workdir: Path,
+    env: dict[str, str],
+    engine: str,
+    sink: Any,
+    *,
+    die_with_parent: bool = False,
 ) -> subprocess.Popen[bytes]:
-    """Start one pass in its own process group, confined to ``workdir``."""
+    """Start one pass in its own process group, confined to ``workdir``.
+
+    ``die_with_parent``: the kernel kills the run if the calling thread dies
+    (a run started early waits on a pipe and would otherwise wait forever).
+    """
     from . import landlock
 
     # Kernel-enforced confinement to workdir (see landlock.py); tectonic is
@@ -408,6 +418,8 @@ def start(
         os.makedirs(cache, exist_ok=True)
     program = spec(engine).program if engine in ENGINES else engine
     confine = None if program == "tectonic" else landlock.confiner(workdir, cmd[0], writable=caches)
+    if die_with_parent:
+        confine = _with_parent_death(confine)
     try:
         return subprocess.Popen(
             cmd,
@@ -429,6 +441,21 @@ def start(
             f"the TeX engine {engine!r} could not be started",
             hint=f"install it: {INSTALL_HINT.get(program, program)}",
         ) from None
+
+
+def _with_parent_death(then: Callable[[], None] | None) -> Callable[[], None]:
+    """A ``preexec_fn`` asking for SIGKILL when the parent goes, then running ``then``."""
+    import ctypes
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    set_parent_death_signal = 1  # PR_SET_PDEATHSIG
+
+    def preexec() -> None:
+        prctl(set_parent_death_signal, signal.SIGKILL, 0, 0, 0)
+        if then is not None:
+            then()
+
+    return preexec
 
 
 def finish(

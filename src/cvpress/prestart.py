@@ -67,7 +67,9 @@ class Prestart:
             self.env = engines.sandbox_env(self.workdir, epoch, engine)
             self.cmd = engines.command(engine, fmt=engines.FORMAT_NAME)
             self.sink = open(self.output, "wb")  # noqa: SIM115
-            self.process = engines.start(self.cmd, self.workdir, self.env, engine, self.sink)
+            self.process = engines.start(
+                self.cmd, self.workdir, self.env, engine, self.sink, die_with_parent=True
+            )
         except BaseException:
             self.cancel()
             raise
