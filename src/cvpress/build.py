@@ -17,8 +17,9 @@ levels of "unchanged", cheapest first:
    the PDF is kept.
 
 ``--force`` skips all three. A built variant starts TeX from a precompiled
-preamble (:mod:`cvpress.formats`) when one is cached, and otherwise builds one
-beside the run for next time.
+preamble (:mod:`cvpress.formats`, built first when missing), and when the
+last build used one, TeX is started from it before Python has even imported
+the stages (:mod:`cvpress.prestart`).
 """
 
 from __future__ import annotations
