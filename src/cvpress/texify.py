@@ -136,6 +136,11 @@ def _encoder(engine: str) -> Callable[[str], str]:
     return encoder.unicode_to_latex  # type: ignore[no-any-return]
 
 
+@lru_cache(maxsize=64)
+def _special(char: str, engine: str) -> str:
+    return _encoder(engine)(char)
+
+
 _NEEDS_ENCODER = re.compile(r"[\\{}#$%&_~^<>|\"'`\u00a0\u00ad]")
 
 
@@ -174,14 +179,19 @@ def escape(value: Any, engine: str = "pdflatex", field: str | None = None) -> Te
 
 def _encode(text: str, engine: str) -> str:
     if _NEEDS_ENCODER.search(text):
-        text = _encoder(engine)(text)
+        # One special character at a time: pylatexenc NFC-normalizes whatever
+        # it is given, which would change the person's other characters after
+        # they were checked as printable (U+2126 OHM SIGN became U+03A9, which
+        # pdfLaTeX cannot print; a CJK compatibility ideograph its unified
+        # twin). A lone special character is its own NFC form.
+        text = _NEEDS_ENCODER.sub(lambda match: _special(match.group(), engine), text)
     if any(hint in text for hint in _LIGATURE_HINTS):
         text = _LIGATURES.sub(r"\/", text)
     return text
 
 
 def _break_runs(text: str) -> list[str]:
-    """``text`` cut every ``_BREAK_EVERY`` characters in long runs, never before a combining mark."""
+    """``text`` cut every ``_BREAK_EVERY`` characters in long runs, not before a combining mark."""
     import unicodedata
 
     pieces: list[str] = []
