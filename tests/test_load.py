@@ -7,7 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from conftest import FULL
 from cvpress import load
 from cvpress.errors import InputError, Location
 
@@ -96,3 +99,36 @@ def test_file_problems(tmp_path: Path) -> None:
     bom = tmp_path / "bom.yaml"
     bom.write_bytes("\ufeffbasics: {name: A}\n".encode())
     assert load.load(bom).data == {"basics": {"name": "A"}}
+
+
+_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
+_json = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300 if FULL else 60, deadline=None)
+@given(_json, st.sampled_from([None, 1, "\t"]))
+def test_any_json_document_loads_as_json_reads_it(value: object, indent: int | str | None) -> None:
+    text = json.dumps(value, indent=indent)
+    loaded = load.loads(text, "r.json", json_syntax=True)
+    assert loaded.data == json.loads(text)
+    for path, where in loaded.source.keys.items():  # every key position points at that key
+        assert where.line is not None and where.column is not None
+        line = text.splitlines()[where.line - 1]
+        assert line[where.column - 1] == '"', (path, line)
+
+
+def test_json_data_mistakes_are_located() -> None:
+    from cvpress import validate
+
+    text = (
+        '{\n  "basics": {"name": "Ada"},\n  "work": [\n'
+        '    {"name": "X", "startDate": "Sept 2024"}\n  ]\n}\n'
+    )
+    with pytest.raises(InputError) as caught:
+        validate.resume(load.loads(text, "r.json", json_syntax=True))
+    problem = caught.value.problems[0]
+    assert (str(problem.location), problem.field_path) == ("r.json:4:32", "work[0].startDate")
