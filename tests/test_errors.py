@@ -371,3 +371,22 @@ def test_a_section_named_as_other_formats_do_is_an_error_not_a_silent_drop(
     )
     assert "  hint: JSON Resume calls this section 'work': rename the key" in err
     assert "resume.yaml:5:1: talks: unknown section 'talks'" in err
+
+
+def test_entry_shapes_explained(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        HEAD + "education:\n  - MIT\nwork:\n  - name: X\n    highlights:\n      - [a, b]\n"
+        "skills:\n  - name: ML\n    keywords: PyTorch, JAX\n"
+    )
+    code, err = _validate(tmp_path, monkeypatch, capsys, text)
+    assert code == 2
+    lines = [line for line in err.splitlines() if not line.startswith("  ")]
+    assert lines == [
+        "resume.yaml:4:5: education[0]: expected an entry of 'key: value' lines, got text",
+        "resume.yaml:8:9: work[0].highlights[0]: expected the text of a bullet, got a list",
+        "resume.yaml:11:15: skills[0].keywords: expected a list, got text",
+    ]
+    assert "  hint: say what this text is, e.g. '- institution: MIT', then add" in err
+    assert "  hint: write it as a list: keywords: [PyTorch, JAX] (or one '- ' item per line)" in err

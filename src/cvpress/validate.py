@@ -406,6 +406,12 @@ def _explain(
                 f"each entry starts with '- ': write '  - {first}: {inner}' "
                 "and indent the entry's other keys to line up with it",
             )
+        if isinstance(value, str) and "," in value:
+            items = ", ".join(part.strip() for part in value.split(",") if part.strip())
+            return (
+                f"expected a list, got {got}",
+                f"write it as a list: {name}: [{items}] (or one '- ' item per line)",
+            )
         return (
             f"expected a list, got {got}",
             f"put each item on its own line under '{name}:', "
@@ -413,6 +419,18 @@ def _explain(
         )
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         got = "text" if isinstance(value, str) else _kind(value)
+        loc = error["loc"]
+        if len(loc) >= 2 and loc[-2] == "highlights" and isinstance(loc[-1], int):
+            return (
+                f"expected the text of a bullet, got {got}",
+                "write the bullet as one line of text after '- ' (or as text: ..., tags: [...])",
+            )
+        if loc and isinstance(loc[-1], int) and isinstance(value, str):
+            key = _FIRST_KEY.get(str(loc[-2]) if len(loc) >= 2 else "", "name")
+            return (
+                "expected an entry of 'key: value' lines, got text",
+                f"say what this text is, e.g. '- {key}: {value}', then add the entry's other keys",
+            )
         return (
             f"expected a mapping of 'key: value' lines, got {got}",
             f"indent the fields under this key{eg}",
@@ -439,6 +457,17 @@ def _explain(
         return msg, "use letters, digits, '.', '_' and '-' only"
     return msg, (f"e.g. {example}" if example else None)
 
+
+#: The key an entry of each list usually starts with, for "say what this text is" hints.
+_FIRST_KEY = {
+    "volunteer": "organization",
+    "education": "institution",
+    "awards": "title",
+    "languages": "language",
+    "profiles": "network",
+    "custom": "title",
+    "entries": "title",
+}
 
 _PRESENT_LIKE = re.compile(r"pres|curr|now|today|ongoing|date|actual|heute|hoy|aujourd", re.I)
 
