@@ -282,11 +282,11 @@ _RAW_ATTACKS = {
     "lua-read": (
         "lualatex",
         r"\directlua{local f=io.open('@SECRET@') if f then tex.print(f:read('*a')) end}",
-    ),  # noqa: E501
+    ),
     "lua-write": (
         "lualatex",
         r"\directlua{local f=io.open('@OUT@pwned-lua','w') if f then f:write('x') f:close() end}",
-    ),  # noqa: E501
+    ),
     "lua-exec": ("lualatex", r"\directlua{os.execute('touch @OUT@pwned-exec')}"),
 }
 
