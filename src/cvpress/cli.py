@@ -166,16 +166,35 @@ def _describe(args: argparse.Namespace) -> str:
     return describe(args.data[0] if args.data else args.variants)
 
 
-def _report(outcome: Outcome, stream: TextIO) -> None:
-    for warning in outcome.warnings:
-        print_problem(warning, stream)
+#: Problems already printed in this run: variants that share a data file share its
+#: warnings and errors, which are shown once (kept as objects: compared by identity).
+_SHOWN: list[object] = []
+
+
+def _report(outcome: Outcome, stream: TextIO, prefix: str = "") -> None:
+    """One line for the variant, then its warnings and errors not shown yet."""
+    del _SHOWN[:-1000]  # a long watch session keeps only recent ones
     if outcome.status == "failed" and outcome.error is not None:
-        print(f"{_paint('FAILED', 'red', stream)} {outcome.name}", file=stream)
-        print_error(outcome.error, stream)
-        return
-    detail = f"{outcome.pages} page{'s' if outcome.pages != 1 else ''}, " if outcome.pages else ""
-    status = "built" if outcome.status == "built" else "unchanged"
-    print(f"{_paint(status, 'green', stream)} {outcome.name}: {outcome.pdf} ({detail}{outcome.seconds:.2f} s)", file=stream)
+        print(f"{prefix}{_paint('FAILED', 'red', stream)} {outcome.name}", file=stream)
+    else:
+        pages = outcome.pages
+        detail = f"{pages} page{'s' if pages != 1 else ''}, " if pages else ""
+        status = "built" if outcome.status == "built" else "unchanged"
+        print(
+            f"{prefix}{_paint(status, 'green', stream)} {outcome.name}: {outcome.pdf} "
+            f"({detail}{outcome.seconds:.2f} s)",
+            file=stream,
+        )
+    for warning in outcome.warnings:
+        if not any(warning is shown for shown in _SHOWN):
+            _SHOWN.append(warning)
+            print_problem(warning, stream)
+    if outcome.status == "failed" and outcome.error is not None:
+        if any(outcome.error is shown for shown in _SHOWN):
+            print("  (the same problems as above)", file=stream)
+        else:
+            _SHOWN.append(outcome.error)
+            print_error(outcome.error, stream)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -246,8 +265,7 @@ def _cmd_watch(args: argparse.Namespace) -> int:
     from . import watch
 
     def report(outcome: Outcome) -> None:
-        print(f"{watch.stamp()} ", end="", file=sys.stderr)
-        _report(outcome, sys.stderr)
+        _report(outcome, sys.stderr, prefix=f"{watch.stamp()} ")
         sys.stderr.flush()
 
     def problem(exc: CvpressError) -> None:
