@@ -7,10 +7,12 @@ The messages are the product here, so they are checked character for character.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from conftest import DATA, FULL
 from cvpress import cli
 
 HEAD = "basics:\n  name: Ada Lovelace\n"
@@ -390,3 +392,43 @@ def test_entry_shapes_explained(
     ]
     assert "  hint: say what this text is, e.g. '- institution: MIT', then add" in err
     assert "  hint: write it as a list: keywords: [PyTorch, JAX] (or one '- ' item per line)" in err
+
+
+# ------------------------------------------------------------ every problem located
+
+_VALUE_LINE = re.compile(r"^(\s*(?:-\s+)?[A-Za-z_]+:\s)(.+)$")
+_BAD_VALUES = [
+    "Sept 2024",
+    "[a, b]",
+    "{}",
+    "ada.example.com",
+    "example.com",
+    '"2024-13"',
+    "- x",
+    "\tx",
+    "@x",
+    "1",
+]
+
+
+@settings(max_examples=200 if FULL else 40, deadline=None)
+@given(st.data())
+def test_any_mistake_in_the_seed_is_reported_with_line_and_column(data: st.DataObject) -> None:
+    from cvpress import load, validate
+    from cvpress.errors import InputError
+
+    lines = DATA.read_text(encoding="utf-8").splitlines()
+    candidates = [i for i, line in enumerate(lines) if _VALUE_LINE.match(line)]
+    for _ in range(data.draw(st.integers(1, 3))):
+        i = data.draw(st.sampled_from(candidates))
+        match = _VALUE_LINE.match(lines[i])
+        assert match is not None
+        lines[i] = match.group(1) + data.draw(st.sampled_from(_BAD_VALUES))
+    try:
+        validate.resume(load.loads("\n".join(lines) + "\n", "resume.yaml"))
+    except InputError as exc:
+        assert exc.problems
+        for problem in exc.problems:
+            assert problem.location is not None and problem.location.line is not None, problem
+            assert problem.location.column is not None, problem
+            assert problem.hint, problem
