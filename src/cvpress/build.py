@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     from .model import Resume, Variant
 
 CACHE_DIR = ".cache"
+#: Most TeX runs started before rendering (see _prestart).
+PRESTART_MAX = 4
 
 
 @dataclass(slots=True)
@@ -644,8 +646,9 @@ def _write_manifest(
 def _prestart(variants_file: Path, names: Sequence[str], options: Options) -> bool:
     """Start TeX for the variants the last build made from a format (see cvpress.prestart).
 
-    At most one run per spare core: the build itself needs one. Reads only
-    the manifest and the stamps (JSON), so it costs a few milliseconds.
+    At most :data:`PRESTART_MAX`: each run loads its format while Python
+    imports (on a core Python leaves idle), then waits, holding ~40 MB.
+    Reads only the manifest and the stamps (JSON): a few milliseconds.
     """
     try:
         chosen = (
@@ -654,7 +657,7 @@ def _prestart(variants_file: Path, names: Sequence[str], options: Options) -> bo
         )
     except (OSError, ValueError, KeyError, TypeError):
         return False
-    spare = max(1, (options.jobs or os.cpu_count() or 1) - 1)
+    spare = PRESTART_MAX
     started = False
     for name in chosen[:spare]:
         try:
