@@ -11,10 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import DATA, FULL
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import DATA, FULL
 from cvpress import cli
 
 HEAD = "basics:\n  name: Ada Lovelace\n"
