@@ -45,59 +45,132 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cvpress {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    build = sub.add_parser("build", help="build PDFs for variants (default: all in data/variants.yaml)")
-    build.add_argument("--variants", type=Path, default=DEFAULT_VARIANTS, help="variants file (default: %(default)s)")
-    build.add_argument("--variant", action="append", default=[], metavar="NAME", help="build only this variant (repeatable)")
-    build.add_argument("--data", action="append", type=Path, metavar="FILE", help="ad-hoc: data file(s) or a folder of them")
+    build = sub.add_parser(
+        "build", help="build PDFs for variants (default: all in data/variants.yaml)"
+    )
+    build.add_argument(
+        "--variants",
+        type=Path,
+        default=DEFAULT_VARIANTS,
+        help="variants file (default: %(default)s)",
+    )
+    build.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="build only this variant (repeatable)",
+    )
+    build.add_argument(
+        "--data",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="ad-hoc: data file(s) or a folder of them",
+    )
     build.add_argument("--template", help="ad-hoc: template to use with --data")
-    build.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: %(default)s)")
+    build.add_argument(
+        "--out", type=Path, default=Path("build"), help="output folder (default: %(default)s)"
+    )
     build.add_argument(
         "--engine",
         choices=_ENGINES,
         help="override each variant's engine (latexmk:ENGINE: latexmk driving ENGINE)",
     )
-    build.add_argument("--jobs", type=int, metavar="N", help="variants built at once (default: number of cores)")
+    build.add_argument(
+        "--jobs", type=int, metavar="N", help="variants built at once (default: number of cores)"
+    )
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     build.add_argument("--png", action="store_true", help="also render page 1 of each PDF to PNG")
-    build.add_argument("--timeout", type=float, default=60.0, help="seconds per TeX run (default: %(default)s)")
+    build.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds per TeX run (default: %(default)s)"
+    )
     build.add_argument(
         "--version-label",
         default=os.environ.get("CVPRESS_VERSION"),
-        help="version written into the PDFs' metadata and footer (default: $CVPRESS_VERSION, else `git describe --tags --always --dirty`; '' for none)",
+        help=(
+            "version written into the PDFs' metadata and footer (default: $CVPRESS_VERSION, "
+            "else `git describe --tags --always --dirty`; '' for none)"
+        ),
     )
-    build.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    build.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
 
-    validate = sub.add_parser("validate", help="check a data file (default: data/resume.yaml) and report every problem")
+    validate = sub.add_parser(
+        "validate", help="check a data file (default: data/resume.yaml) and report every problem"
+    )
     validate.add_argument("file", nargs="?", type=Path, default=Path("data/resume.yaml"))
     validate.add_argument("--variants", type=Path, help="also check this variants file")
-    validate.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    validate.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
 
     schema = sub.add_parser("schema", help="write the JSON Schema of the data format")
     schema.add_argument("--out", type=Path, help="file to write (default: standard output)")
-    schema.add_argument("--variants", action="store_true", help="the schema of variants.yaml instead")
-    schema.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    schema.add_argument(
+        "--variants", action="store_true", help="the schema of variants.yaml instead"
+    )
+    schema.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
 
     templates = sub.add_parser("templates", help="list templates, one a line, name first")
-    templates.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    templates.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
 
     export = sub.add_parser("export", help="write the data as JSON Resume, Markdown or plain text")
     export.add_argument("--format", required=True, choices=["jsonresume", "markdown", "text"])
     export.add_argument("--variant", metavar="NAME", help="only what this variant's PDF shows")
-    export.add_argument("--variants", type=Path, default=DEFAULT_VARIANTS, help="variants file (default: %(default)s)")
-    export.add_argument("--data", type=Path, metavar="FILE", help="data file (default: the variant's, else data/resume.yaml)")
+    export.add_argument(
+        "--variants",
+        type=Path,
+        default=DEFAULT_VARIANTS,
+        help="variants file (default: %(default)s)",
+    )
+    export.add_argument(
+        "--data",
+        type=Path,
+        metavar="FILE",
+        help="data file (default: the variant's, else data/resume.yaml)",
+    )
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
-    export.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    export.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
 
-    watch = sub.add_parser("watch", help="rebuild the affected variants on every save (needs cvpress[watch])")
-    watch.add_argument("--variants", type=Path, default=DEFAULT_VARIANTS, help="variants file (default: %(default)s)")
-    watch.add_argument("--variant", action="append", default=[], metavar="NAME", help="watch only this variant (repeatable)")
-    watch.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: %(default)s)")
+    watch = sub.add_parser(
+        "watch", help="rebuild the affected variants on every save (needs cvpress[watch])"
+    )
+    watch.add_argument(
+        "--variants",
+        type=Path,
+        default=DEFAULT_VARIANTS,
+        help="variants file (default: %(default)s)",
+    )
+    watch.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="watch only this variant (repeatable)",
+    )
+    watch.add_argument(
+        "--out", type=Path, default=Path("build"), help="output folder (default: %(default)s)"
+    )
     watch.add_argument("--engine", choices=_ENGINES)
-    watch.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    watch.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
 
-    new = sub.add_parser("new", help="start a résumé: writes NAME/data/resume.yaml and variants.yaml")
+    new = sub.add_parser(
+        "new", help="start a résumé: writes NAME/data/resume.yaml and variants.yaml"
+    )
     new.add_argument("name", type=Path, metavar="NAME", help="folder to create")
-    new.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    new.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     return parser
 
 
@@ -147,9 +220,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if args.data:
         if not args.template:
             raise InputError("--data needs --template NAME", hint="see `cvpress templates`")
-        outcomes = build_mod.build_adhoc(args.data, args.template, options, progress=lambda o: _report(o, stream))
+        outcomes = build_mod.build_adhoc(
+            args.data, args.template, options, progress=lambda o: _report(o, stream)
+        )
     else:
-        outcomes = build_mod.build_variants(args.variants, args.variant, options, progress=lambda o: _report(o, stream))
+        outcomes = build_mod.build_variants(
+            args.variants, args.variant, options, progress=lambda o: _report(o, stream)
+        )
     if args.png:
         from . import preview
 
@@ -235,7 +312,9 @@ def _cmd_templates(args: argparse.Namespace) -> int:
         if manifest.is_file():
             import yaml
 
-            description = str((yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}).get("description", ""))
+            description = str(
+                (yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}).get("description", "")
+            )
         print(f"{name}\t{description}".rstrip())
     return 0
 
@@ -246,7 +325,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     warnings = Warnings()
     text = export.export_file(
-        args.format, variant_name=args.variant, variants_file=args.variants, data=args.data, warnings=warnings
+        args.format,
+        variant_name=args.variant,
+        variants_file=args.variants,
+        data=args.data,
+        warnings=warnings,
     )
     for warning in warnings.items:
         print_problem(warning, sys.stderr)
@@ -269,7 +352,9 @@ def _cmd_watch(args: argparse.Namespace) -> int:
         sys.stderr.flush()
 
     def problem(exc: CvpressError) -> None:
-        print(f"{watch.stamp()} {_paint('FAILED', 'red', sys.stderr)} {exc.message}", file=sys.stderr)
+        print(
+            f"{watch.stamp()} {_paint('FAILED', 'red', sys.stderr)} {exc.message}", file=sys.stderr
+        )
         print_error(exc, sys.stderr)
         sys.stderr.flush()
 

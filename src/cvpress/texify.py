@@ -338,6 +338,12 @@ def _bold_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
+#: Tokens that are markup only: plain text drops them.
+_MARKUP_TOKENS = frozenset(
+    ("strong_open", "strong_close", "em_open", "em_close", "link_open", "link_close")
+)
+
+
 def plain_markdown(value: Any) -> str:
     """The text of inline Markdown without its markup (for checks and text export)."""
     if value is None:
@@ -354,6 +360,6 @@ def plain_markdown(value: Any) -> str:
             out.append(" ")
         elif token.type == "image":
             out.append(_image_source(token))
-        elif token.type not in ("strong_open", "strong_close", "em_open", "em_close", "link_open", "link_close"):
+        elif token.type not in _MARKUP_TOKENS:
             out.append(token.content)
     return "".join(out)

@@ -90,7 +90,10 @@ def watch(
     if not variants_file.is_file():
         raise InputError(
             f"file not found: {variants_file}",
-            hint="run this where data/variants.yaml is, pass --variants FILE, or start with `cvpress new`",
+            hint=(
+                "run this where data/variants.yaml is, pass --variants FILE, "
+                "or start with `cvpress new`"
+            ),
         )
     stop = stop or threading.Event()
     before = _snapshot(variants_file, names, options)
