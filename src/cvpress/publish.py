@@ -1,8 +1,16 @@
 """Atomic output: a reader (a PDF viewer, a web server) never sees half a file.
 
-Each file is written to a temporary name in the destination folder, flushed to
-disk, then renamed over the old one; a failure at any point leaves the
-previous file untouched and removes the temporary one.
+Each file is written and flushed to disk *before* it has a name in the
+destination folder, then renamed over the old one, and the folder is synced
+so the rename survives a power cut. A failure at any point, including
+SIGKILL, leaves the previous file untouched.
+
+On Linux the content goes into an unnamed file (``O_TMPFILE``) that is given
+a temporary name only after it is complete and flushed, a few microseconds
+before the rename, so a process killed while writing leaves nothing behind.
+Elsewhere the temporary file is named from the start (``.NAME.XXXX.part``);
+such leftovers of a killed run are swept by the next publish once they are
+old enough that no running build can still own them.
 """
 
 from __future__ import annotations
@@ -10,58 +18,147 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import secrets
 import tempfile
+import time
 from pathlib import Path
 
 from .errors import PublishError
 
+#: A ``.part`` file older than this belongs to no running build.
+STALE_SECONDS = 600.0
+_MODE = 0o644
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
 
 def write_atomic(path: Path, content: bytes) -> None:
-    """Replace ``path`` with ``content`` in one step."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    """Replace ``path`` with ``content`` in one step (mode 0644 less the umask)."""
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{path.name}.{secrets.token_hex(4)}.part"
+    fd = _unnamed(folder)
+    named = fd is None
+    if fd is None:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        tmp = Path(name)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with os.fdopen(fd, "wb", closefd=False) as handle:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
+        os.fchmod(fd, _MODE & ~_umask())
+        if not named:
+            _link(fd, tmp)
+            named = True
         os.replace(tmp, path)
+        named = False
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if named:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         raise
+    finally:
+        os.close(fd)
+    _sync_folder(folder)
+
+
+def _unnamed(folder: Path) -> int | None:
+    """An anonymous file in ``folder`` (Linux ``O_TMPFILE``), or None where unsupported."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not os.path.isdir("/proc/self/fd"):
+        return None
+    try:
+        return os.open(folder, flag | os.O_WRONLY | os.O_CLOEXEC, _MODE)
+    except OSError as exc:
+        if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
+            return None  # the filesystem has no O_TMPFILE: use a named temporary file
+        raise
+
+
+def _link(fd: int, target: Path) -> None:
+    """Give the anonymous file ``fd`` the name ``target``.
+
+    ``linkat(AT_SYMLINK_FOLLOW)`` on ``/proc/self/fd/N``; Python calls plain
+    ``link()`` (which would link the /proc symlink itself) unless a dir_fd is
+    given, so one is (it is ignored for an absolute path).
+    """
+    root = os.open("/", os.O_RDONLY)
+    try:
+        os.link(f"/proc/self/fd/{fd}", target, src_dir_fd=root, follow_symlinks=True)
+    finally:
+        os.close(root)
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def sweep(out_dir: Path, older_than: float = STALE_SECONDS) -> list[Path]:
+    """Remove ``.*.part`` files a killed run left in ``out_dir`` (only old ones)."""
+    removed: list[Path] = []
+    limit = time.time() - older_than
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(out_dir):
+            if entry.name.startswith(".") and entry.name.endswith(".part"):
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_mtime < limit:
+                        os.unlink(entry.path)
+                        removed.append(Path(entry.path))
+    return removed
 
 
 def publish(out_dir: Path, name: str, files: dict[str, bytes]) -> dict[str, Path]:
     """Write ``{suffix: bytes}`` as ``out_dir/name.suffix``; the PDF goes last.
 
-    Raises :class:`PublishError` with a clear reason (read-only folder, disk
-    full, file too large) and leaves every previous output as it was.
+    The PDF last, so that a PDF always has its matching ``.tex`` and ``.log``
+    beside it, and a failure part-way leaves the previous PDF. Raises
+    :class:`PublishError` with a clear reason (read-only folder, disk full,
+    file too large, not a folder) and leaves every previous output as it was.
     """
     written: dict[str, Path] = {}
     order = sorted(files, key=lambda suffix: suffix == "pdf")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+        sweep(out_dir)
         for suffix in order:
             target = out_dir / f"{name}.{suffix}"
             write_atomic(target, files[suffix])
             written[suffix] = target
     except OSError as exc:
         raise PublishError(
-            f"cannot write {name}.pdf into {out_dir}: {_reason(exc)}",
-            hint="the previous output was left untouched; free space or fix permissions and build again",
+            f"cannot write {name}.pdf into {out_dir}: {reason(exc)}",
+            hint=(
+                "the previous output was left untouched; "
+                "free space or fix permissions and build again"
+            ),
         ) from None
     return written
 
 
-def _reason(exc: OSError) -> str:
+def reason(exc: OSError) -> str:
+    """What an OSError means for someone writing output files."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return "the disk is full"
     if exc.errno == errno.EFBIG:
-        return "the file is larger than this process may write (file size limit)"
+        return "the file is larger than this process may write (file size limit, ulimit -f)"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return "the folder is read-only or not writable"
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return "the output path (or a parent of it) is a file, not a folder"
     return exc.strerror or str(exc)
+
+
+_reason = reason  # the old private name
 
 
 def remove_quietly(path: Path) -> None:
