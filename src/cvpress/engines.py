@@ -441,6 +441,11 @@ def start(
             f"the TeX engine {engine!r} could not be started",
             hint=f"install it: {INSTALL_HINT.get(program, program)}",
         ) from None
+    except OSError as exc:  # not executable, not a program, or refused by the sandbox
+        raise EngineError(
+            f"the TeX engine {engine!r} could not be started: {exc.strerror or exc}",
+            hint=f"check {cmd[0]} (is it executable?), or reinstall it",
+        ) from None
 
 
 def _with_parent_death(then: Callable[[], None] | None) -> Callable[[], None]:

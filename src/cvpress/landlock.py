@@ -145,8 +145,10 @@ def confiner(
     file_rights = _EXECUTE | _WRITE_FILE | _READ_FILE | (handled & (_TRUNCATE | _IOCTL_DEV))
     read_rights = _EXECUTE | _READ_FILE | _READ_DIR
     root = install_root(executable)
+    # The engine's own folder too: a TeX outside the usual trees (or a test's stand-in).
+    own = os.path.dirname(os.path.realpath(executable))
     wanted = [(str(workdir), handled), *((str(p), handled) for p in writable)]
-    wanted += [(p, read_rights) for p in (*READ_ONLY, *([str(root)] if root else []))]
+    wanted += [(p, read_rights) for p in (*READ_ONLY, own, *([str(root)] if root else []))]
     wanted += [(p, file_rights) for p in DEVICES]
     # Files accept only file rights; directories accept all.
     rules = [
