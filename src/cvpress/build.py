@@ -190,8 +190,9 @@ def run_targets(
     progress: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
     """Validate each data file once, then build every target, in parallel."""
-    from . import load, validate
+    from . import load, publish, validate
 
+    publish.prepare(options.out)
     resumes: dict[Path, tuple[Resume, Any] | CvpressError] = {}
     shared_warnings: dict[Path, list[Problem]] = {}
     for target in targets:

@@ -117,6 +117,17 @@ def sweep(out_dir: Path, older_than: float = STALE_SECONDS) -> list[Path]:
     return removed
 
 
+def prepare(out_dir: Path) -> None:
+    """Create the output folder (and its cache) up front, or say clearly why not."""
+    try:
+        (out_dir / ".cache").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PublishError(
+            f"cannot use {out_dir} as the output folder: {reason(exc)}",
+            hint="choose another --out, or fix the path and permissions",
+        ) from None
+
+
 def publish(out_dir: Path, name: str, files: dict[str, bytes]) -> dict[str, Path]:
     """Write ``{suffix: bytes}`` as ``out_dir/name.suffix``; the PDF goes last.
 
