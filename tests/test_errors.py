@@ -434,3 +434,27 @@ def test_any_mistake_in_the_seed_is_reported_with_line_and_column(data: st.DataO
             assert problem.location is not None and problem.location.line is not None, problem
             assert problem.location.column is not None, problem
             assert problem.hint, problem
+
+
+def test_validate_checks_variant_sections_against_the_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "resume.yaml").write_text(
+        HEAD + "custom:\n  - title: Talks\n    entries: [{title: On engines}]\n", encoding="utf-8"
+    )
+    (tmp_path / "data" / "variants.yaml").write_text(
+        "variants:\n  a:\n    sections: [summary, talks, patents]\n    max_items: {projetcs: 2}\n",
+        encoding="utf-8",
+    )
+    assert cli.main(["validate"]) == 2  # the default project: both files
+    err = capsys.readouterr().err
+    heads = [line for line in err.splitlines() if line.startswith("data/")]
+    assert heads == [
+        "data/variants.yaml:3:32: variants.a.sections[2]: unknown section 'patents'",
+        "data/variants.yaml:4:17: variants.a.max_items.projetcs: unknown section 'projetcs'",
+    ]
+    assert "hint: did you mean 'projects'?" in err
+    assert "talks" in err.split("patents")[1]  # the custom section is listed as known

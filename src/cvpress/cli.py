@@ -275,17 +275,21 @@ def _report(outcome: Outcome, stream: TextIO, prefix: str = "") -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from . import load, validate
+    from . import validate
     from .errors import Warnings
 
     warnings = Warnings()
-    resume = validate.resume(load.load(args.file), warnings)
+    variants_file = args.variants
+    default_project = args.file == Path("data/resume.yaml") and DEFAULT_VARIANTS.is_file()
+    if variants_file is None and default_project:
+        variants_file = DEFAULT_VARIANTS  # the default project: check both files
+    resume, variants = validate.project(args.file, variants_file, warnings)
     for warning in warnings.items:
         print_problem(warning, sys.stderr)
-    if args.variants:
-        validate.variants(args.variants)
     entries = sum(len(getattr(resume, s)) for s in ("work", "volunteer", "education", "projects"))
     print(f"{args.file}: valid ({resume.basics.name}, {entries} entries)")
+    if variants_file is not None:
+        print(f"{variants_file}: valid ({len(variants)} variants)")
     return 0
 
 

@@ -74,8 +74,34 @@ def resume(loaded: Loaded, warnings: Warnings | None = None) -> Resume:
     return model
 
 
-def variants(path: Path | str) -> list[Variant]:
-    """Load a variants file: each variant is ``defaults`` overlaid by its own keys."""
+def project(
+    data: Path | str, variants_file: Path | str | None, warnings: Warnings | None = None
+) -> tuple[Resume, list[Variant]]:
+    """Both files at once: every problem of either, and section names checked against the data."""
+    problems: list[Problem] = []
+    parsed: Resume | None = None
+    try:
+        parsed = resume(load_mod.load(data), warnings)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    found: list[Variant] = []
+    if variants_file is not None:
+        try:
+            found = variants(variants_file, parsed)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise _combined(problems)
+    assert parsed is not None
+    return parsed, found
+
+
+def variants(path: Path | str, data: Resume | None = None) -> list[Variant]:
+    """Load a variants file: each variant is ``defaults`` overlaid by its own keys.
+
+    With the résumé (``data``), every section name is checked against it (custom
+    sections included); without it, only near-typos of the standard names.
+    """
     loaded = load_mod.load(path)
     problems: list[Problem] = []
     try:
@@ -107,10 +133,16 @@ def variants(path: Path | str) -> list[Variant]:
                     continue  # reported under defaults
                 problems.append(problem)
         problems.extend(
-            _section_typos(own.get("sections"), ("variants", name, "sections"), loaded.source)
+            _section_typos(own.get("sections"), ("variants", name, "sections"), loaded.source, data)
+        )
+        limits = (
+            list(own.get("max_items") or ()) if isinstance(own.get("max_items"), dict) else None
+        )
+        problems.extend(
+            _section_typos(limits, ("variants", name, "max_items"), loaded.source, data)
         )
     problems.extend(
-        _section_typos(spec.defaults.get("sections"), ("defaults", "sections"), loaded.source)
+        _section_typos(spec.defaults.get("sections"), ("defaults", "sections"), loaded.source, data)
     )
     if problems:
         raise _combined(problems)
@@ -123,28 +155,36 @@ def variants(path: Path | str) -> list[Variant]:
     return out
 
 
-def _section_typos(sections: Any, path: PathKey, source: SourceMap) -> list[Problem]:
-    """A section name one typo away from a standard one (``wrok``) is an error now, at its line.
+def _section_typos(
+    sections: Any, path: PathKey, source: SourceMap, data: Resume | None = None
+) -> list[Problem]:
+    """Unknown section names in ``sections`` (or ``max_items``' keys), at their line.
 
-    Other unknown names may be custom sections, which only the data file knows:
-    the build checks those.
+    Without the résumé only a near-typo of a standard name (``wrok``) is an
+    error: other names may be custom sections, which only the data file knows
+    (the build checks those).
     """
     from .model import SECTIONS
+    from .select import section_names
 
     out: list[Problem] = []
     if not isinstance(sections, list):
         return out
+    known = section_names(data) if data is not None else list(SECTIONS)
+    keyed = path[-1] == "max_items"
     for i, name in enumerate(sections):
-        if not isinstance(name, str) or name in SECTIONS:
+        if not isinstance(name, str) or name in known:
             continue
-        close = difflib.get_close_matches(name, SECTIONS, n=1, cutoff=0.75)
-        if close:
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+        if close or data is not None:
+            where = (*path, name) if keyed else (*path, i)
+            guess = f"did you mean {close[0]!r}? " if close else ""
             out.append(
                 Problem(
                     f"unknown section {name!r}",
-                    location=source.locate((*path, i)),
-                    field_path=format_path((*path, i)),
-                    hint=f"did you mean {close[0]!r}? sections: " + ", ".join(SECTIONS),
+                    location=source.locate(where, key=keyed),
+                    field_path=format_path(where),
+                    hint=f"{guess}sections: " + ", ".join(known),
                 )
             )
     return out
