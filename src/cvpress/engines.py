@@ -314,9 +314,15 @@ def compile_tex(
         workdir = Path(tmp) / "run"
         workdir.mkdir()
         output = Path(tmp) / "output.txt"
-        (workdir / f"{JOBNAME}.tex").write_text(tex, encoding="utf-8")
-        for name, content in (files or {}).items():
-            (workdir / name).write_bytes(content)
+        try:
+            (workdir / f"{JOBNAME}.tex").write_text(tex, encoding="utf-8")
+            for name, content in (files or {}).items():
+                (workdir / name).write_bytes(content)
+        except OSError as exc:  # a full disk or a file size limit (ulimit -f)
+            raise EngineError(
+                f"cannot write the document for {engine} into {tmp}: {exc.strerror or exc}",
+                hint="free disk space (or raise the file size limit) and build again",
+            ) from None
         if use_fmt and fmt is not None:
             _link(fmt, workdir / f"{FORMAT_NAME}.fmt")
         env = sandbox_env(workdir, epoch, engine)
@@ -481,6 +487,11 @@ def finish(
         raise EngineError(
             f"{engine} did not finish within {timeout:g} s and was stopped",
             hint="the document may loop forever; check recent template changes",
+        )
+    if code == -getattr(signal, "SIGXFSZ", -1):
+        raise EngineError(
+            f"{engine} was stopped writing a file larger than allowed (file size limit)",
+            hint="free disk space or raise the file size limit (ulimit -f) and build again",
         )
     if code < 0:
         raise EngineError(
