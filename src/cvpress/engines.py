@@ -318,13 +318,13 @@ def compile_tex(
             (workdir / f"{JOBNAME}.tex").write_text(tex, encoding="utf-8")
             for name, content in (files or {}).items():
                 (workdir / name).write_bytes(content)
+            if use_fmt and fmt is not None:
+                _link(fmt, workdir / f"{FORMAT_NAME}.fmt")
         except OSError as exc:  # a full disk or a file size limit (ulimit -f)
             raise EngineError(
                 f"cannot write the document for {engine} into {tmp}: {exc.strerror or exc}",
                 hint="free disk space (or raise the file size limit) and build again",
             ) from None
-        if use_fmt and fmt is not None:
-            _link(fmt, workdir / f"{FORMAT_NAME}.fmt")
         env = sandbox_env(workdir, epoch, engine)
         passes = 0
         log = ""
