@@ -311,6 +311,7 @@ def _yaml_error(exc: yaml.MarkedYAMLError, display: str, text: str) -> InputErro
         char = line_text[mark.column : mark.column + 1] or "this character"
         message = f"{char!r} cannot start a value in YAML"
         key, sep, value = line_text.strip().partition(": ")
+        value = _without_comment(value)
         hint = f'put the text in quotes: {key}: "{value}"' if sep else "put the text in quotes"
     elif "tab character" in problem or "found character '\\t'" in problem:
         message = "a tab is used for indentation; YAML allows only spaces"
@@ -331,7 +332,7 @@ def _yaml_error(exc: yaml.MarkedYAMLError, display: str, text: str) -> InputErro
             key, _, value = line.strip().removeprefix("- ").partition(": ")
             dash = "- " if line.strip().startswith("- ") else ""
             message = "a second ': ' on this line makes the text look like a new key"
-            hint = f'put the whole text in quotes: {dash}{key}: "{value.strip()}"'
+            hint = f'put the whole text in quotes: {dash}{key}: "{_without_comment(value)}"'
         else:
             indent = len(_previous_line(lines, mark.line)) - len(
                 _previous_line(lines, mark.line).lstrip()
@@ -366,6 +367,11 @@ def _yaml_error(exc: yaml.MarkedYAMLError, display: str, text: str) -> InputErro
         message += f" ({context})"
     where = _mark(mark, display) if mark is not None else Location(display)
     return InputError(message, location=where, hint=hint)
+
+
+def _without_comment(value: str) -> str:
+    """The value part of a line, without a trailing ``# comment``."""
+    return re.split(r"\s+#", value, maxsplit=1)[0].strip()
 
 
 def _line_at(lines: list[str], index: int) -> str:
