@@ -154,3 +154,31 @@ def test_pre_1_0_json_resume_spellings_still_print() -> None:
         {"basics": {"name": "A"}, "work": [{"name": "New", "company": "Old"}]}
     )
     assert both.work[0].name == "New" and both.work[0].model_extra == {"company": "Old"}
+
+
+def test_empty_placeholders_mean_not_given() -> None:
+    """Files made from a JSON Resume template keep "" for what the person left out."""
+    resume = Resume.model_validate(
+        {
+            "basics": {
+                "name": "Ada",
+                "url": "",
+                "email": " ",
+                "image": "",
+                "location": {"city": ""},
+            },
+            "work": [
+                {"name": "X", "startDate": "", "endDate": "", "url": "", "highlights": ["", "ok"]}
+            ],
+            "skills": [{"name": "S", "keywords": ["", "Python"]}],
+        }
+    )
+    assert (resume.basics.url, resume.basics.email, resume.basics.location) == (
+        None,
+        None,
+        resume.basics.location,
+    )
+    assert resume.work[0].start_date is None and resume.work[0].url is None
+    assert [b.text for b in resume.work[0].highlights] == ["ok"]
+    assert resume.skills[0].keywords == ("Python",)
+    assert _error_types(basics={"name": ""}) == ["missing"]

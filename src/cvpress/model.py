@@ -252,7 +252,18 @@ def _tags(value: Any) -> Any:
 Tag = Annotated[
     str, PlainValidator(_line), WithJsonSchema({"type": "string", "examples": ["ml-infra"]})
 ]
-Tags = Annotated[tuple[Tag, ...], BeforeValidator(_tags), Field(max_length=MAX_ITEMS)]
+Tags = Annotated[
+    Annotated[tuple[Tag, ...], Field(max_length=MAX_ITEMS)],
+    BeforeValidator(_tags),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "string"}, "maxItems": MAX_ITEMS},
+            ]
+        }
+    ),
+]
 
 
 class Model(BaseModel):
@@ -274,10 +285,15 @@ class Model(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _legacy_keys(cls, value: Any) -> Any:
-        if not cls.legacy or not isinstance(value, dict):
+    def _normalize_keys(cls, value: Any) -> Any:
+        """Old spellings renamed; empty strings read as absent.
+
+        Resume.json files made from a template carry ``"url": ""`` and
+        ``"startDate": ""`` placeholders; they mean "not given", not "an invalid URL".
+        """
+        if not isinstance(value, dict):
             return value
-        out = dict(value)
+        out = {k: v for k, v in value.items() if not (isinstance(v, str) and not v.strip())}
         for old, new in cls.legacy.items():
             if old in out and new not in out and to_snake(new) not in out:
                 out[new] = out.pop(old)
@@ -333,8 +349,19 @@ class Bullet(Tagged):
         return value
 
 
-Bullets = Annotated[tuple[Bullet, ...], Field(max_length=MAX_ITEMS)]
-Keywords = Annotated[tuple[Line, ...], Field(max_length=MAX_ITEMS)]
+def _drop_empty(value: Any) -> Any:
+    """``["", "Python"]`` -> ``["Python"]``: an empty item is a template's placeholder."""
+    if isinstance(value, list | tuple):
+        return [v for v in value if not (isinstance(v, str) and not v.strip())]
+    return value
+
+
+Bullets = Annotated[
+    Annotated[tuple[Bullet, ...], Field(max_length=MAX_ITEMS)], BeforeValidator(_drop_empty)
+]
+Keywords = Annotated[
+    Annotated[tuple[Line, ...], Field(max_length=MAX_ITEMS)], BeforeValidator(_drop_empty)
+]
 
 
 class Dated(Tagged):
