@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .errors import CvpressError, EngineError, InputError, Problem, Warnings
+from .errors import CvpressError, EngineError, InputError, Location, Problem, Warnings
 
 if TYPE_CHECKING:
     from .model import Resume, Variant
@@ -147,29 +147,59 @@ def build_adhoc(
 ) -> list[Outcome]:
     """``cvpress build --data FILE --template NAME``: one variant per data file.
 
-    One file gives ``OUT/<template>.pdf``; several files (or a folder) give
-    ``OUT/<file stem>.pdf`` each: the batch mode.
+    One file gives ``OUT/<template>.pdf``; several files, or a folder (its
+    .yaml/.yml/.json files, hidden ones skipped), give ``OUT/<file stem>.pdf``
+    each: the batch mode. Each résumé is validated once and built on its own,
+    ``options.jobs`` at a time (default: the number of cores); one bad file
+    fails only its own PDF. Per file, only its validated data (a few KiB) and
+    its outcome stay in memory, so memory stays flat (tests/test_load.py).
     """
     from .model import Variant
 
     options = options or Options()
     files: list[Path] = []
+    batch = False
     for item in data_files:
         if item.is_dir():
-            files.extend(
-                sorted(p for p in item.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json"))
+            batch = True
+            found = sorted(
+                p
+                for p in item.iterdir()
+                if p.suffix.lower() in (".yaml", ".yml", ".json")
+                and not p.name.startswith(".")
+                and p.is_file()
             )
+            if not found:
+                raise InputError(
+                    f"no .yaml, .yml or .json files in the folder {item}",
+                    hint="pass --data FILE, or a folder that holds résumé data files",
+                )
+            files.extend(found)
         else:
             files.append(item)
     if not files:
         raise InputError(
             "no data files given", hint="pass --data FILE (or a folder of .yaml/.json files)"
         )
+    batch = batch or len(files) > 1
     targets = []
+    # Batch outputs are named after their files; two files that map to one
+    # name (cv.yaml and cv.json, a/cv.yaml and b/cv.yaml) would overwrite
+    # each other's PDF, so that is refused before anything is built.
+    claimed: dict[str, Path] = {}
     for path in files:
-        name = template if len(files) == 1 else path.stem
+        name = _safe_name(path.stem) if batch else template
+        if name in claimed and claimed[name].resolve() != path.resolve():
+            raise InputError(
+                f"{claimed[name]} and {path} would both be written as {name}.pdf",
+                location=Location(str(path)),
+                hint="rename one of the files: in a batch each PDF is named after its file",
+            )
+        if name in claimed:
+            continue  # the same file given twice
+        claimed[name] = path
         raw = {"template": template, **(overrides or {})}
-        variant = Variant.model_validate({"name": _safe_name(name), **raw})
+        variant = Variant.model_validate({"name": name, **raw})
         targets.append(Target(variant, path.resolve(), raw))
     return run_targets(targets, options, progress)
 
