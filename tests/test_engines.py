@@ -272,5 +272,6 @@ def test_every_front_door_knows_every_engine() -> None:
 
     from cvpress import cli, model
 
-    assert cli._ENGINES == ["auto", *engines.ENGINES]
-    assert list(typing.get_args(model.EngineName)) == ["auto", *engines.ENGINES]
+    every = ["auto", *engines.ENGINES]
+    assert every == cli._ENGINES
+    assert every == list(typing.get_args(model.EngineName))
