@@ -40,7 +40,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -330,7 +330,8 @@ def compile_tex(
         log = ""
         while True:
             passes += 1
-            _run(cmd, workdir, env, timeout, engine, output, on_start if passes == 1 else None)
+            with _font_cache_lock(env):
+                _run(cmd, workdir, env, timeout, engine, output, on_start if passes == 1 else None)
             log = _read_log(workdir)
             messages = parse_log(log)
             errors = [m for m in messages if m.kind == "error"]
@@ -351,6 +352,28 @@ def compile_tex(
             seconds=time.perf_counter() - started,
             messages=messages,
         )
+
+
+@contextlib.contextmanager
+def _font_cache_lock(env: Mapping[str, str]) -> Iterator[None]:
+    """One LuaTeX run at a time while the shared font name database is being made.
+
+    luaotfload builds it on first use (seconds, with Noto CJK installed);
+    parallel builds or test workers doing so at once would race on its files.
+    Once it exists, runs do not wait for each other.
+    """
+    cache = env.get("TEXMFCACHE")
+    if cache is None or (Path(cache) / "luatex-cache" / "generic" / "names").is_dir():
+        yield
+        return
+    import fcntl
+
+    with open(Path(cache) / ".cvpress-lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _link(source: Path, target: Path) -> None:
