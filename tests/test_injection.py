@@ -11,6 +11,7 @@ a log or a .tex, and no file may appear outside the expected outputs.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import zlib
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -91,6 +93,18 @@ def _assert_no_leak(token: str, *blobs: bytes) -> None:
     for blob in blobs:
         plain = _plain_pdf(blob)
         assert not any(n in plain for n in needles), "the secret reached an output"
+
+
+def _link_targets(pdf: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    out = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for annotation in page.get("/Annots", []) or []:
+            action = annotation.get_object().get("/A")
+            if action is not None and "/URI" in action:
+                out.append(str(action["/URI"]))
+    return out
 
 
 def _files(root: Path) -> set[Path]:
@@ -219,6 +233,13 @@ def test_payloads_print_verbatim(
         missing = [(kind, pid) for kind, pid, text in expect if squash(text) not in haystack]
         assert not missing, missing
         assert squash(facts.metadata.get("Author", "")) == squash(doc["basics"]["name"])
+        # Links go where the data says, percent-encoded, and nowhere else.
+        targets = {unquote(uri) for uri in _link_targets(pdf)}
+        assert all(t.startswith(("https://example.com/", "mailto:")) for t in targets), targets
+        urls = [text for kind, _, text in expect if kind == "url"]
+        for profile in doc["basics"]["profiles"]:
+            assert unquote(profile["url"]) in targets, profile["url"]
+        assert len(urls) == len(doc["basics"]["profiles"])
         name = outcome.name
         _assert_no_leak(
             token, pdf, (out / f"{name}.log").read_bytes(), (out / f"{name}.tex").read_bytes()

@@ -213,6 +213,7 @@ def _break_runs(text: str) -> list[str]:
 # ------------------------------------------------------------------------- URLs
 
 _URL_SAFE = ":/?#[]@!$&'()*+,;=-._~"
+_FRAGMENT_SAFE = _URL_SAFE.replace("#", "") + "%"
 _PCT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
@@ -224,7 +225,10 @@ def href(url: str) -> TexStr:
     URL can close the argument or start a command.
     """
     url = _PCT.sub("%25", str(url).strip())
-    encoded = quote(url, safe=_URL_SAFE + "%")
+    # Only the first "#" starts the fragment; later ones are data (RFC 3986
+    # allows no "#" inside a fragment) and hyperref would cut the link there.
+    base, hash_, fragment = url.partition("#")
+    encoded = quote(base, safe=_URL_SAFE + "%") + hash_ + quote(fragment, safe=_FRAGMENT_SAFE)
     return TexStr(encoded.replace("%", r"\%").replace("#", r"\#"))
 
 
