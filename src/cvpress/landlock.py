@@ -4,9 +4,10 @@ TeX Live's own settings (``openin_any=p``, ``openout_any=p``, no shell escape)
 stop ``\\input``, ``\\openin`` and ``\\openout`` outside the working directory,
 but not every way in: pdfTeX's ``\\pdfobj file {/any/path}`` embeds any
 readable file in the PDF, and LuaTeX's ``io.open`` reads and writes any path
-(both found by tests/test_injection.py). User text never reaches those primitives (it is escaped), so this is
-defence in depth against a faulty template or escaping bug: the kernel, not
-TeX, decides what the engine may touch.
+(both found by tests/test_injection.py). User text never reaches those
+primitives (it is escaped), so this is defence in depth against a faulty
+template or escaping bug: the kernel, not TeX, decides what the engine may
+touch.
 
 The rules: read and execute the system's software trees (``/usr``, the
 libraries, the TeX and font configuration, the engine's own installation
