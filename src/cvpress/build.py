@@ -38,7 +38,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .errors import CvpressError, EngineError, InputError, Location, Problem, Warnings
+from .errors import (
+    CheckError,
+    CvpressError,
+    EngineError,
+    InputError,
+    Location,
+    Problem,
+    Warnings,
+)
 
 if TYPE_CHECKING:
     from .model import Resume, Variant
@@ -302,7 +310,16 @@ def _build_one(target: Target, resume: Resume, source: Any, options: Options) ->
         raise trace.trace(exc, selected, source, engine, templates, variant.bold_keywords) from None
     facts = check.read_pdf(result.pdf)
     omit = _template_omits(variant.template, options.template_paths)
-    check.check(facts, selected, variant=name, max_pages=variant.max_pages, omit=omit)
+    try:
+        check.check(facts, selected, variant=name, max_pages=variant.max_pages, omit=omit)
+    except CheckError as exc:
+        # Text missing from the PDF names its field; say where it is written too.
+        problem = exc.problems[0]
+        if problem.field_path and problem.location is None:
+            from . import trace
+
+            problem.location = trace.locate_field(source, problem.field_path)
+        raise
     published = publish.publish(
         out,
         name,
