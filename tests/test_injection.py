@@ -282,7 +282,7 @@ def test_unprintable_is_refused_naming_the_field(
         error = outcome.error
         assert error is not None
         assert error.field_path == "work[0].position", (p.id, error.problems)
-        assert error.hint
+        assert error.hint and error.location is not None
         assert not (tmp_path / "out" / f"{outcome.name}.pdf").exists()
     assert _files(jail) == {Path("secret.txt")}
 
