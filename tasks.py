@@ -24,7 +24,13 @@ def bootstrap(c: Context) -> None:
 
 
 @task(iterable=["variant"])
-def build(c: Context, variant: list[str] | None = None, force: bool = False, png: bool = False, engine: str = "") -> None:
+def build(
+    c: Context,
+    variant: list[str] | None = None,
+    force: bool = False,
+    png: bool = False,
+    engine: str = "",
+) -> None:
     """Build the variants of data/variants.yaml into build/ (all by default)."""
     args = ["build"]
     for name in variant or []:

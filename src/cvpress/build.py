@@ -427,8 +427,8 @@ def _compile(
 
 
 def _preload_checker(_pid: int) -> None:
-    """Import pypdf while TeX runs (the main thread would otherwise just wait)."""
-    import pypdf  # noqa: F401
+    """Import the PDF reader while TeX runs (the main thread would otherwise just wait)."""
+    import pypdfium2  # noqa: F401
 
 
 def _keep_failed(out: Path, name: str, tex: str, exc: EngineError) -> None:

@@ -7,25 +7,37 @@ extract contains what the data says, and that the page limit holds.
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import pdfium
 from .errors import CheckError, Problem
 from .load import format_path
 from .model import Resume
 from .texify import display_url, plain_markdown
 
-_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+_LIGATURES = str.maketrans(
+    {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+)
 _SPACE = re.compile(r"\s+")
 
 #: Fields that are addresses, not text: checked through their printed form.
 _URL_FIELDS = {"url", "image", "canonical"}
 #: Fields never printed by design (selection metadata, identifiers).
-_SKIP_FIELDS = {"tags", "id", "meta", "start_date", "end_date", "date", "release_date", "country_code", "postal_code"}
+_SKIP_FIELDS = {
+    "tags",
+    "id",
+    "meta",
+    "start_date",
+    "end_date",
+    "date",
+    "release_date",
+    "country_code",
+    "postal_code",
+}
 
 
 @dataclass(slots=True)
@@ -46,17 +58,51 @@ class CheckReport:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_pdf(pdf: bytes) -> PdfFacts:
-    """Open the PDF with pypdf; a PDF that does not open is a failed build."""
-    try:
-        from pypdf import PdfReader
+#: Info keys beyond PDF's standard ones that cvpress writes (the release label).
+_EXTRA_METADATA = ("Version",)
 
-        reader = PdfReader(io.BytesIO(pdf))
-        texts = [page.extract_text() or "" for page in reader.pages]
-        raw = reader.metadata or {}
-        metadata = {str(k).lstrip("/"): str(v) for k, v in raw.items()}
-    except Exception as exc:  # pypdf raises many types for broken files
-        raise CheckError(f"the PDF does not open: {exc}", hint="see the .log file for what TeX wrote") from None
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def read_pdf(pdf: bytes) -> PdfFacts:
+    """Open the PDF with PDFium (pypdfium2); a PDF that does not open is a failed build.
+
+    PDFium is the engine of Chrome's PDF viewer, so its text is what most
+    readers copy and most parsers see. It was chosen over pypdf for the
+    per-build check because it is several times faster (about 40 ms instead
+    of 110 ms for the two-page CV, import included), which is most of the
+    difference between the build and a bare TeX pass; the tests read the PDFs
+    with pypdf as well, so two independent extractors agree on the text.
+    """
+    try:
+        import pypdfium2
+    except ImportError:  # pragma: no cover - a core dependency
+        raise CheckError("reading PDFs needs pypdfium2", hint="pip install pypdfium2") from None
+    with pdfium.LOCK:
+        try:
+            document = pypdfium2.PdfDocument(pdf)
+        except Exception as exc:  # PdfiumError and friends for broken files
+            raise CheckError(
+                f"the PDF does not open: {exc}", hint="see the .log file for what TeX wrote"
+            ) from None
+        try:
+            texts = []
+            for index in range(len(document)):
+                page = document[index]
+                textpage = page.get_textpage()
+                texts.append(str(textpage.get_text_range()).replace("\r\n", "\n"))
+                textpage.close()
+                page.close()
+            raw = document.get_metadata_dict(skip_empty=True)
+            for key in _EXTRA_METADATA:
+                value = document.get_metadata_value(key)
+                if value:
+                    raw[key] = value
+        finally:
+            document.close()
+    metadata = {str(key): str(value) for key, value in raw.items()}
     return PdfFacts(len(texts), texts, metadata)
 
 
@@ -66,12 +112,16 @@ def normalize(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-def visible_strings(resume: Resume, omit: frozenset[str] = frozenset()) -> Iterator[tuple[str, str]]:
+def visible_strings(
+    resume: Resume, omit: frozenset[str] = frozenset()
+) -> Iterator[tuple[str, str]]:
     """(field path, text) for every string the template should print."""
     yield from _walk(resume, (), omit)
 
 
-def _walk(value: Any, path: tuple[str | int, ...], omit: frozenset[str]) -> Iterator[tuple[str, str]]:
+def _walk(
+    value: Any, path: tuple[str | int, ...], omit: frozenset[str]
+) -> Iterator[tuple[str, str]]:
     from pydantic import BaseModel
 
     if isinstance(value, BaseModel):
@@ -111,8 +161,9 @@ def check(
         )
         raise CheckError(
             f"variant {variant!r} is {facts.pages} pages, over its limit of {max_pages} "
-            f"by {over} page{'s' if over > 1 else ''} (about {lines} line{'s' if lines != 1 else ''} too many)",
-            hint="drop content with include_tags/exclude_tags, max_items or max_highlights, or raise max_pages",
+            f"by {_plural(over, 'page')} (about {_plural(lines, 'line')} too many)",
+            hint="drop content with include_tags/exclude_tags, max_items or max_highlights,"
+            " or raise max_pages",
         )
     haystack = normalize(facts.text)
     for path, text in visible_strings(resume, omit):

@@ -1,7 +1,7 @@
 """First page of a PDF as a PNG: for `cvpress build --png` and the README gallery.
 
-pypdfium2 (the ``preview`` extra) rasterises the page; it is imported lazily
-so that building PDFs never needs it. The PNG is encoded here with zlib
+pypdfium2 (PDFium, also the build's PDF reader) rasterises the page; it is
+imported lazily. The PNG is encoded here with zlib
 rather than through Pillow: one less dependency, and the bytes depend only on
 the pixels (no timestamps or encoder versions in chunks), so an unchanged
 PDF gives a byte-identical PNG and the committed gallery does not churn.
@@ -13,7 +13,9 @@ import struct
 import sys
 import zlib
 from pathlib import Path
+from typing import Any
 
+from . import pdfium
 from .errors import BuildError, CvpressError
 from .publish import write_atomic
 
@@ -38,6 +40,11 @@ def render_rgb(pdf: Path, *, dpi: int = DEFAULT_DPI, page: int = 0) -> tuple[int
             "PNG previews need pypdfium2",
             hint="pip install 'cvpress[preview]'",
         ) from None
+    with pdfium.LOCK:
+        return _render_locked(pypdfium2, pdf, dpi, page)
+
+
+def _render_locked(pypdfium2: Any, pdf: Path, dpi: int, page: int) -> tuple[int, int, bytes]:
     try:
         document = pypdfium2.PdfDocument(str(pdf))
     except Exception as exc:  # pypdfium2 raises PdfiumError and OSError subclasses

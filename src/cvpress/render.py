@@ -107,11 +107,19 @@ def environment(roots: tuple[Path, ...], cache_dir: Path | None = None) -> jinja
         md=_ctx_filter(lambda ctx, v: texify.markdown(v, ctx.engine, bold=ctx.bold)),
         esc=_ctx_filter(lambda ctx, v: texify.escape(v, ctx.engine)),
         url=lambda v: texify.href(v),
-        link=_ctx_filter(lambda ctx, url, text=None: texify.link(url, text if text is not None else texify.display_url(url), ctx.engine)),
-        date=_ctx_filter(lambda ctx, d: texify.escape(i18n.format_date(d, ctx.locale) if d else "", ctx.engine)),
+        link=_ctx_filter(
+            lambda ctx, url, text=None: texify.link(
+                url, text if text is not None else texify.display_url(url), ctx.engine
+            )
+        ),
+        date=_ctx_filter(
+            lambda ctx, d: texify.escape(i18n.format_date(d, ctx.locale) if d else "", ctx.engine)
+        ),
         daterange=_ctx_filter(
             lambda ctx, entry: texify.escape(
-                i18n.date_range(getattr(entry, "start_date", None), getattr(entry, "end_date", None), ctx.locale),
+                i18n.date_range(
+                    getattr(entry, "start_date", None), getattr(entry, "end_date", None), ctx.locale
+                ),
                 ctx.engine,
             )
         ),
@@ -160,12 +168,16 @@ def _ctx_filter(function: Any) -> Any:
 
 def _join(ctx: Context, items: Iterable[Any], separator: str = ", ") -> TexStr:
     """Join with every item escaped (trusted items kept): Jinja's join would re-escape."""
-    parts = [item if isinstance(item, TexStr) else texify.escape(item, ctx.engine) for item in items if item not in (None, "")]
+    parts = [
+        item if isinstance(item, TexStr) else texify.escape(item, ctx.engine)
+        for item in items
+        if item not in (None, "")
+    ]
     return TexStr(texify.escape(separator, ctx.engine).join(parts))
 
 
 def _language_line(entry: Any) -> str:
-    """"Catalan (Native)": a language with its fluency, as plain text."""
+    """ "Catalan (Native)": a language with its fluency, as plain text."""
     if entry.fluency and entry.language:
         return f"{entry.language} ({entry.fluency})"
     return str(entry.language or entry.fluency or "")
@@ -190,7 +202,12 @@ def group_work(entries: Iterable[Work]) -> list[Group]:
     for entry in entries:
         last = groups[-1] if groups else None
         if last is not None and entry.name and last.name == entry.name:
-            groups[-1] = Group(last.name, last.url or entry.url, last.location or entry.location, (*last.roles, entry))
+            groups[-1] = Group(
+                last.name,
+                last.url or entry.url,
+                last.location or entry.location,
+                (*last.roles, entry),
+            )
         else:
             groups.append(Group(entry.name, entry.url, entry.location, (entry,)))
     return groups

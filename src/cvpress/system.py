@@ -58,11 +58,15 @@ def missing() -> list[str]:
     absent = [exe for exe in EXECUTABLES if shutil.which(exe) is None]
     if "kpsewhich" in absent:
         return absent + list(PROBES)
-    found = subprocess.run(["kpsewhich", *PROBES], capture_output=True, text=True, check=False).stdout
+    found = subprocess.run(
+        ["kpsewhich", *PROBES], capture_output=True, text=True, check=False
+    ).stdout
     names = {line.rsplit("/", 1)[-1] for line in found.splitlines()}
     absent.extend(p for p in PROBES if p not in names)
     if shutil.which("fc-list"):
-        families = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout
+        families = subprocess.run(
+            ["fc-list", ":", "family"], capture_output=True, text=True, check=False
+        ).stdout
         absent.extend(f for f in FONT_FAMILIES if f not in families)
     else:
         absent.extend(FONT_FAMILIES)
