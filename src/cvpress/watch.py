@@ -117,20 +117,25 @@ def watch(
                 before = None
             if not changed:
                 continue
-            if current is None:
-                wanted: list[str] = list(names)
-            else:
-                wanted = current.affected(changed)
+            # Rebuild until the inputs hold still: a save that lands while a build
+            # runs (or between two event batches) is caught by comparing the
+            # inputs with a snapshot taken before the build started.
+            while changed:
+                wanted: list[str] = list(names) if current is None else current.affected(changed)
                 if not wanted:
-                    continue
-            fresh = _rebuild(variants_file, names, wanted, options, report, problem, current)
-            if fresh is not None:
-                current = fresh
-                if fresh.folders != folders:  # a variant now reads a new folder
-                    folders = fresh.folders
-                    before = _snapshot(variants_file, names, options)
-                    restart = True
                     break
+                during = _snapshot(variants_file, names, options)
+                fresh = _rebuild(variants_file, names, wanted, options, report, problem, current)
+                if fresh is not None:
+                    current = fresh
+                    if fresh.folders != folders:  # a variant now reads a new folder
+                        folders = fresh.folders
+                        before = during
+                        restart = True
+                        break
+                changed = _changed_since(during)
+            if restart:
+                break
         if not restart:
             return
 
