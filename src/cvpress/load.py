@@ -292,6 +292,12 @@ def _yaml_error(exc: yaml.MarkedYAMLError, display: str, text: str) -> InputErro
     context = exc.context or ""
     lines = text.splitlines()
     mark = exc.problem_mark or exc.context_mark
+    if "maximum nesting depth" in problem:  # PyYAML >= 6.0.4 has a depth limit of its own
+        return InputError(
+            f"nesting deeper than {MAX_DEPTH} levels",
+            location=_mark(mark, display) if mark is not None else Location(display, 1, 1),
+            hint="the résumé format needs only a few levels of nesting",
+        )
     message, hint = (
         f"invalid YAML: {problem}",
         "check the indentation and quoting on this line and the one before",
