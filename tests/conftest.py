@@ -15,7 +15,8 @@ from cvpress.check import normalize, read_pdf
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "resume.yaml"
 VARIANTS = ROOT / "data" / "variants.yaml"
-SEED = ROOT.parent / "shared" / "seed" / "resume-source.md"
+#: The source text of the résumé in data/ (a copy of ../shared/seed/resume-source.md).
+SEED = ROOT / "tests" / "fixtures" / "resume-source.md"
 
 #: Set by `invoke test --full`: run every Hypothesis example and fault.
 FULL = os.environ.get("CVPRESS_FULL_TESTS") == "1"
