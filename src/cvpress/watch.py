@@ -96,7 +96,11 @@ def watch(
             ),
         )
     stop = stop or threading.Event()
-    before = _snapshot(variants_file, names, options)
+    # ``built_from``: the inputs as they were when the last build started. Every
+    # batch of events, and every quiet timeout too, is checked against it, so a
+    # save is never lost: not one made while the watcher starts, nor one that
+    # lands during a build, nor one whose event the OS coalesced or dropped.
+    built_from = _snapshot(variants_file, names, options)
     current = _rebuild(variants_file, names, list(names), options, report, problem, None)
     folders = current.folders if current else {variants_file.resolve().parent}
     while not stop.is_set():
@@ -110,30 +114,21 @@ def watch(
             yield_on_timeout=True,
             raise_interrupt=False,
         ):
-            changed = [Path(path) for _kind, path in changes]
-            if before is not None:
-                # The watcher is running now: catch saves made while it started.
-                changed += _changed_since(before)
-                before = None
-            if not changed:
-                continue
-            # Rebuild until the inputs hold still: a save that lands while a build
-            # runs (or between two event batches) is caught by comparing the
-            # inputs with a snapshot taken before the build started.
+            changed = [Path(path) for _kind, path in changes] + _changed_since(built_from)
             while changed:
                 wanted: list[str] = list(names) if current is None else current.affected(changed)
                 if not wanted:
                     break
                 during = _snapshot(variants_file, names, options)
                 fresh = _rebuild(variants_file, names, wanted, options, report, problem, current)
+                built_from = during
                 if fresh is not None:
                     current = fresh
                     if fresh.folders != folders:  # a variant now reads a new folder
                         folders = fresh.folders
-                        before = during
                         restart = True
                         break
-                changed = _changed_since(during)
+                changed = _changed_since(built_from)
             if restart:
                 break
         if not restart:
