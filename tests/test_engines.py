@@ -272,6 +272,6 @@ def test_every_front_door_knows_every_engine() -> None:
 
     from cvpress import cli, model
 
-    every = ["auto", *engines.ENGINES]
-    assert every == cli._ENGINES
-    assert every == list(typing.get_args(model.EngineName))
+    every = ("auto", *engines.ENGINES)
+    assert every == cli.ENGINE_CHOICES
+    assert every == typing.get_args(model.EngineName)

@@ -15,23 +15,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from .engine_names import CHOICES as ENGINE_CHOICES  # imports only typing
+
 if TYPE_CHECKING:
     from .build import Outcome
     from .errors import CvpressError, Problem
 
 DEFAULT_VARIANTS = Path("data/variants.yaml")
-#: cvpress.engines.ENGINES plus auto (spelled out: --help must not import the engines).
-_ENGINES = [
-    "auto",
-    "pdflatex",
-    "xelatex",
-    "lualatex",
-    "latexmk",
-    "latexmk:pdflatex",
-    "latexmk:xelatex",
-    "latexmk:lualatex",
-    "tectonic",
-]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -74,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--engine",
-        choices=_ENGINES,
+        choices=list(ENGINE_CHOICES),
         help="override each variant's engine (latexmk:ENGINE: latexmk driving ENGINE)",
     )
     build.add_argument(
@@ -159,7 +149,7 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument(
         "--out", type=Path, default=Path("build"), help="output folder (default: %(default)s)"
     )
-    watch.add_argument("--engine", choices=_ENGINES)
+    watch.add_argument("--engine", choices=list(ENGINE_CHOICES))
     watch.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )

@@ -46,6 +46,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .engine_names import ENGINES
 from .errors import EngineError, InputError
 
 JOBNAME = "cv"
@@ -58,17 +59,6 @@ DEFAULT_EPOCH = 1704067200
 #: Name of a precompiled preamble inside a run's directory (``-fmt=cvpress``).
 FORMAT_NAME = "cvpress"
 
-#: Every engine name a variant or ``--engine`` may give.
-ENGINES = (
-    "pdflatex",
-    "xelatex",
-    "lualatex",
-    "latexmk",
-    "latexmk:pdflatex",
-    "latexmk:xelatex",
-    "latexmk:lualatex",
-    "tectonic",
-)
 #: Engines that print any Unicode their fonts hold (the rest is pdfLaTeX's Latin set).
 UNICODE_TEX = frozenset({"xelatex", "lualatex", "tectonic"})
 

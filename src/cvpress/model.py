@@ -28,6 +28,8 @@ from pydantic import (
 from pydantic.alias_generators import to_camel, to_snake
 from pydantic_core import PydanticCustomError
 
+from .engine_names import EngineName
+
 #: Longest one-line field (names, titles, places), in characters.
 MAX_LINE = 300
 #: Longest free-text field (a summary, a bullet), in characters.
@@ -693,19 +695,6 @@ class Resume(Model):
 # --------------------------------------------------------------------------- variants
 
 Paper = Literal["a4", "letter"]
-#: ``latexmk`` drives pdflatex; ``latexmk:xelatex``/``latexmk:lualatex`` drive those
-#: (cvpress.engines).
-EngineName = Literal[
-    "auto",
-    "pdflatex",
-    "xelatex",
-    "lualatex",
-    "latexmk",
-    "latexmk:pdflatex",
-    "latexmk:xelatex",
-    "latexmk:lualatex",
-    "tectonic",
-]
 _HEX = re.compile(r"^#?[0-9A-Fa-f]{6}$")
 
 
