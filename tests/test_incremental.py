@@ -163,3 +163,27 @@ def test_tex_started_before_rendering_gives_the_same_bytes(
     assert outcome.status == "built", outcome.error and outcome.error.problems
     early = (project / "build" / "full.pdf").read_bytes()
     assert early == (project / "fresh" / "full.pdf").read_bytes()
+
+
+def test_a_save_during_a_build_is_not_recorded_as_built(project: Path) -> None:
+    """The no-op record fingerprints the inputs the build read, not the ones after it.
+
+    (Found by the watch test under load: a save landing while a build ran was
+    hashed into the record, so the next build said "unchanged" for a PDF that
+    still showed the old text.)
+    """
+    data = project / "data" / "resume.yaml"
+    options = build_mod.Options(out=Path("build"), jobs=1, version="")
+    saved: list[str] = []
+
+    def save_while_building(outcome: build_mod.Outcome) -> None:
+        if not saved:  # after the first variant is published, before the build ends
+            data.write_text(DATA.replace("First summary.", "Saved mid-build."), encoding="utf-8")
+            saved.append(outcome.name)
+
+    build_mod.build_variants(project / "data" / "variants.yaml", options=options,
+                             progress=save_while_building)  # fmt: skip
+    assert saved
+    again = build_mod.build_variants(project / "data" / "variants.yaml", options=options)
+    assert {o.name: o.status for o in again}["full"] == "built"
+    assert "Saved mid-build." in pdf_text(project / "build" / "full.pdf")

@@ -141,8 +141,11 @@ def _build_variants(
     targets = [
         Target(v, (variants_file.parent / v.data).resolve(), raw.get(v.name, {})) for v in chosen
     ]
+    # The inputs are fingerprinted before they are read for the build: a save
+    # that lands during the build must not be recorded as already built.
+    inputs = _input_snapshot(variants_file, options, targets)
     outcomes = run_targets(targets, options, progress)
-    _write_manifest(variants_file, names, options, targets, outcomes)
+    _write_manifest(variants_file, names, options, inputs, outcomes)
     return outcomes
 
 
@@ -231,6 +234,15 @@ def run_targets(
     from . import load, publish, validate
 
     publish.prepare(options.out)
+    # Each variant's input key is taken before its data is read for the build:
+    # a save landing in between then costs one needless rebuild later, never a
+    # stale PDF recorded as up to date.
+    keys: dict[str, str | None] = {}
+    for target in targets:
+        try:
+            keys[target.variant.name] = input_key(target, options)
+        except OSError:
+            keys[target.variant.name] = None
     resumes: dict[Path, tuple[Resume, Any] | CvpressError] = {}
     shared_warnings: dict[Path, list[Problem]] = {}
     for target in targets:
@@ -251,7 +263,8 @@ def run_targets(
             outcome = Outcome(target.variant.name, "failed", error=parsed)
         else:
             try:
-                outcome = _build_one(target, parsed[0], parsed[1], options)
+                key = keys[target.variant.name]
+                outcome = _build_one(target, parsed[0], parsed[1], options, key)
             except CvpressError as exc:
                 outcome = Outcome(target.variant.name, "failed", error=exc)
         outcome.seconds = time.perf_counter() - started
@@ -277,13 +290,15 @@ def _display(path: Path) -> Path:
         return path
 
 
-def _build_one(target: Target, resume: Resume, source: Any, options: Options) -> Outcome:
+def _build_one(
+    target: Target, resume: Resume, source: Any, options: Options, key: str | None = None
+) -> Outcome:
     from . import check, publish, select
 
     variant = target.variant
     name = variant.name
     out = options.out
-    key = input_key(target, options)
+    key = key or input_key(target, options)
     if not options.force and _stamp_matches(out, name, key):
         return Outcome(name, "unchanged", pdf=out / f"{name}.pdf")
     unknown = select.unknown_sections(resume, variant)
@@ -659,18 +674,12 @@ def _git_head(path: Path) -> str | None:
     return None
 
 
-def _write_manifest(
-    variants_file: Path,
-    names: Sequence[str],
-    options: Options,
-    targets: Sequence[Target],
-    outcomes: Sequence[Outcome],
-) -> None:
-    """After a fully successful build: record what the no-op check will compare."""
+def _input_snapshot(
+    variants_file: Path, options: Options, targets: Sequence[Target]
+) -> dict[str, Any]:
+    """Fingerprint of every input of ``targets`` (files, template folders, git HEAD)."""
     from . import render
 
-    if any(o.status == "failed" or o.pdf is None for o in outcomes):
-        return
     files: list[Path] = [variants_file.resolve()]
     folders: set[Path] = {Path.cwd() / "latex"}
     for target in targets:
@@ -681,12 +690,26 @@ def _write_manifest(
         )
         for root in render.search_path(options.template_paths):
             folders.update({root / target.variant.template, root / "_base"})
-    unique = list(dict.fromkeys(files))
+    return _snapshot(list(dict.fromkeys(files)), sorted(folders), ())
+
+
+def _write_manifest(
+    variants_file: Path,
+    names: Sequence[str],
+    options: Options,
+    inputs: dict[str, Any],
+    outcomes: Sequence[Outcome],
+) -> None:
+    """After a fully successful build: record what the no-op check will compare.
+
+    ``inputs`` was taken before the build read anything (see _build_variants);
+    only the outputs are fingerprinted now.
+    """
+    if any(o.status == "failed" or o.pdf is None for o in outcomes):
+        return
     outputs = [o.pdf for o in outcomes if o.pdf is not None]
-    manifest = {
-        "variants": [o.name for o in outcomes],
-        "snapshot": _snapshot(unique, sorted(folders), outputs),
-    }
+    snapshot = {**inputs, "outputs": _snapshot((), (), outputs)["outputs"]}
+    manifest = {"variants": [o.name for o in outcomes], "snapshot": snapshot}
     with contextlib.suppress(OSError):
         _write_cache(_manifest_path(variants_file, names, options), json.dumps(manifest).encode())
 
