@@ -283,17 +283,22 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _emit(text: str, out: Path | None) -> None:
+    """Write ``text`` to ``out`` atomically, or to standard output."""
+    if out:
+        from .publish import write_atomic
+
+        write_atomic(out, text.encode("utf-8"))
+        print(f"wrote {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from . import schema
 
     text = schema.variants_schema_json() if args.variants else schema.resume_schema_json()
-    if args.out:
-        from .publish import write_atomic
-
-        write_atomic(args.out, text.encode("utf-8"))
-        print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    _emit(text, args.out)
     return 0
 
 
@@ -327,13 +332,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     )
     for warning in warnings.items:
         print_problem(warning, sys.stderr)
-    if args.out:
-        from .publish import write_atomic
-
-        write_atomic(args.out, text.encode("utf-8"))
-        print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    _emit(text, args.out)
     return 0
 
 

@@ -260,13 +260,12 @@ class _JsonWalker:
             where = self.where(index)
             key, index = json.decoder.scanstring(self.text, index + 1)  # type: ignore[attr-defined]
             if key in out:
-                first = self.source.keys.get((*path, key))
-                seen = f" (first at line {first.line})" if first else ""
-                raise InputError(
-                    f"duplicate key {key!r}{seen}",
-                    location=where,
-                    field_path=format_path((*path, key)),
-                    hint="each key may appear once in an object; remove or merge one",
+                raise _duplicate_key(
+                    self.source,
+                    path,
+                    key,
+                    where,
+                    "each key may appear once in an object; remove or merge one",
                 )
             self.source.keys[(*path, key)] = where
             index = self.skip(index) + 1  # the colon
@@ -279,6 +278,20 @@ class _JsonWalker:
 
 def _mark(mark: Any, display: str) -> Location:
     return Location(display, mark.line + 1, mark.column + 1)
+
+
+def _duplicate_key(
+    source: SourceMap, path: PathKey, key: str, where: Location, hint: str
+) -> InputError:
+    """A key given twice in one mapping, pointing back at its first occurrence."""
+    first = source.keys.get((*path, key))
+    seen = f" (first at line {first.line})" if first else ""
+    return InputError(
+        f"duplicate key {key!r}{seen}",
+        location=where,
+        field_path=format_path((*path, key)),
+        hint=hint,
+    )
 
 
 def _yaml_error(exc: yaml.MarkedYAMLError, display: str, text: str) -> InputError:
@@ -506,16 +519,13 @@ class _Walker:
             key = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
             where = _mark(key_node.start_mark, self.display)
             if key in out:
-                first = self.source.keys.get((*path, key))
-                seen = f" (first at line {first.line})" if first else ""
-                raise InputError(
-                    f"duplicate key {key!r}{seen}",
-                    location=where,
-                    field_path=format_path((*path, key)),
-                    hint=(
-                        "YAML keeps only the last of two equal keys, so one would be lost; "
-                        "remove or merge one"
-                    ),
+                raise _duplicate_key(
+                    self.source,
+                    path,
+                    key,
+                    where,
+                    "YAML keeps only the last of two equal keys, so one would be lost; "
+                    "remove or merge one",
                 )
             self.source.keys[(*path, key)] = where
             out[key] = self.build(value_node, (*path, key), depth + 1)
