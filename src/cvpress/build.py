@@ -301,13 +301,7 @@ def _build_one(
     key = key or input_key(target, options)
     if not options.force and _stamp_matches(out, name, key):
         return Outcome(name, "unchanged", pdf=out / f"{name}.pdf")
-    unknown = select.unknown_sections(resume, variant)
-    if unknown:
-        raise InputError(
-            f"variant {name!r} names unknown section {unknown[0]!r}",
-            field_path=f"variants.{name}.sections",
-            hint="sections: " + ", ".join(select.section_names(resume)),
-        )
+    select.require_known_sections(resume, variant)
     selected, order = select.apply(resume, variant)
     epoch = source_epoch(target.data)
     engine, tex = _render(target, selected, order, source, options)

@@ -333,11 +333,5 @@ def export_file(
         data = Path("data/resume.yaml")
     resume = validate.resume(load.load(data), warnings)
     if variant is not None:
-        unknown = select.unknown_sections(resume, variant)
-        if unknown:
-            raise InputError(
-                f"variant {variant.name!r} names unknown section {unknown[0]!r}",
-                field_path=f"variants.{variant.name}.sections",
-                hint="sections: " + ", ".join(select.section_names(resume)),
-            )
+        select.require_known_sections(resume, variant)
     return export(resume, fmt, variant)

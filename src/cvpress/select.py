@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from .errors import InputError
 from .model import SECTIONS, Bullet, CustomSection, Resume, Tagged, Variant
 
 T = TypeVar("T", bound=Tagged)
@@ -63,7 +64,7 @@ def apply(resume: Resume, variant: Variant) -> tuple[Resume, tuple[str, ...]]:
     """The résumé this variant shows, and its sections in order.
 
     Unknown names in ``sections`` or ``max_items`` are caught by
-    :func:`unknown_sections` before this runs.
+    :func:`require_known_sections` before this runs.
     """
     wanted = variant.sections if variant.sections is not None else section_names(resume)
     order = tuple(wanted)
@@ -99,3 +100,14 @@ def unknown_sections(resume: Resume, variant: Variant) -> list[str]:
     known = set(section_names(resume))
     named = list(variant.sections or ()) + list(variant.max_items)
     return [n for n in named if n not in known]
+
+
+def require_known_sections(resume: Resume, variant: Variant) -> None:
+    """Refuse a variant whose ``sections``/``max_items`` name no section (a typo)."""
+    unknown = unknown_sections(resume, variant)
+    if unknown:
+        raise InputError(
+            f"variant {variant.name!r} names unknown section {unknown[0]!r}",
+            field_path=f"variants.{variant.name}.sections",
+            hint="sections: " + ", ".join(section_names(resume)),
+        )
