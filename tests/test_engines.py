@@ -195,6 +195,26 @@ def test_precompiled_preamble_is_reused_and_rebuilt_when_the_preamble_changes(
     assert "Gerard" in pdf_text(tmp_path / "classic.pdf")
 
 
+def test_formats_are_cached_inflated_and_give_the_bytes_of_the_gzipped_ones(
+    tmp_path: Path,
+) -> None:
+    import gzip
+
+    options = build_mod.Options(out=tmp_path, engine="pdflatex", force=True)
+    [outcome] = build_mod.build_adhoc([DATA], "classic", options)
+    assert outcome.status == "built", outcome.error and outcome.error.problems
+    [fmt] = formats.folder(tmp_path / ".cache").glob("*.fmt")
+    stored = fmt.read_bytes()
+    assert stored[:2] != b"\x1f\x8b", "the cached format is still gzipped"
+    gzipped = tmp_path / "gzipped.fmt"
+    gzipped.write_bytes(gzip.compress(stored, compresslevel=1))
+    tex = (tmp_path / "classic.tex").read_text(encoding="utf-8")
+    epoch = build_mod.source_epoch(DATA)
+    from_stored = engines.compile_tex(tex, "pdflatex", epoch=epoch, fmt=fmt)
+    from_gzipped = engines.compile_tex(tex, "pdflatex", epoch=epoch, fmt=gzipped)
+    assert from_stored.pdf == from_gzipped.pdf == (tmp_path / "classic.pdf").read_bytes()
+
+
 def test_a_broken_format_never_fails_a_build(tmp_path: Path) -> None:
     options = build_mod.Options(out=tmp_path, engine="pdflatex", force=True)
     build_mod.build_adhoc([DATA], "classic", options)

@@ -1,8 +1,8 @@
 r"""Start TeX before the document exists, so it loads while Python does.
 
-Loading a precompiled preamble is most of a pdfLaTeX run from one (an 8 MB
-format; typesetting a résumé is the smaller part), and a build spends about
-as long importing pydantic, Jinja and pypdf and rendering before it has a
+Loading a precompiled preamble is a large part of a pdfLaTeX run from one
+(a 21 MB format; typesetting a résumé is about as long), and a build spends
+longer than both importing pydantic and Jinja and rendering before it has a
 ``.tex`` to give TeX. So when a variant was last built from a format that
 still exists, the build starts that run at once: its ``cv.tex`` is the one
 line that mylatexformat's scan stops at and, on the next line (on the same
