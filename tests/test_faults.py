@@ -275,8 +275,8 @@ def test_output_path_is_a_file(project: Path) -> None:
 
 
 def test_full_disk(project: Path) -> None:
-    """A tiny tmpfs, filled up: the publish step meets ENOSPC."""
-    with _tmpfs(project / "mnt", "16m") as mnt:
+    """A small tmpfs (room for the cached format, ~22 MB), filled up: publish meets ENOSPC."""
+    with _tmpfs(project / "mnt", "64m") as mnt:
         shutil.copytree(project / "out", mnt / "out")
         before = (mnt / "out" / "classic.pdf").read_bytes()
         with contextlib.suppress(OSError), (mnt / "filler").open("wb") as filler:
