@@ -4,6 +4,7 @@ failed build never touches the last good PDF."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -221,3 +222,43 @@ def test_print_problem_windows_very_long_lines(
     assert all(len(line) < 120 for line in lines)
     caret = lines[2].index("^")
     assert lines[1][caret] == '"' and lines[1][caret + 1 : caret + 4] == "bad"
+
+
+@pytest.mark.parametrize(
+    ("argv", "collects"),
+    [
+        (["build"], False),
+        (["validate"], False),
+        (["watch"], True),
+        (["build", "--data", "resume.yaml", "--template", "classic"], True),
+    ],
+)
+def test_the_executable_pauses_the_collector_only_for_bounded_commands(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], collects: bool
+) -> None:
+    seen: list[bool] = []
+
+    def dispatch(parser: object, args: object) -> int:
+        seen.append(gc.isenabled())
+        return 0
+
+    monkeypatch.setattr(cli, "_dispatch", dispatch)
+    monkeypatch.setattr(sys, "argv", ["cvpress", *argv])
+    try:
+        with pytest.raises(SystemExit) as info:
+            cli.entry()
+        assert info.value.code == 0
+        assert gc.get_freeze_count() > 0, "shutdown would walk every object again"
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert seen == [collects]
+
+
+def test_main_in_process_leaves_the_collector_alone(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frozen = gc.get_freeze_count()
+    monkeypatch.chdir(project)
+    assert cli.main(["templates"]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen

@@ -1,3 +1,3 @@
-from cvpress.cli import main
+from cvpress.cli import entry
 
-raise SystemExit(main())
+entry()
