@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import DATA, FULL
+from conftest import DATA, FULL, requires_tex
 from cvpress import cli
 
 HEAD = "basics:\n  name: Ada Lovelace\n"
@@ -458,3 +458,30 @@ def test_validate_checks_variant_sections_against_the_data(
     ]
     assert "hint: did you mean 'projects'?" in err
     assert "talks" in err.split("patents")[1]  # the custom section is listed as known
+
+
+@requires_tex
+def test_build_points_at_an_unknown_section_in_the_variants_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A custom-looking name passes `validate` without the data; the build has the data."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "resume.yaml").write_text(HEAD, encoding="utf-8")
+    (tmp_path / "data" / "variants.yaml").write_text(
+        "defaults:\n  max_items: {tallks: 1}\n"
+        "variants:\n  a:\n    sections: [summary, patents]\n  b: {}\n",
+        encoding="utf-8",
+    )
+    assert cli.main(["build", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    heads = [line for line in err.splitlines() if line.startswith("data/")]
+    tallks = "data/variants.yaml:2:15: defaults.max_items.tallks: unknown section 'tallks'"
+    patents = "data/variants.yaml:5:25: variants.a.sections[1]: unknown section 'patents'"
+    assert sorted(heads) == sorted([tallks, patents, tallks])  # b inherits the defaults' typo
+    # Each variant's lines together, although the two fail in parallel threads.
+    assert err.index("FAILED a") < err.index(patents) < err.index("FAILED b") or (
+        err.index("FAILED b") < err.index("FAILED a") < err.index(patents)
+    )
+    assert not (tmp_path / "out" / "a.pdf").exists()

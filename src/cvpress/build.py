@@ -90,6 +90,8 @@ class Target:
     variant: Variant
     data: Path
     raw_options: dict[str, Any]
+    #: Where the variant is written (None for ``--data``/``--template`` builds).
+    variants_file: Path | None = None
 
 
 # ------------------------------------------------------------------ entry points
@@ -139,7 +141,8 @@ def _build_variants(
     chosen = [by_name[n] for n in names] if names else variants
     raw = _raw_variants(variants_file)
     targets = [
-        Target(v, (variants_file.parent / v.data).resolve(), raw.get(v.name, {})) for v in chosen
+        Target(v, (variants_file.parent / v.data).resolve(), raw.get(v.name, {}), variants_file)
+        for v in chosen
     ]
     # The inputs are fingerprinted before they are read for the build: a save
     # that lands during the build must not be recorded as already built.
@@ -256,6 +259,8 @@ def run_targets(
             resumes[target.data] = exc
         shared_warnings[target.data] = warnings.items
 
+    reporting = threading.Lock()
+
     def one(target: Target) -> Outcome:
         started = time.perf_counter()
         parsed = resumes[target.data]
@@ -270,7 +275,8 @@ def run_targets(
         outcome.seconds = time.perf_counter() - started
         outcome.warnings = [*shared_warnings.get(target.data, []), *outcome.warnings]
         if progress:
-            progress(outcome)
+            with reporting:  # one variant's lines at a time, whichever thread finishes
+                progress(outcome)
         return outcome
 
     jobs = options.jobs or os.cpu_count() or 1
@@ -301,7 +307,10 @@ def _build_one(
     key = key or input_key(target, options)
     if not options.force and _stamp_matches(out, name, key):
         return Outcome(name, "unchanged", pdf=out / f"{name}.pdf")
-    select.require_known_sections(resume, variant)
+    try:
+        select.require_known_sections(resume, variant)
+    except InputError as exc:
+        raise _locate_sections(exc, target, resume) from None
     selected, order = select.apply(resume, variant)
     epoch = source_epoch(target.data)
     engine, tex = _render(target, selected, order, source, options)
@@ -475,6 +484,25 @@ def _source_location(source: Any, dotted: str) -> Any:
     for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", dotted):
         parts.append(int(index) if index else name)
     return source.locate(tuple(parts))
+
+
+def _locate_sections(exc: InputError, target: Target, resume: Resume) -> InputError:
+    """An unknown section name, pointed out in the variants file (as ``validate`` does)."""
+    if target.variants_file is None:
+        return exc
+    from . import validate
+
+    try:
+        problems = validate.section_problems(target.variants_file, target.variant.name, resume)
+    except CvpressError:
+        return exc
+    if not problems:
+        return exc
+    problems.sort(key=Problem.sort_key)
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return InputError(
+        f"variant {target.variant.name!r}: {problems[0].message}{more}", problems=problems
+    )
 
 
 def _locate_unprintable(

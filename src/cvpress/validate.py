@@ -155,6 +155,32 @@ def variants(path: Path | str, data: Resume | None = None) -> list[Variant]:
     return out
 
 
+def section_problems(path: Path | str, name: str, data: Resume) -> list[Problem]:
+    """Variant ``name``'s unknown section names, checked against ``data``, at their lines.
+
+    :func:`variants` without the résumé lets names that may be custom sections
+    through; the build, which has the résumé, asks here so that its error
+    points into the variants file like ``cvpress validate``'s does. A key the
+    variant does not set is inherited from ``defaults`` and reported there.
+    """
+    loaded = load_mod.load(path)
+
+    def mapping(value: Any) -> dict[str, Any]:
+        return value if isinstance(value, dict) else {}
+
+    raw = mapping(loaded.data)
+    defaults = mapping(raw.get("defaults"))
+    own = mapping(mapping(raw.get("variants")).get(name))
+    problems: list[Problem] = []
+    for key in ("sections", "max_items"):
+        where: PathKey = ("variants", name, key) if key in own else ("defaults", key)
+        value = own.get(key) if key in own else defaults.get(key)
+        if key == "max_items":
+            value = list(value) if isinstance(value, dict) else None
+        problems.extend(_section_typos(value, where, loaded.source, data))
+    return problems
+
+
 def _section_typos(
     sections: Any, path: PathKey, source: SourceMap, data: Resume | None = None
 ) -> list[Problem]:
