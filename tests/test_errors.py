@@ -485,3 +485,63 @@ def test_build_points_at_an_unknown_section_in_the_variants_file(
         err.index("FAILED b") < err.index("FAILED a") < err.index(patents)
     )
     assert not (tmp_path / "out" / "a.pdf").exists()
+
+
+@requires_tex
+def test_errors_in_a_selection_point_at_the_data_files_own_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tags drop work[0] and a bullet: the selected résumé's work[0] is the data's work[1]."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "resume.yaml").write_text(
+        HEAD
+        + "work:\n"
+        + "  - name: Hidden\n    tags: [other]\n"
+        + "  - name: Shown\n    highlights:\n"
+        + "      - {text: Dropped, tags: [other]}\n"
+        + "      - Built the 東京 office\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "data" / "variants.yaml").write_text(
+        "variants:\n  a:\n    engine: pdflatex\n    include_tags: [ml]\n", encoding="utf-8"
+    )
+    assert cli.main(["build", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    [head] = [line for line in err.splitlines() if line.startswith("data/")]
+    assert head.startswith("data/resume.yaml:9:9: work[1].highlights[1].text: "), err
+    assert "work[0]" not in err
+
+
+def test_source_path_replays_the_selection() -> None:
+    from cvpress import select
+    from cvpress.model import Resume, Variant
+
+    resume = Resume.model_validate(
+        {
+            "basics": {"name": "Ada"},
+            "work": [
+                {"name": "A", "tags": ["x"]},
+                {"name": "B", "highlights": [{"text": "1", "tags": ["x"]}, "2", "3"]},
+            ],
+            "custom": [
+                {"title": "Hidden", "entries": [{"title": "h"}]},
+                {"title": "Talks", "entries": [{"title": "t0", "tags": ["x"]}, {"title": "t1"}]},
+            ],
+        }
+    )
+    variant = Variant.model_validate(
+        {"name": "v", "exclude_tags": ["x"], "sections": ["work", "talks"], "max_highlights": 1}
+    )
+    selected, _ = select.apply(resume, variant)
+    assert selected.work[0].highlights[0].text == "2"
+    assert select.source_path(resume, variant, "work[0].highlights[0].text") == (
+        "work[1].highlights[1].text"
+    )
+    assert selected.custom[0].entries[0].title == "t1"
+    assert select.source_path(resume, variant, "custom[0].entries[0].title") == (
+        "custom[1].entries[1].title"
+    )
+    assert select.source_path(resume, variant, "basics.name") == "basics.name"
+    assert select.source_path(resume, variant, "work[5].name") == "work[5].name"  # unfollowable

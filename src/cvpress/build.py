@@ -312,8 +312,16 @@ def _build_one(
     except InputError as exc:
         raise _locate_sections(exc, target, resume) from None
     selected, order = select.apply(resume, variant)
+
+    def at_source(problem: Problem) -> Problem:
+        return _at_source(problem, resume, variant, source)
+
     epoch = source_epoch(target.data)
-    engine, tex = _render(target, selected, order, source, options)
+    try:
+        engine, tex = _render(target, selected, order, source, options)
+    except CvpressError as exc:
+        exc.problems = [at_source(p) for p in exc.problems]
+        raise
     if not options.force and _tex_matches(out, name, tex, engine):
         # The data changed, but not what this variant shows.
         _write_stamp(out, name, key, tex, engine)
@@ -325,18 +333,16 @@ def _build_one(
         from . import render, trace
 
         templates = render.template_files(variant.template, options.template_paths)
-        raise trace.trace(exc, selected, source, engine, templates, variant.bold_keywords) from None
+        traced = trace.trace(exc, selected, source, engine, templates, variant.bold_keywords)
+        traced.problems = [at_source(p) for p in traced.problems]
+        raise traced from None
     facts = check.read_pdf(result.pdf)
     omit = _template_omits(variant.template, options.template_paths)
     try:
         check.check(facts, selected, variant=name, max_pages=variant.max_pages, omit=omit)
     except CheckError as exc:
         # Text missing from the PDF names its field; say where it is written too.
-        problem = exc.problems[0]
-        if problem.field_path and problem.location is None:
-            from . import trace
-
-            problem.location = trace.locate_field(source, problem.field_path)
+        exc.problems = [at_source(p) for p in exc.problems]
         raise
     published = publish.publish(
         out,
@@ -347,11 +353,13 @@ def _build_one(
     publish.remove_quietly(out / f"{name}.failed.log")
     _write_stamp(out, name, key, tex, engine, fmt, epoch)
     warnings = [
-        Problem(
-            f"{m.message} in variant {name!r}",
-            field_path=_field_at_line(tex, m.line, selected, engine),
-            hint="a line is too wide for the page",
-            severity="warning",
+        at_source(
+            Problem(
+                f"{m.message} in variant {name!r}",
+                field_path=_field_at_line(tex, m.line, selected, engine),
+                hint="a line is too wide for the page",
+                severity="warning",
+            )
         )
         for m in result.messages
         if m.kind == "overfull"
@@ -503,6 +511,26 @@ def _locate_sections(exc: InputError, target: Target, resume: Resume) -> InputEr
     return InputError(
         f"variant {target.variant.name!r}: {problems[0].message}{more}", problems=problems
     )
+
+
+def _at_source(problem: Problem, resume: Resume, variant: Variant, source: Any) -> Problem:
+    """A problem found in the variant's selection, re-pointed at the data file.
+
+    Its field path is the selected résumé's (``work[1]`` may be the data's
+    ``work[3]``: :func:`cvpress.select.source_path`); the path, in the field
+    and in the message, and the location become the data file's.
+    """
+    if not problem.field_path:
+        return problem
+    from . import select, trace
+
+    shown = problem.field_path
+    original = select.source_path(resume, variant, shown)
+    if original != shown:
+        problem.message = problem.message.replace(shown, original)
+        problem.field_path = original
+    problem.location = trace.locate_field(source, original)
+    return problem
 
 
 def _locate_unprintable(

@@ -20,7 +20,8 @@ Rules, in order:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from .errors import InputError
@@ -39,6 +40,14 @@ def keep(tags: Iterable[str], include: tuple[str, ...], exclude: tuple[str, ...]
 
 def _filter(items: Iterable[T], variant: Variant) -> list[T]:
     return [i for i in items if keep(i.tags, variant.include_tags, variant.exclude_tags)]
+
+
+def _kept(items: Sequence[Tagged], variant: Variant, limit: int | None = None) -> list[int]:
+    """Indices in ``items`` of what :func:`_filter` keeps, the first ``limit`` of them."""
+    found = [
+        i for i, x in enumerate(items) if keep(x.tags, variant.include_tags, variant.exclude_tags)
+    ]
+    return found[:limit] if limit is not None else found
 
 
 def _bullets(items: tuple[Bullet, ...], variant: Variant) -> tuple[Bullet, ...]:
@@ -93,6 +102,60 @@ def apply(resume: Resume, variant: Variant) -> tuple[Resume, tuple[str, ...]]:
         update["basics"] = resume.basics.model_copy(update={"summary": None})
     selected = resume.model_copy(update=update)
     return selected, order
+
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def source_path(resume: Resume, variant: Variant, path: str) -> str:
+    """Where the field ``path`` of :func:`apply`'s résumé is in ``resume`` (the data file).
+
+    Selection drops entries and bullets, so ``work[1]`` of what a variant
+    shows may be ``work[3]`` of the data; an error found in the selected
+    résumé (TeX's, the text check's) is reported at the data's own path and
+    line through this. A path it cannot follow is returned unchanged.
+    """
+    parts: list[str | int] = [int(i) if i else n for n, i in _PART.findall(path)]
+    try:
+        _remap(resume, variant, parts)
+    except (IndexError, AttributeError, TypeError):
+        return path
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _remap(resume: Resume, variant: Variant, parts: list[str | int]) -> None:
+    """Rewrite the indices in ``parts`` (a selected-résumé path) in place."""
+    if len(parts) < 2 or not isinstance(parts[1], int):
+        return
+    section = parts[0]
+    if section == "custom":
+        shown = set(variant.sections) if variant.sections is not None else None
+        sections = [
+            i
+            for i in _kept(resume.custom, variant)
+            if shown is None or resume.custom[i].key in shown
+        ]
+        parts[1] = sections[parts[1]]
+        custom = resume.custom[parts[1]]
+        if len(parts) < 4 or parts[2] != "entries" or not isinstance(parts[3], int):
+            return
+        parts[3] = _kept(custom.entries, variant, variant.max_items.get(custom.key))[parts[3]]
+        entry: Any = custom.entries[parts[3]]
+        rest = 4
+    elif isinstance(section, str) and section in SECTIONS:
+        entries = getattr(resume, section)
+        parts[1] = _kept(entries, variant, variant.max_items.get(section))[parts[1]]
+        entry = entries[parts[1]]
+        rest = 2
+    else:
+        return
+    if len(parts) > rest + 1 and parts[rest] == "highlights" and isinstance(parts[rest + 1], int):
+        index = parts[rest + 1]
+        assert isinstance(index, int)
+        parts[rest + 1] = _kept(entry.highlights, variant, variant.max_highlights)[index]
 
 
 def unknown_sections(resume: Resume, variant: Variant) -> list[str]:
