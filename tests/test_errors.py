@@ -436,22 +436,34 @@ def test_any_mistake_in_the_seed_is_reported_with_line_and_column(data: st.DataO
             assert problem.hint, problem
 
 
-def test_validate_checks_variant_sections_against_the_data(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _run_project(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    files: tuple[str, str],
+    *argv: str,
+) -> tuple[int, str, list[str]]:
+    """``cvpress ARGV`` in a project of ``data/resume.yaml`` and ``data/variants.yaml``:
+    the exit code, stderr, and its ``data/...`` heading lines."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("NO_COLOR", "1")
     (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "resume.yaml").write_text(
-        HEAD + "custom:\n  - title: Talks\n    entries: [{title: On engines}]\n", encoding="utf-8"
-    )
-    (tmp_path / "data" / "variants.yaml").write_text(
-        "variants:\n  a:\n    sections: [summary, talks, patents]\n    max_items: {projetcs: 2}\n",
-        encoding="utf-8",
-    )
-    assert cli.main(["validate"]) == 2  # the default project: both files
+    for name, text in zip(("resume.yaml", "variants.yaml"), files, strict=True):
+        (tmp_path / "data" / name).write_text(text, encoding="utf-8")
+    code = cli.main(list(argv))
     err = capsys.readouterr().err
-    heads = [line for line in err.splitlines() if line.startswith("data/")]
+    return code, err, [line for line in err.splitlines() if line.startswith("data/")]
+
+
+def test_validate_checks_variant_sections_against_the_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = (
+        HEAD + "custom:\n  - title: Talks\n    entries: [{title: On engines}]\n",
+        "variants:\n  a:\n    sections: [summary, talks, patents]\n    max_items: {projetcs: 2}\n",
+    )
+    code, err, heads = _run_project(tmp_path, monkeypatch, capsys, files, "validate")
+    assert code == 2  # the default project: both files
     assert heads == [
         "data/variants.yaml:3:32: variants.a.sections[2]: unknown section 'patents'",
         "data/variants.yaml:4:17: variants.a.max_items.projetcs: unknown section 'projetcs'",
@@ -465,18 +477,14 @@ def test_build_points_at_an_unknown_section_in_the_variants_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A custom-looking name passes `validate` without the data; the build has the data."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("NO_COLOR", "1")
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "resume.yaml").write_text(HEAD, encoding="utf-8")
-    (tmp_path / "data" / "variants.yaml").write_text(
+    files = (
+        HEAD,
         "defaults:\n  max_items: {tallks: 1}\n"
         "variants:\n  a:\n    sections: [summary, patents]\n  b: {}\n",
-        encoding="utf-8",
     )
-    assert cli.main(["build", "--out", str(tmp_path / "out")]) == 2
-    err = capsys.readouterr().err
-    heads = [line for line in err.splitlines() if line.startswith("data/")]
+    out = str(tmp_path / "out")
+    code, err, heads = _run_project(tmp_path, monkeypatch, capsys, files, "build", "--out", out)
+    assert code == 2
     tallks = "data/variants.yaml:2:15: defaults.max_items.tallks: unknown section 'tallks'"
     patents = "data/variants.yaml:5:25: variants.a.sections[1]: unknown section 'patents'"
     assert sorted(heads) == sorted([tallks, patents, tallks])  # b inherits the defaults' typo
@@ -492,24 +500,19 @@ def test_errors_in_a_selection_point_at_the_data_files_own_entry(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Tags drop work[0] and a bullet: the selected résumé's work[0] is the data's work[1]."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("NO_COLOR", "1")
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "resume.yaml").write_text(
+    files = (
         HEAD
         + "work:\n"
         + "  - name: Hidden\n    tags: [other]\n"
         + "  - name: Shown\n    highlights:\n"
         + "      - {text: Dropped, tags: [other]}\n"
         + "      - Built the 東京 office\n",
-        encoding="utf-8",
+        "variants:\n  a:\n    engine: pdflatex\n    include_tags: [ml]\n",
     )
-    (tmp_path / "data" / "variants.yaml").write_text(
-        "variants:\n  a:\n    engine: pdflatex\n    include_tags: [ml]\n", encoding="utf-8"
-    )
-    assert cli.main(["build", "--out", str(tmp_path / "out")]) == 2
-    err = capsys.readouterr().err
-    [head] = [line for line in err.splitlines() if line.startswith("data/")]
+    out = str(tmp_path / "out")
+    code, err, heads = _run_project(tmp_path, monkeypatch, capsys, files, "build", "--out", out)
+    assert code == 2
+    [head] = heads
     assert head.startswith("data/resume.yaml:9:9: work[1].highlights[1].text: "), err
     assert "work[0]" not in err
 
