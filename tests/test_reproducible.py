@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -42,6 +43,51 @@ def test_the_epoch_comes_from_git_else_a_fixed_value(
     assert build_mod.source_epoch(outside) == engines.DEFAULT_EPOCH
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert build_mod.source_epoch(outside) == 1700000000
+
+
+def test_the_git_epoch_is_asked_once_per_head_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setenv("CVPRESS_CACHE_DIR", str(tmp_path / "cache"))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    data = repo / "resume.yaml"
+
+    def git(*args: str, date: str = "") -> None:
+        env = {"GIT_COMMITTER_DATE": date, "GIT_AUTHOR_DATE": date} if date else {}
+        subprocess.run(
+            ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args],
+            cwd=repo,
+            check=True,
+            capture_output=True,
+            env={**os.environ, **env},
+        )
+
+    git("init", "-q")
+    data.write_text("basics: {name: A}\n")
+    git("add", "resume.yaml")
+    git("commit", "-qm", "one", date="1700000000 +0000")
+    asked: list[str] = []
+    real = build_mod._ask_git_epoch
+
+    def counting(path: str) -> int | None:
+        asked.append(path)
+        return real(path)
+
+    monkeypatch.setattr(build_mod, "_ask_git_epoch", counting)
+    monkeypatch.setattr(build_mod, "_EPOCHS", {})
+    assert build_mod.source_epoch(data) == 1700000000
+    monkeypatch.setattr(build_mod, "_EPOCHS", {})  # a new process: only the file cache is left
+    assert build_mod.source_epoch(data) == 1700000000
+    assert len(asked) == 1, "asked git again with HEAD unchanged"
+    data.write_text("basics: {name: B}\n")
+    git("commit", "-qam", "two", date="1700000500 +0000")
+    monkeypatch.setattr(build_mod, "_EPOCHS", {})
+    assert build_mod.source_epoch(data) == 1700000500
+    assert len(asked) == 2
 
 
 def test_english_dates_without_babel_match_cldr(tmp_path: Path) -> None:

@@ -842,8 +842,57 @@ _EPOCHS: dict[str, int | None] = {}
 
 
 def _git_epoch(data: str) -> int | None:
+    """The data file's last commit time; asked of git once per HEAD commit.
+
+    ``git log`` costs ~5 ms, and its answer only changes with HEAD, which two
+    file reads identify (:func:`_head_commit`), so answers are kept in the
+    per-user cache (``epochs.json``), keyed by file and commit.
+    """
     if data in _EPOCHS:
         return _EPOCHS[data]
+    commit = _head_commit(Path(data))
+    memo_key = os.path.abspath(data)
+    memo = _epoch_memo() if commit is not None else {}
+    known = memo.get(memo_key)
+    if isinstance(known, list) and len(known) == 2 and known[0] == commit:
+        cached = known[1]
+        _EPOCHS[data] = cached if isinstance(cached, int) else None
+        return _EPOCHS[data]
+    value = _ask_git_epoch(data)
+    _EPOCHS[data] = value
+    if commit is not None:
+        if len(memo) > 500:  # bounded: old entries go all at once
+            memo = {}
+        memo[memo_key] = [commit, value]
+        with contextlib.suppress(OSError):
+            _write_cache(_epoch_memo_path(), json.dumps(memo).encode())
+    return value
+
+
+def _epoch_memo_path() -> Path:
+    from .engines import cache_home
+
+    return cache_home() / "epochs.json"
+
+
+def _epoch_memo() -> dict[str, Any]:
+    try:
+        memo = json.loads(_epoch_memo_path().read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return memo if isinstance(memo, dict) else {}
+
+
+def _head_commit(path: Path) -> str | None:
+    """The commit HEAD points at, when ``.git`` says it plainly (a loose ref or a detached HEAD)."""
+    head = _git_head(path)
+    commit = head.rsplit(" ", 1)[-1] if head else ""
+    return (
+        commit if len(commit) in (40, 64) and all(c in "0123456789abcdef" for c in commit) else None
+    )
+
+
+def _ask_git_epoch(data: str) -> int | None:
     value: int | None = None
     try:
         out = subprocess.run(
@@ -857,7 +906,6 @@ def _git_epoch(data: str) -> int | None:
         value = int(out) if out.isdigit() else None
     except (OSError, subprocess.SubprocessError):
         value = None
-    _EPOCHS[data] = value
     return value
 
 
