@@ -215,6 +215,34 @@ def test_formats_are_cached_inflated_and_give_the_bytes_of_the_gzipped_ones(
     assert from_stored.pdf == from_gzipped.pdf == (tmp_path / "classic.pdf").read_bytes()
 
 
+def test_a_format_is_read_in_place_when_its_path_is_plain(tmp_path: Path) -> None:
+    workdir = tmp_path / "run"
+    workdir.mkdir()
+    plain = tmp_path / "cache" / "abc.fmt"
+    plain.parent.mkdir()
+    plain.write_bytes(b"format")
+    assert engines.format_argument(plain, workdir) == (str(plain), (str(plain),))
+    assert not (workdir / f"{engines.FORMAT_NAME}.fmt").exists()
+    odd = tmp_path / "my cv $(x)" / "abc.fmt"
+    odd.parent.mkdir()
+    odd.write_bytes(b"format")
+    assert engines.format_argument(odd, workdir) == (engines.FORMAT_NAME, ())
+    assert (workdir / f"{engines.FORMAT_NAME}.fmt").read_bytes() == b"format"
+
+
+def test_builds_from_a_format_in_place_or_linked_give_the_same_bytes(tmp_path: Path) -> None:
+    pdfs = []
+    for folder in ("plain", "with space and 'quote'"):  # read in place; linked
+        out = tmp_path / folder
+        options = build_mod.Options(out=out, engine="pdflatex", force=True, version="")
+        for _ in range(2):  # the second run finds the format cached
+            [outcome] = build_mod.build_adhoc([DATA], "classic", options)
+            assert outcome.status == "built", outcome.error and outcome.error.problems
+        assert "preloaded format=cvpress" in (out / "classic.log").read_text(encoding="utf-8")
+        pdfs.append((out / "classic.pdf").read_bytes())
+    assert pdfs[0] == pdfs[1]
+
+
 def test_a_broken_format_never_fails_a_build(tmp_path: Path) -> None:
     options = build_mod.Options(out=tmp_path, engine="pdflatex", force=True)
     build_mod.build_adhoc([DATA], "classic", options)

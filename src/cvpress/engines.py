@@ -40,7 +40,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -242,7 +242,8 @@ def sandbox_env(workdir: Path, epoch: int, engine: str = "pdflatex") -> dict[str
 def command(engine: str, jobname: str = JOBNAME, fmt: str | None = None) -> list[str]:
     """The engine's command line with the sandbox flags in its own dialect.
 
-    ``fmt``: name of a precompiled preamble in the run's directory (pdfLaTeX only).
+    ``fmt``: a precompiled preamble, by name in the run's directory or by
+    absolute path (pdfLaTeX only; see :func:`format_argument`).
     """
     parts = spec(engine)
     exe = which(engine)
@@ -263,7 +264,8 @@ def command(engine: str, jobname: str = JOBNAME, fmt: str | None = None) -> list
         mode = {"pdflatex": "-pdf", "xelatex": "-xelatex", "lualatex": "-lualatex"}[parts.tex]
         args = [exe, "-norc", mode, *flags, f"-jobname={jobname}"]
         if fmt and parts.formats:
-            # latexmk runs this through the shell: every piece is a fixed word.
+            # latexmk runs this through the shell: every piece is a fixed word
+            # (a format path is one: format_argument takes only plain ones).
             args.append(f"-pdflatex={tex_exe} -fmt={fmt} %O %S")
         else:
             args.append(f"-{parts.tex}={tex_exe} %O %S")
@@ -288,7 +290,7 @@ def compile_tex(
     """Compile ``tex`` in a fresh sandbox and return the PDF bytes and the parsed log.
 
     ``fmt``: a precompiled preamble (:mod:`cvpress.formats`) for this exact
-    preamble, linked into the run's directory; ignored by engines that cannot
+    preamble (see :func:`format_argument`); ignored by engines that cannot
     use one. ``on_start``: called with the first pass's process id (also
     its process group id) once it is running, to overlap Python work with
     TeX's.
@@ -298,7 +300,6 @@ def compile_tex(
     """
     parts = spec(engine)
     use_fmt = fmt is not None and parts.formats
-    cmd = command(engine, fmt=FORMAT_NAME if use_fmt else None)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="cvpress-") as tmp:
         workdir = Path(tmp) / "run"
@@ -308,20 +309,31 @@ def compile_tex(
             (workdir / f"{JOBNAME}.tex").write_text(tex, encoding="utf-8")
             for name, content in (files or {}).items():
                 (workdir / name).write_bytes(content)
-            if use_fmt and fmt is not None:
-                _link(fmt, workdir / f"{FORMAT_NAME}.fmt")
+            fmt_name, readable = (
+                format_argument(fmt, workdir) if use_fmt and fmt is not None else (None, ())
+            )
         except OSError as exc:  # a full disk or a file size limit (ulimit -f)
             raise EngineError(
                 f"cannot write the document for {engine} into {tmp}: {exc.strerror or exc}",
                 hint="free disk space (or raise the file size limit) and build again",
             ) from None
+        cmd = command(engine, fmt=fmt_name)
         env = sandbox_env(workdir, epoch, engine)
         passes = 0
         log = ""
         while True:
             passes += 1
             with _font_cache_lock(env):
-                _run(cmd, workdir, env, timeout, engine, output, on_start if passes == 1 else None)
+                _run(
+                    cmd,
+                    workdir,
+                    env,
+                    timeout,
+                    engine,
+                    output,
+                    on_start if passes == 1 else None,
+                    readable=readable,
+                )
             log = _read_log(workdir)
             messages = parse_log(log)
             errors = [m for m in messages if m.kind == "error"]
@@ -366,6 +378,27 @@ def _font_cache_lock(env: Mapping[str, str]) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+#: Characters of a format path given to TeX as it is (kpathsea and latexmk's shell
+#: take it as one word); any other path is linked into the run's directory.
+_PLAIN_PATH = re.compile(r"^/[A-Za-z0-9/._+-]+\.fmt$")
+
+
+def format_argument(fmt: Path, workdir: Path) -> tuple[str, tuple[str, ...]]:
+    """What ``-fmt=`` says for ``fmt`` in a run in ``workdir``, and the files the run must read.
+
+    The format is read where it is cached, by absolute path, the sandbox
+    granting that one file: a format is ~22 MB and the run's directory is
+    usually on another file system than the cache (``/tmp`` is often a
+    tmpfs), where the link would be a copy costing ~20 ms a build. A path
+    with characters TeX or a shell could take apart is linked (or copied).
+    """
+    path = os.path.abspath(fmt)
+    if _PLAIN_PATH.match(path):
+        return path, (path,)
+    _link(fmt, workdir / f"{FORMAT_NAME}.fmt")
+    return FORMAT_NAME, ()
+
+
 def _link(source: Path, target: Path) -> None:
     """Hard-link (cheap) or copy a file into a run's directory, where the sandbox can read it."""
     try:
@@ -404,10 +437,12 @@ def _run(
     engine: str,
     output: Path | None = None,
     on_start: Callable[[int], object] | None = None,
+    *,
+    readable: Sequence[str] = (),
 ) -> None:
     sink = open(output, "wb") if output is not None else subprocess.DEVNULL  # noqa: SIM115
     try:
-        process = start(cmd, workdir, env, engine, sink)
+        process = start(cmd, workdir, env, engine, sink, readable=readable)
         finish(process, timeout, engine, on_start)
     finally:
         if output is not None and not isinstance(sink, int):
@@ -422,8 +457,9 @@ def start(
     sink: Any,
     *,
     die_with_parent: bool = False,
+    readable: Sequence[str] = (),
 ) -> subprocess.Popen[bytes]:
-    """Start one pass in its own process group, confined to ``workdir``.
+    """Start one pass in its own process group, confined to ``workdir`` (and ``readable`` files).
 
     ``die_with_parent``: the kernel kills the run if the calling thread dies
     (a run started early waits on a pipe and would otherwise wait forever).
@@ -436,7 +472,11 @@ def start(
     for cache in caches:
         os.makedirs(cache, exist_ok=True)
     program = spec(engine).program if engine in ENGINES else engine
-    confine = None if program == "tectonic" else landlock.confiner(workdir, cmd[0], writable=caches)
+    confine = (
+        None
+        if program == "tectonic"
+        else landlock.confiner(workdir, cmd[0], writable=caches, readable=readable)
+    )
     if die_with_parent:
         confine = _with_parent_death(confine)
     try:

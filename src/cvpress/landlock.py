@@ -130,11 +130,13 @@ def confiner(
     executable: str,
     *,
     writable: Sequence[str] = (),
+    readable: Sequence[str] = (),
     network: bool = False,
 ) -> Callable[[], None] | None:
     """A ``preexec_fn`` that confines the child to ``workdir``; None when Landlock is unavailable.
 
-    ``writable`` adds folders the run may also write (a shared font cache).
+    ``writable`` adds folders the run may also write (a shared font cache);
+    ``readable``, files it may also read (its precompiled preamble).
 
     Everything is computed here, in the parent; the returned function only
     makes system calls, because it runs between ``fork`` and ``exec``.
@@ -150,6 +152,7 @@ def confiner(
     own = os.path.dirname(os.path.realpath(executable))
     wanted = [(str(workdir), handled), *((str(p), handled) for p in writable)]
     wanted += [(p, read_rights) for p in (*READ_ONLY, own, *([str(root)] if root else []))]
+    wanted += [(str(p), read_rights) for p in readable]
     wanted += [(p, file_rights) for p in DEVICES]
     # Files accept only file rights; directories accept all.
     rules = [

@@ -59,16 +59,23 @@ class Prestart:
         self.workdir.mkdir()
         self.output = self.tmp / "output.txt"
         self.sink: IO[bytes] | None = None
+        self.readable: tuple[str, ...] = ()
         self.process: subprocess.Popen[bytes] | None = None
         try:
             (self.workdir / f"{engines.JOBNAME}.tex").write_text(LOADER, encoding="utf-8")
             os.mkfifo(self.workdir / BODY, 0o600)
-            engines._link(fmt, self.workdir / f"{engines.FORMAT_NAME}.fmt")
+            fmt_name, self.readable = engines.format_argument(fmt, self.workdir)
             self.env = engines.sandbox_env(self.workdir, epoch, engine)
-            self.cmd = engines.command(engine, fmt=engines.FORMAT_NAME)
+            self.cmd = engines.command(engine, fmt=fmt_name)
             self.sink = open(self.output, "wb")  # noqa: SIM115
             self.process = engines.start(
-                self.cmd, self.workdir, self.env, engine, self.sink, die_with_parent=True
+                self.cmd,
+                self.workdir,
+                self.env,
+                engine,
+                self.sink,
+                die_with_parent=True,
+                readable=self.readable,
             )
         except BaseException:
             self.cancel()
@@ -135,7 +142,13 @@ class Prestart:
             while passes < max_passes and engines.needs_rerun(log):
                 passes += 1
                 engines._run(
-                    self.cmd, self.workdir, self.env, self.timeout, self.engine, self.output
+                    self.cmd,
+                    self.workdir,
+                    self.env,
+                    self.timeout,
+                    self.engine,
+                    self.output,
+                    readable=self.readable,
                 )
                 log = engines._read_log(self.workdir)
                 messages = engines.parse_log(log)
