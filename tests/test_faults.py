@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FULL
-from cvpress import publish
+from cvpress import engines, publish
 from cvpress.check import read_pdf
 from cvpress.errors import PublishError
 
@@ -160,14 +160,46 @@ def test_sigkill_at_random_points_loses_nothing(project: Path) -> None:
         while _processes_in(project / "tmp") and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not _processes_in(project / "tmp")
-    print(
-        f"\n[faults] SIGKILL: {seen['previous']} left the previous PDF, {seen['newer']} a newer one"
-    )
-    # And the next build recovers.
-    run = _cli(BUILD, project)
+    # And the next build recovers, and clears what the killed ones left in /tmp
+    # (once it is old enough not to be a live run's in another pid namespace).
+    left = [p for p in (project / "tmp").iterdir() if p.name.startswith("cvpress-")]
+    hours_ago = time.time() - 2 * engines.STALE_AFTER
+    for folder in left:
+        os.utime(folder, (hours_ago, hours_ago))
+    run = _cli(BUILD, project, {"TMPDIR": str(project / "tmp")})
     assert run.returncode == 0, run.stderr
     assert not _parts(out)
     assert "Edit number" in read_pdf((out / "classic.pdf").read_bytes()).text
+    assert not list((project / "tmp").iterdir()), list((project / "tmp").iterdir())
+    print(
+        f"\n[faults] SIGKILL: {seen['previous']} left the previous PDF, {seen['newer']} a newer"
+        f" one; {len(left)} run folders left behind, swept by the next build"
+    )
+
+
+def test_sweep_removes_only_old_folders_of_processes_that_are_gone(tmp_path: Path) -> None:
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = int(gone.stdout)
+    folders = {
+        "old, dead": (f"cvpress-{dead}-abc", True),
+        "old, dead, format": (f"cvpress-fmt-{dead}-abc", True),
+        "new, dead": (f"cvpress-{dead}-new", False),
+        "old, alive": (f"cvpress-{os.getppid()}-abc", False),
+        "old, not ours by name": (f"other-{dead}-abc", False),
+    }
+    old = time.time() - 2 * engines.STALE_AFTER
+    for label, (name, _) in folders.items():
+        (tmp_path / name / "run").mkdir(parents=True)
+        if "old" in label.split(",")[0]:
+            os.utime(tmp_path / name, (old, old))
+    assert engines.sweep(str(tmp_path)) == 2
+    for name, swept in folders.values():
+        assert (tmp_path / name).exists() is not swept, name
 
 
 # ------------------------------------------------------------------ races

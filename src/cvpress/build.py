@@ -280,12 +280,17 @@ def run_targets(
         return outcome
 
     jobs = options.jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(targets) <= 1:
-        return [one(t) for t in targets]
-    from concurrent.futures import ThreadPoolExecutor
+    try:
+        if jobs <= 1 or len(targets) <= 1:
+            return [one(t) for t in targets]
+        from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=min(jobs, len(targets))) as pool:
-        return list(pool.map(one, targets))
+        with ThreadPoolExecutor(max_workers=min(jobs, len(targets))) as pool:
+            return list(pool.map(one, targets))
+    finally:
+        from . import engines
+
+        engines.sweep()  # what killed builds left in /tmp (after the PDFs: off their path)
 
 
 def _display(path: Path) -> Path:

@@ -301,7 +301,7 @@ def compile_tex(
     parts = spec(engine)
     use_fmt = fmt is not None and parts.formats
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="cvpress-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=run_prefix()) as tmp:
         workdir = Path(tmp) / "run"
         workdir.mkdir()
         output = Path(tmp) / "output.txt"
@@ -376,6 +376,58 @@ def _font_cache_lock(env: Mapping[str, str]) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+#: A run folder left by a process that is gone is removed once it is this old (seconds).
+STALE_AFTER = 3600.0
+_RUN_FOLDER = re.compile(r"^cvpress-(?:fmt-)?(\d+)-")
+
+
+def run_prefix(kind: str = "") -> str:
+    """Name prefix of a run's temporary folder: it carries the owner's pid (see :func:`sweep`)."""
+    return f"cvpress-{kind}{os.getpid()}-"
+
+
+def sweep(folder: str | None = None, now: float | None = None) -> int:
+    """Remove run folders that killed builds left behind; returns how many.
+
+    A SIGKILL skips every cleanup, so a killed build leaves its folder in
+    ``/tmp``. A folder is removed when the pid in its name is not running and
+    it was last changed over :data:`STALE_AFTER` ago (a pid from another pid
+    namespace sharing ``/tmp`` looks dead too: the age keeps its live runs).
+    """
+    folder = folder or tempfile.gettempdir()
+    now = time.time() if now is None else now
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        match = _RUN_FOLDER.match(entry.name)
+        if match is None or int(match.group(1)) == os.getpid():
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not entry.is_dir(follow_symlinks=False) or info.st_uid != os.getuid():
+                continue
+            if now - info.st_mtime < STALE_AFTER or _running(int(match.group(1))):
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 #: Characters of a format path given to TeX as it is (kpathsea and latexmk's shell

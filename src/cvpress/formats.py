@@ -176,7 +176,7 @@ def build(
         "mylatexformat.ltx",
         f"{engines.JOBNAME}.tex",
     ]
-    with tempfile.TemporaryDirectory(prefix="cvpress-fmt-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=engines.run_prefix("fmt-")) as tmp:
         workdir = Path(tmp) / "run"
         workdir.mkdir()
         (workdir / f"{engines.JOBNAME}.tex").write_text(text, encoding="utf-8")

@@ -54,7 +54,7 @@ class Prestart:
         self.fmt = fmt
         self.epoch = epoch
         self.timeout = timeout
-        self.tmp = Path(tempfile.mkdtemp(prefix="cvpress-"))
+        self.tmp = Path(tempfile.mkdtemp(prefix=engines.run_prefix()))
         self.workdir = self.tmp / "run"
         self.workdir.mkdir()
         self.output = self.tmp / "output.txt"
