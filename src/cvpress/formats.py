@@ -4,7 +4,7 @@ A résumé's preamble (document class, fonts, babel, hyperref, the template's
 macros) takes about half of a pdfLaTeX run, and it depends only on the
 template and the variant's options, never on the data. So it is compiled once
 into a format with ``mylatexformat`` and each build starts from it
-(``pdflatex -fmt``), which halves the engine's time.
+(``pdflatex -fmt``), which cuts the engine's time by two thirds.
 
 The boundary is the line ``\\csname endofdump\\endcsname`` that
 ``_base/document.tex.j2`` writes after the last package and before the
