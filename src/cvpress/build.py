@@ -52,8 +52,9 @@ if TYPE_CHECKING:
     from .model import Resume, Variant
 
 CACHE_DIR = ".cache"
-#: Most TeX runs started before rendering (see _prestart).
-PRESTART_MAX = 4
+#: Most TeX runs started before rendering (see _prestart): each holds ~40 MB
+#: while it waits; six cover a usual project's variants (this one has five).
+PRESTART_MAX = 6
 
 
 @dataclass(slots=True)
