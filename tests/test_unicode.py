@@ -20,7 +20,7 @@ basics:
     city: Αθήνα
     countryCode: GR
 work:
-  - name: Example Corp
+  - name: Ωμέγα Corp
     position: Engineer
     startDate: 2020-01
     highlights:
@@ -30,7 +30,18 @@ publications:
     publisher: Наука
     releaseDate: 2021-05
 """
-WORDS = ("王小明", "Αθήνα", "Анализ данных", "Москва", "北京", "Наука")
+WORDS = ("王小明", "Αθήνα", "Ωμέγα Corp", "Анализ данных", "Москва", "北京", "Наука")
+
+
+def _font_names(pdf: Path) -> set[str]:
+    from pypdf import PdfReader
+
+    names = set()
+    for page in PdfReader(pdf).pages:
+        fonts = page["/Resources"].get_object().get("/Font") or {}
+        for ref in fonts.values():
+            names.add(str(ref.get_object()["/BaseFont"]).split("+", 1)[-1])
+    return names
 
 
 @pytest.fixture
@@ -51,6 +62,8 @@ def test_unicode_engines_print_every_script(engine: str, world: Path, tmp_path: 
     text = squash(pdf_text(out / "classic.pdf"))
     for word in WORDS:
         assert squash(word) in text, word
+    # The employer is bold, and so is its Greek, in the fallback font's bold.
+    assert any(n.startswith("NotoSerif-Bold") for n in _font_names(out / "classic.pdf"))
     if engine == "auto":  # auto sees the data needs Unicode and takes XeLaTeX
         assert "XeTeX" in (out / "classic.log").read_text(encoding="utf-8").splitlines()[0]
 
