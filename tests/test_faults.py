@@ -355,13 +355,17 @@ def test_publish_under_a_file_size_limit(tmp_path: Path) -> None:
 def test_stale_part_files_are_swept(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
+    (out / ".cache" / "formats").mkdir(parents=True)
     stale, fresh = out / ".cv.pdf.dead.part", out / ".cv.pdf.live.part"
-    stale.write_bytes(b"half")
-    fresh.write_bytes(b"half")
+    stale_caches = [out / ".cache" / ".cv.stamp.dead.part", out / ".cache/formats/.a.fmt.x.part"]
+    for part in (stale, fresh, *stale_caches):
+        part.write_bytes(b"half")
     old = time.time() - 2 * publish.STALE_SECONDS
-    os.utime(stale, (old, old))
+    for part in (stale, *stale_caches):
+        os.utime(part, (old, old))
     publish.publish(out, "cv", {"pdf": b"%PDF-new"})
     assert not stale.exists() and fresh.exists()
+    assert not any(part.exists() for part in stale_caches)
     assert (out / "cv.pdf").stat().st_mode & 0o777 == 0o644 & ~_umask()
 
 

@@ -632,10 +632,9 @@ def _tex_matches(out: Path, name: str, tex: str, engine: str) -> bool:
 
 def _write_cache(path: Path, content: bytes) -> None:
     """Replace a cache file in one step, without fsync: a lost cache file only costs a rebuild."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
-    partial.write_bytes(content)
-    os.replace(partial, path)
+    from .publish import write_atomic
+
+    write_atomic(path, content, durable=False)
 
 
 def _sha(data: bytes) -> str:

@@ -38,6 +38,7 @@ from pathlib import Path
 
 from . import engines
 from .errors import EngineError
+from .publish import atomic_file, write_atomic
 
 MARKER = r"\csname endofdump\endcsname"
 #: Bump when the way formats are built changes, so old ones are not reused.
@@ -129,10 +130,7 @@ def _installation_files(tex: str, exe_id: str, *, refresh: bool = False) -> list
     known = {k: v for k, v in known.items() if not k.startswith(exe_id.split(":")[0] + ":")}
     known[exe_id] = found
     with contextlib.suppress(OSError):
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        partial = memo.with_name(f".{memo.name}.{os.getpid()}.part")
-        partial.write_text(json.dumps(known))
-        os.replace(partial, memo)
+        write_atomic(memo, json.dumps(known).encode(), durable=False)
     return found
 
 
@@ -188,21 +186,16 @@ def build(
         made = workdir / f"{name}.fmt"
         if not made.is_file():
             return None
-        partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.part")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _store(made, partial)
-            os.replace(partial, target)
+            _store(made, target)
         except (OSError, EOFError, zlib.error):  # a full or read-only cache: go without
-            with contextlib.suppress(OSError):
-                partial.unlink()
             return None
     _prune(target.parent)
     return target
 
 
-def _store(made: Path, partial: Path) -> None:
-    """Write the format TeX dumped to ``partial``, inflated.
+def _store(made: Path, target: Path) -> None:
+    """Put the format TeX dumped in the cache as ``target``, inflated, in one step.
 
     TeX Live gzips the formats it dumps (7.9 MB here, 21.5 MB inflated), and
     inflating them is most of loading one: about 45 ms of a 90 ms start.
@@ -213,16 +206,15 @@ def _store(made: Path, partial: Path) -> None:
     """
     with open(made, "rb") as source:
         gzipped = source.read(2) == b"\x1f\x8b"
-    if not gzipped:  # an engine that dumps plain formats
-        os.replace(made, partial)
-        return
-    inflate = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    with open(made, "rb") as source, open(partial, "wb") as sink:
+    # None: an engine that dumps plain formats.
+    inflate = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS) if gzipped else None
+    with open(made, "rb") as source, atomic_file(target, durable=False) as sink:
         while chunk := source.read(1 << 20):
-            sink.write(inflate.decompress(chunk))
-        sink.write(inflate.flush())
-    if not inflate.eof:
-        raise EOFError(f"{made} is a truncated gzip file")
+            sink.write(inflate.decompress(chunk) if inflate is not None else chunk)
+        if inflate is not None:
+            sink.write(inflate.flush())
+            if not inflate.eof:
+                raise EOFError(f"{made} is a truncated gzip file")
 
 
 def ensure(

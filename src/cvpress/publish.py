@@ -21,7 +21,9 @@ import os
 import secrets
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import PublishError
 
@@ -36,8 +38,21 @@ def _umask() -> int:
     return current
 
 
-def write_atomic(path: Path, content: bytes) -> None:
+def write_atomic(path: Path, content: bytes, *, durable: bool = True) -> None:
     """Replace ``path`` with ``content`` in one step (mode 0644 less the umask)."""
+    with atomic_file(path, durable=durable) as handle:
+        handle.write(content)
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path, *, durable: bool = True) -> Iterator[BinaryIO]:
+    """A file to write that replaces ``path`` when the block ends without an error.
+
+    ``durable``: flushed to disk (file and folder) before and after the
+    rename, for outputs; caches skip it (a cache file lost in a power cut
+    only costs a rebuild), but get the rest: nothing half-written under the
+    name, and on Linux nothing at all left behind by a killed process.
+    """
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{path.name}.{secrets.token_hex(4)}.part"
@@ -48,9 +63,10 @@ def write_atomic(path: Path, content: bytes) -> None:
         tmp = Path(name)
     try:
         with os.fdopen(fd, "wb", closefd=False) as handle:
-            handle.write(content)
+            yield handle
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.fchmod(fd, _MODE & ~_umask())
         if not named:
             _link(fd, tmp)
@@ -64,7 +80,8 @@ def write_atomic(path: Path, content: bytes) -> None:
         raise
     finally:
         os.close(fd)
-    _sync_folder(folder)
+    if durable:
+        _sync_folder(folder)
 
 
 def _unnamed(folder: Path) -> int | None:
@@ -104,16 +121,22 @@ def _sync_folder(folder: Path) -> None:
 
 
 def sweep(out_dir: Path, older_than: float = STALE_SECONDS) -> list[Path]:
-    """Remove ``.*.part`` files a killed run left in ``out_dir`` (only old ones)."""
+    """Remove ``.*.part`` files a killed run left in ``out_dir`` and its caches (only old ones)."""
     removed: list[Path] = []
     limit = time.time() - older_than
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(out_dir):
-            if entry.name.startswith(".") and entry.name.endswith(".part"):
-                with contextlib.suppress(OSError):
-                    if entry.stat(follow_symlinks=False).st_mtime < limit:
-                        os.unlink(entry.path)
-                        removed.append(Path(entry.path))
+    cache = out_dir / ".cache"
+    try:
+        caches = [p for p in cache.iterdir() if p.is_dir()]
+    except OSError:
+        caches = []
+    for folder in (out_dir, cache, *caches):
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(folder):
+                if entry.name.startswith(".") and entry.name.endswith(".part"):
+                    with contextlib.suppress(OSError):
+                        if entry.stat(follow_symlinks=False).st_mtime < limit:
+                            os.unlink(entry.path)
+                            removed.append(Path(entry.path))
     return removed
 
 
