@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -72,7 +73,8 @@ def test_json_any_valid_document_loads_with_positions() -> None:
 
 def test_invalid_json_names_line_and_column() -> None:
     error = _error('{"basics": {"name": "A"},}', "r.json")
-    assert str(error.location) == "r.json:1:26"
+    # Python 3.13's json names the trailing comma itself; earlier ones the brace after it.
+    assert str(error.location) == ("r.json:1:25" if sys.version_info >= (3, 13) else "r.json:1:26")
     assert error.message.startswith("invalid JSON: ")
 
 
