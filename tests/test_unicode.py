@@ -51,21 +51,29 @@ def world(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.parametrize(("template", "noto"), [("classic", "NotoSerif"), ("modern", "NotoSans")])
 @pytest.mark.parametrize("engine", ["auto", "lualatex"])
-def test_unicode_engines_print_every_script(engine: str, world: Path, tmp_path: Path) -> None:
+def test_unicode_engines_print_every_script(
+    engine: str, template: str, noto: str, world: Path, tmp_path: Path
+) -> None:
     if engine != "auto" and not engines.installed(engine):
         pytest.skip(f"{engine} not installed")
     out = tmp_path / "out"
     options = build_mod.Options(out=out, engine=engine)
-    [outcome] = build_mod.build_adhoc([world], "classic", options)
+    [outcome] = build_mod.build_adhoc([world], template, options)
     assert outcome.status == "built", outcome.error and outcome.error.problems
-    text = squash(pdf_text(out / "classic.pdf"))
+    pdf = out / f"{template}.pdf"
+    text = squash(pdf_text(pdf))
     for word in WORDS:
         assert squash(word) in text, word
-    # The employer is bold, and so is its Greek, in the fallback font's bold.
-    assert any(n.startswith("NotoSerif-Bold") for n in _font_names(out / "classic.pdf"))
+    # The employer is bold, and so is its Greek: in the bold of the fallback
+    # family that matches the template's type (serif or sans).
+    fonts = _font_names(pdf)
+    assert any(n.startswith(f"{noto}-Bold") for n in fonts), fonts
+    other = "NotoSans-" if noto == "NotoSerif" else "NotoSerif-"
+    assert not any(n.startswith(other) for n in fonts), fonts
     if engine == "auto":  # auto sees the data needs Unicode and takes XeLaTeX
-        assert "XeTeX" in (out / "classic.log").read_text(encoding="utf-8").splitlines()[0]
+        assert "XeTeX" in (out / f"{template}.log").read_text(encoding="utf-8").splitlines()[0]
 
 
 def test_pdflatex_refuses_with_field_character_and_fix(world: Path, tmp_path: Path) -> None:
