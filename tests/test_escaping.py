@@ -21,7 +21,9 @@ SPECIALS = "# $ % & ~ _ ^ \\ { }"
 QUOTES = "\"double\" 'single' “curly” ‘single curly’"
 DASHES = "a-b a--b a---b a–b a—b"
 ACCENTS = "è ç ñ à"
-ALL = f"{SPECIALS} {QUOTES} {DASHES} {ACCENTS} snake_case_name 100% C#"
+#: Pairs a font would fuse into one glyph: pdfLaTeX's T1 fonts print "‘" as "`".
+FUSED = "‘‘twice’’ no!‘ no?‘ a,,b x<<y>>z"
+ALL = f"{SPECIALS} {QUOTES} {DASHES} {FUSED} {ACCENTS} snake_case_name 100% C#"
 URL = "https://example.com/è/a_b~c/x^y/{id}/100%25?q=1&r=$#frag"
 URL_PRINTED = "example.com/è/a_b~c/x^y/{id}/100%25?q=1&r=$#frag"
 
@@ -64,6 +66,7 @@ def test_plain_field_and_bullet_round_trip(pdf: bytes) -> None:
     assert squash("Société Générale & Co_ #1") in flat
     # no TeX ligature or curling: the ASCII survives as ASCII
     assert "a--b" in text and "a---b" in text
+    assert squash(FUSED) in flat
     assert '"double"' in text and "'single'" in text
 
 

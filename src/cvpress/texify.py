@@ -99,16 +99,27 @@ _SPECIALS: dict[int, str] = {
     0x00AD: r"\-",
 }
 # Pairs that fonts would fuse ("--" into an en dash, ",," into a low quote,
-# "!`" into an inverted mark, "<<" into a guillemet under LuaTeX): split them
+# "!`" into an inverted mark, "<<" into a guillemet under LuaTeX; and, under
+# pdfLaTeX, whose T1 fonts print a typed "‘" as "`" and "’" as "'": "‘‘"
+# into "“", "’’" into "”", "!‘" into "¡"): split them
 # with an italic correction, so the text stays as typed. Not with "{}": LuaTeX
 # applies ligatures to the node list, where an empty group leaves nothing
 # between the two characters; "\/" leaves a kern in every engine, and hyperref
 # drops it from PDF strings (the metadata).
 _LIGATURES = re.compile(
-    r"(?<=-)(?=-)|(?<=,)(?=,)|(?<=[!?])(?=\\textasciigrave)"
+    r"(?<=-)(?=-)|(?<=,)(?=,)|(?<=[!?])(?=\\textasciigrave|\u2018)"
+    r"|(?<=\u2018)(?=\u2018)|(?<=\u2019)(?=\u2019)"
     r"|(?<=\\textless\{\})(?=\\textless)|(?<=\\textgreater\{\})(?=\\textgreater)"
 )
-_LIGATURE_HINTS = ("-", ",,", "grave", "textless{}\\textless", "textgreater{}\\textgreater")
+_LIGATURE_HINTS = (
+    "-",
+    ",,",
+    "grave",
+    "\u2018",
+    "\u2019\u2019",
+    "textless{}\\textless",
+    "textgreater{}\\textgreater",
+)
 #: A run of at least this many characters without a space gets a break point
 #: (``\allowbreak``) every ``_BREAK_EVERY`` characters: a 5,000-character
 #: "word" would otherwise make a line wider than TeX's largest dimension, and
