@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from .errors import InputError
-from .model import SECTIONS, Bullet, CustomSection, Resume, Tagged, Variant
+from .model import SECTIONS, Resume, Tagged, Variant
 
 T = TypeVar("T", bound=Tagged)
 
@@ -38,30 +38,35 @@ def keep(tags: Iterable[str], include: tuple[str, ...], exclude: tuple[str, ...]
     return not (include and tagset and not tagset & set(include))
 
 
-def _filter(items: Iterable[T], variant: Variant) -> list[T]:
-    return [i for i in items if keep(i.tags, variant.include_tags, variant.exclude_tags)]
-
-
 def _kept(items: Sequence[Tagged], variant: Variant, limit: int | None = None) -> list[int]:
-    """Indices in ``items`` of what :func:`_filter` keeps, the first ``limit`` of them."""
+    """Indices in ``items`` of what the variant's tags keep, the first ``limit`` of them.
+
+    :func:`apply` selects through it and :func:`source_path` replays it, so
+    the two cannot disagree.
+    """
     found = [
         i for i, x in enumerate(items) if keep(x.tags, variant.include_tags, variant.exclude_tags)
     ]
     return found[:limit] if limit is not None else found
 
 
-def _bullets(items: tuple[Bullet, ...], variant: Variant) -> tuple[Bullet, ...]:
-    kept = tuple(_filter(items, variant))
-    if variant.max_highlights is not None:
-        kept = kept[: variant.max_highlights]
-    return kept
+def _custom_kept(resume: Resume, variant: Variant) -> list[int]:
+    """Indices of the custom sections the variant shows (tags, and ``sections`` if given)."""
+    shown = variant.sections
+    kept = _kept(resume.custom, variant)
+    return kept if shown is None else [i for i in kept if resume.custom[i].key in shown]
 
 
 def _entry(entry: T, variant: Variant) -> T:
     highlights = getattr(entry, "highlights", None)
     if highlights:
-        return entry.model_copy(update={"highlights": _bullets(highlights, variant)})
+        kept = _kept(highlights, variant, variant.max_highlights)
+        return entry.model_copy(update={"highlights": tuple(highlights[i] for i in kept)})
     return entry
+
+
+def _entries(items: Sequence[T], variant: Variant, limit: int | None) -> tuple[T, ...]:
+    return tuple(_entry(items[i], variant) for i in _kept(items, variant, limit))
 
 
 def section_names(resume: Resume) -> list[str]:
@@ -81,23 +86,15 @@ def apply(resume: Resume, variant: Variant) -> tuple[Resume, tuple[str, ...]]:
     update: dict[str, Any] = {}
     limits = variant.max_items
     for name in SECTIONS:
-        if name == "summary":
-            continue
-        entries: list[Any] = []
-        if name in shown:
-            entries = [_entry(e, variant) for e in _filter(getattr(resume, name), variant)]
-            if name in limits:
-                entries = entries[: limits[name]]
-        update[name] = tuple(entries)
-    custom: list[CustomSection] = []
-    for section in _filter(resume.custom, variant):
-        if section.key not in shown:
-            continue
-        entries = [_entry(e, variant) for e in _filter(section.entries, variant)]
-        if section.key in limits:
-            entries = entries[: limits[section.key]]
-        custom.append(section.model_copy(update={"entries": tuple(entries)}))
-    update["custom"] = tuple(custom)
+        if name != "summary":
+            items = getattr(resume, name) if name in shown else ()
+            update[name] = _entries(items, variant, limits.get(name))
+    update["custom"] = tuple(
+        section.model_copy(
+            update={"entries": _entries(section.entries, variant, limits.get(section.key))}
+        )
+        for section in (resume.custom[i] for i in _custom_kept(resume, variant))
+    )
     if "summary" not in shown and resume.basics.summary:
         update["basics"] = resume.basics.model_copy(update={"summary": None})
     selected = resume.model_copy(update=update)
@@ -132,13 +129,7 @@ def _remap(resume: Resume, variant: Variant, parts: list[str | int]) -> None:
         return
     section = parts[0]
     if section == "custom":
-        shown = set(variant.sections) if variant.sections is not None else None
-        sections = [
-            i
-            for i in _kept(resume.custom, variant)
-            if shown is None or resume.custom[i].key in shown
-        ]
-        parts[1] = sections[parts[1]]
+        parts[1] = _custom_kept(resume, variant)[parts[1]]
         custom = resume.custom[parts[1]]
         if len(parts) < 4 or parts[2] != "entries" or not isinstance(parts[3], int):
             return
