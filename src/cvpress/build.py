@@ -324,7 +324,7 @@ def _build_one(
 
     epoch = source_epoch(target.data)
     try:
-        engine, tex = _render(target, selected, order, source, options)
+        engine, tex = _render(target, selected, order, options)
     except CvpressError as exc:
         exc.problems = [at_source(p) for p in exc.problems]
         raise
@@ -374,7 +374,7 @@ def _build_one(
 
 
 def _render(
-    target: Target, selected: Resume, order: tuple[str, ...], source: Any, options: Options
+    target: Target, selected: Resume, order: tuple[str, ...], options: Options
 ) -> tuple[str, str]:
     """The engine to use and the ``.tex`` rendered for it.
 
@@ -408,12 +408,12 @@ def _render(
         return engine, tex_for(engine)
     except texify_mod.UnprintableCharacter as exc:
         if requested != "auto":
-            raise _locate_unprintable(exc, selected, source, engine) from None
+            raise _name_unprintable(exc, selected) from None
     engine = engines.resolve("auto", unicode=True, preferred=preferred)
     try:
         return engine, tex_for(engine)
     except texify_mod.UnprintableCharacter as exc:
-        raise _locate_unprintable(exc, selected, source, engine) from None
+        raise _name_unprintable(exc, selected) from None
 
 
 def _compile(
@@ -491,15 +491,6 @@ def _field_at_line(tex: str, line: int | None, resume: Resume, engine: str) -> s
     return field_at_line(tex, line, resume, engine)
 
 
-def _source_location(source: Any, dotted: str) -> Any:
-    import re
-
-    parts: list[str | int] = []
-    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", dotted):
-        parts.append(int(index) if index else name)
-    return source.locate(tuple(parts))
-
-
 def _locate_sections(exc: InputError, target: Target, resume: Resume) -> InputError:
     """An unknown section name, pointed out in the variants file (as ``validate`` does)."""
     if target.variants_file is None:
@@ -539,10 +530,12 @@ def _at_source(problem: Problem, resume: Resume, variant: Variant, source: Any) 
     return problem
 
 
-def _locate_unprintable(
-    exc: CvpressError, resume: Resume, source: Any, engine: str
-) -> CvpressError:
-    """Find which field holds the unprintable character the renderer refused."""
+def _name_unprintable(exc: CvpressError, resume: Resume) -> CvpressError:
+    """Name the field that holds the unprintable character the renderer refused.
+
+    Its path is the selected résumé's; the caller points it at the data file
+    (:func:`_at_source`).
+    """
     import re
 
     match = re.search(r"U\+([0-9A-F]{4,6})", exc.message)
@@ -552,7 +545,6 @@ def _locate_unprintable(
             if char in value:
                 problem = exc.problems[0]
                 problem.field_path = path
-                problem.location = _source_location(source, path)
                 problem.message = (
                     problem.message.replace(")", f") in {path}", 1)
                     if " in " not in problem.message
