@@ -17,9 +17,9 @@ PY = sys.executable
 @task
 def bootstrap(c: Context) -> None:
     """Install TeX Live and fonts if missing, then build every variant."""
-    from cvpress import system
+    from cvpress.engine import install
 
-    system.ensure_tex()
+    install.ensure_tex()
     build(c)
 
 
@@ -55,7 +55,7 @@ def test(c: Context, full: bool = False, k: str = "") -> None:
 @task
 def gallery(c: Context) -> None:
     """Rebuild every variant and refresh the README gallery (docs/gallery/*.png)."""
-    c.run(f"{PY} -m cvpress.preview --gallery docs/gallery", pty=False)
+    c.run(f"{PY} -m cvpress gallery --gallery docs/gallery", pty=False)
 
 
 @task
@@ -83,12 +83,12 @@ def lint(c: Context) -> None:
 )
 def release(c: Context, tag: str, out: str = "dist", since: str = "", png: bool = True) -> None:
     """Make the release directory for TAG (PDFs, PNG previews, SHA256SUMS, notes); no upload."""
-    args = ["--tag", shlex.quote(tag), "--out", shlex.quote(out)]
+    args = ["release", "--tag", shlex.quote(tag), "--out", shlex.quote(out)]
     if since:
         args += ["--since", shlex.quote(since)]
     if not png:
         args.append("--no-png")
-    c.run(f"{PY} -m cvpress.release " + " ".join(args), pty=False)
+    c.run(f"{PY} -m cvpress " + " ".join(args), pty=False)
 
 
 @task(
@@ -99,9 +99,10 @@ def release(c: Context, tag: str, out: str = "dist", since: str = "", png: bool 
 )
 def changelog(c: Context, since: str = "", until: str = "") -> None:
     """Print what changed in the résumé since SINCE (default: the previous v* tag)."""
-    args = [f"--since {shlex.quote(since)}"] if since else []
+    args = ["changelog"]
+    args += [f"--since {shlex.quote(since)}"] if since else []
     args += [f"--until {shlex.quote(until)}"] if until else []
-    c.run(f"{PY} -m cvpress.changelog " + " ".join(args), pty=False)
+    c.run(f"{PY} -m cvpress " + " ".join(args), pty=False)
 
 
 @task(iterable=["variant"])

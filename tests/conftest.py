@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cvpress import build as build_mod
-from cvpress.check import normalize, read_pdf
+from cvpress.pipeline import targets
+from cvpress.pipeline.check import normalize, read_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "resume.yaml"
@@ -38,7 +38,7 @@ def squash(text: str) -> str:
 def built_variants(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """All variants of the repository's data, built once per test session."""
     out = tmp_path_factory.mktemp("build")
-    outcomes = build_mod.build_variants(VARIANTS, options=build_mod.Options(out=out, force=True))
+    outcomes = targets.build_variants(VARIANTS, options=targets.Options(out=out, force=True))
     failed = [o for o in outcomes if o.status == "failed"]
     assert not failed, [(o.name, o.error and o.error.problems) for o in failed]
     return out

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cvpress import changelog
-from cvpress.changelog import Change
+from cvpress.release import changelog
+from cvpress.release import git as git_mod
+from cvpress.release.changelog import Change
 
 BASE = {
     "basics": {"name": "Ada Lovelace", "label": "Analyst"},
@@ -212,8 +213,8 @@ def test_since_the_previous_tag_skipping_the_tag_being_released(repo: Path) -> N
     new["basics"]["label"] = "Mathematician"  # type: ignore[index]
     edit(repo, new, "second")
     git(repo, "tag", "v2")
-    assert changelog.previous_tag(repo, "v2") == "v1"
-    assert changelog.previous_tag(repo, None) == "v2"
+    assert git_mod.previous_tag(repo, "v2") == "v1"
+    assert git_mod.previous_tag(repo, None) == "v2"
     released = changelog.changelog(variants, until="v2")
     assert released.since == "v1"
     assert [c.details for c in released.changes] == [("label: “Analyst” → “Mathematician”",)]
@@ -234,7 +235,7 @@ def test_since_the_previous_tag_skipping_the_tag_being_released(repo: Path) -> N
 
 def test_the_first_tag_of_a_history_has_no_previous_one(repo: Path) -> None:
     git(repo, "tag", "v1")
-    assert changelog.previous_tag(repo, "v1") is None
+    assert git_mod.previous_tag(repo, "v1") is None
     assert changelog.changelog(repo / "data" / "variants.yaml", until="v1").since is None
 
 
@@ -256,7 +257,7 @@ def test_invoke_changelog_prints_the_diff_and_refuses_an_unknown_revision(repo: 
     assert ok.returncode == 0, ok.stderr
     assert "### Skills" in ok.stdout and "keywords: added “Poetry”" in ok.stdout
     bad = subprocess.run(
-        [sys.executable, "-m", "cvpress.changelog", "--since", "v9"],
+        [sys.executable, "-m", "cvpress", "changelog", "--since", "v9"],
         cwd=repo,
         capture_output=True,
         text=True,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, pdf_text, requires_tex, squash
-from cvpress import cli
+from cvpress import cli, report
 
 SMALL = """\
 # yaml-language-server: $schema=../schema/resume.schema.json
@@ -217,7 +217,9 @@ def test_print_problem_windows_very_long_lines(
     import io
 
     out = io.StringIO()
-    cli.print_problem(Problem("bad", location=Location(str(path), 1, 511), field_path="bad"), out)
+    report.print_problem(
+        Problem("bad", location=Location(str(path), 1, 511), field_path="bad"), out
+    )
     lines = out.getvalue().splitlines()
     assert all(len(line) < 120 for line in lines)
     caret = lines[2].index("^")

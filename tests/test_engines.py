@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, pdf_text, squash
-from cvpress import build as build_mod
-from cvpress import engines, formats, landlock
+from cvpress.engine import catalogue, formats, landlock, log, passes, sandbox
 from cvpress.errors import EngineError, InputError
+from cvpress.pipeline import dates, targets
 
-INSTALLED = [e for e in engines.ENGINES if e != "latexmk:pdflatex" and engines.installed(e)]
+INSTALLED = [e for e in catalogue.ENGINES if e != "latexmk:pdflatex" and catalogue.installed(e)]
 HELLO = "\\documentclass{article}\\begin{document}Hello, engines.\\end{document}\n"
 
 
@@ -43,7 +43,7 @@ def _fake(tmp_path: Path, name: str, script: str, monkeypatch: pytest.MonkeyPatc
 def test_tex_command_line_has_the_sandbox_flags(engine: str) -> None:
     if not shutil.which(engine):
         pytest.skip(f"{engine} not installed")
-    cmd = engines.command(engine)
+    cmd = sandbox.command(engine)
     assert cmd[0] == shutil.which(engine)
     for flag in (
         "-no-shell-escape",
@@ -57,9 +57,9 @@ def test_tex_command_line_has_the_sandbox_flags(engine: str) -> None:
 
 
 def test_only_pdflatex_takes_a_format() -> None:
-    assert "-fmt=cvpress" in engines.command("pdflatex", fmt="cvpress")
+    assert "-fmt=cvpress" in sandbox.command("pdflatex", fmt="cvpress")
     if shutil.which("xelatex"):
-        assert not any(a.startswith("-fmt") for a in engines.command("xelatex", fmt="cvpress"))
+        assert not any(a.startswith("-fmt") for a in sandbox.command("xelatex", fmt="cvpress"))
 
 
 @pytest.mark.parametrize(
@@ -73,12 +73,12 @@ def test_only_pdflatex_takes_a_format() -> None:
 def test_latexmk_drives_the_named_engine_without_rc_files(engine: str, mode: str, tex: str) -> None:
     if not (shutil.which("latexmk") and shutil.which(tex)):
         pytest.skip("latexmk or the engine is not installed")
-    cmd = engines.command(engine)
+    cmd = sandbox.command(engine)
     assert cmd[1:3] == ["-norc", mode]
     assert "-no-shell-escape" in cmd and "-halt-on-error" in cmd
     assert f"-{tex}={shutil.which(tex)} %O %S" in cmd
     if tex == "pdflatex":
-        assert f"-pdflatex={shutil.which(tex)} -fmt=cvpress %O %S" in engines.command(
+        assert f"-pdflatex={shutil.which(tex)} -fmt=cvpress %O %S" in sandbox.command(
             engine, fmt="cvpress"
         )
 
@@ -87,27 +87,27 @@ def test_tectonic_command_line_is_untrusted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     exe = _fake(tmp_path, "tectonic", "exit 1", monkeypatch)
-    cmd = engines.command("tectonic")
+    cmd = sandbox.command("tectonic")
     assert cmd[:4] == [str(exe), "-X", "compile", "--untrusted"]
     assert cmd[-1] == "cv.tex" and "--keep-logs" in cmd
-    env = engines.sandbox_env(tmp_path, 1, "tectonic")
+    env = sandbox.sandbox_env(tmp_path, 1, "tectonic")
     assert env["TECTONIC_CACHE_DIR"].endswith("Tectonic") or "TECTONIC_CACHE_DIR" in os.environ
 
 
 def test_missing_engine_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(EngineError) as info:
-        engines.command("tectonic")
+        sandbox.command("tectonic")
     assert "not installed" in info.value.message
     assert "tectonic-typesetting.github.io" in (info.value.hint or "")
     with pytest.raises(EngineError) as info:
-        engines.which("xelatex")
+        catalogue.which("xelatex")
     assert "apt-get install texlive-xetex" in (info.value.hint or "")
 
 
 def test_unknown_engine_is_bad_input() -> None:
     with pytest.raises(InputError):
-        engines.spec("latexmk:context")
+        catalogue.spec("latexmk:context")
 
 
 def test_tectonic_without_its_bundle_says_what_to_do(
@@ -120,18 +120,18 @@ def test_tectonic_without_its_bundle_says_what_to_do(
         monkeypatch,
     )
     with pytest.raises(EngineError) as info:
-        engines.compile_tex(HELLO, "tectonic", timeout=10)
+        passes.compile_tex(HELLO, "tectonic", timeout=10)
     assert "network unreachable" in info.value.message
     assert "run it once with internet access" in (info.value.hint or "")
 
 
 def test_auto_prefers_pdflatex_then_unicode_engines() -> None:
-    assert engines.resolve("auto") == "pdflatex"
-    unicode = engines.resolve("auto", unicode=True)
-    assert engines.spec(unicode).unicode
-    if engines.installed("lualatex"):
-        assert engines.resolve("auto", unicode=True, preferred=("lualatex",)) == "lualatex"
-    assert engines.resolve("xelatex") == "xelatex"
+    assert catalogue.resolve("auto") == "pdflatex"
+    unicode = catalogue.resolve("auto", unicode=True)
+    assert catalogue.spec(unicode).unicode
+    if catalogue.installed("lualatex"):
+        assert catalogue.resolve("auto", unicode=True, preferred=("lualatex",)) == "lualatex"
+    assert catalogue.resolve("xelatex") == "xelatex"
 
 
 def test_rerun_only_when_the_log_asks() -> None:
@@ -143,14 +143,12 @@ def test_rerun_only_when_the_log_asks() -> None:
         "(rerunfilecheck)             Before: <no file>\n"
         "(rerunfilecheck)             After:  D41D8CD98F00B204E9800998ECF8427E;0.\n"
     )
-    assert not engines.needs_rerun(empty_outline)
-    assert not engines.needs_rerun("Package hyperref Warning: Rerun to get /PageLabels entry.\n")
-    assert engines.needs_rerun(
+    assert not log.needs_rerun(empty_outline)
+    assert not log.needs_rerun("Package hyperref Warning: Rerun to get /PageLabels entry.\n")
+    assert log.needs_rerun(
         "LaTeX Warning: Label(s) may have changed. Rerun to get cross-references right."
     )
-    assert engines.needs_rerun(
-        empty_outline.replace("D41D8CD98F00B204E9800998ECF8427E;0", "0123;42")
-    )
+    assert log.needs_rerun(empty_outline.replace("D41D8CD98F00B204E9800998ECF8427E;0", "0123;42"))
 
 
 # ------------------------------------------------------------ real builds
@@ -158,15 +156,15 @@ def test_rerun_only_when_the_log_asks() -> None:
 
 @pytest.mark.parametrize("engine", INSTALLED)
 def test_each_installed_engine_builds_classic(engine: str, tmp_path: Path) -> None:
-    options = build_mod.Options(out=tmp_path, engine=engine, force=True)
-    [outcome] = build_mod.build_adhoc([DATA], "classic", options)
+    options = targets.Options(out=tmp_path, engine=engine, force=True)
+    [outcome] = targets.build_adhoc([DATA], "classic", options)
     assert outcome.status == "built", outcome.error and outcome.error.problems
     text = squash(pdf_text(tmp_path / "classic.pdf"))
     assert squash("Gerard C.") in text
     assert squash("Machine Learning") in text
     log = (tmp_path / "classic.log").read_text(encoding="utf-8", errors="replace")
     banner = {"pdflatex": "pdfTeX", "xelatex": "XeTeX", "lualatex": "LuaHBTeX"}[
-        engines.spec(engine).tex
+        catalogue.spec(engine).tex
     ]
     assert banner in log.splitlines()[0]
 
@@ -177,8 +175,8 @@ def test_precompiled_preamble_is_reused_and_rebuilt_when_the_preamble_changes(
     cache = tmp_path / ".cache"
 
     def build(overrides: dict[str, object]) -> None:
-        options = build_mod.Options(out=tmp_path, engine="pdflatex", force=True)
-        [outcome] = build_mod.build_adhoc([DATA], "classic", options, overrides=overrides)
+        options = targets.Options(out=tmp_path, engine="pdflatex", force=True)
+        [outcome] = targets.build_adhoc([DATA], "classic", options, overrides=overrides)
         assert outcome.status == "built", outcome.error and outcome.error.problems
 
     build({})
@@ -200,8 +198,8 @@ def test_formats_are_cached_inflated_and_give_the_bytes_of_the_gzipped_ones(
 ) -> None:
     import gzip
 
-    options = build_mod.Options(out=tmp_path, engine="pdflatex", force=True)
-    [outcome] = build_mod.build_adhoc([DATA], "classic", options)
+    options = targets.Options(out=tmp_path, engine="pdflatex", force=True)
+    [outcome] = targets.build_adhoc([DATA], "classic", options)
     assert outcome.status == "built", outcome.error and outcome.error.problems
     [fmt] = formats.folder(tmp_path / ".cache").glob("*.fmt")
     stored = fmt.read_bytes()
@@ -209,9 +207,9 @@ def test_formats_are_cached_inflated_and_give_the_bytes_of_the_gzipped_ones(
     gzipped = tmp_path / "gzipped.fmt"
     gzipped.write_bytes(gzip.compress(stored, compresslevel=1))
     tex = (tmp_path / "classic.tex").read_text(encoding="utf-8")
-    epoch = build_mod.source_epoch(DATA)
-    from_stored = engines.compile_tex(tex, "pdflatex", epoch=epoch, fmt=fmt)
-    from_gzipped = engines.compile_tex(tex, "pdflatex", epoch=epoch, fmt=gzipped)
+    epoch = dates.source_epoch(DATA)
+    from_stored = passes.compile_tex(tex, "pdflatex", epoch=epoch, fmt=fmt)
+    from_gzipped = passes.compile_tex(tex, "pdflatex", epoch=epoch, fmt=gzipped)
     assert from_stored.pdf == from_gzipped.pdf == (tmp_path / "classic.pdf").read_bytes()
 
 
@@ -221,22 +219,22 @@ def test_a_format_is_read_in_place_when_its_path_is_plain(tmp_path: Path) -> Non
     plain = tmp_path / "cache" / "abc.fmt"
     plain.parent.mkdir()
     plain.write_bytes(b"format")
-    assert engines.format_argument(plain, workdir) == (str(plain), (str(plain),))
-    assert not (workdir / f"{engines.FORMAT_NAME}.fmt").exists()
+    assert sandbox.format_argument(plain, workdir) == (str(plain), (str(plain),))
+    assert not (workdir / f"{sandbox.FORMAT_NAME}.fmt").exists()
     odd = tmp_path / "my cv $(x)" / "abc.fmt"
     odd.parent.mkdir()
     odd.write_bytes(b"format")
-    assert engines.format_argument(odd, workdir) == (engines.FORMAT_NAME, ())
-    assert (workdir / f"{engines.FORMAT_NAME}.fmt").read_bytes() == b"format"
+    assert sandbox.format_argument(odd, workdir) == (sandbox.FORMAT_NAME, ())
+    assert (workdir / f"{sandbox.FORMAT_NAME}.fmt").read_bytes() == b"format"
 
 
 def test_builds_from_a_format_in_place_or_linked_give_the_same_bytes(tmp_path: Path) -> None:
     pdfs = []
     for folder in ("plain", "with space and 'quote'"):  # read in place; linked
         out = tmp_path / folder
-        options = build_mod.Options(out=out, engine="pdflatex", force=True, version="")
+        options = targets.Options(out=out, engine="pdflatex", force=True, version="")
         for _ in range(2):  # the second run finds the format cached
-            [outcome] = build_mod.build_adhoc([DATA], "classic", options)
+            [outcome] = targets.build_adhoc([DATA], "classic", options)
             assert outcome.status == "built", outcome.error and outcome.error.problems
         assert "preloaded format=cvpress" in (out / "classic.log").read_text(encoding="utf-8")
         pdfs.append((out / "classic.pdf").read_bytes())
@@ -244,11 +242,11 @@ def test_builds_from_a_format_in_place_or_linked_give_the_same_bytes(tmp_path: P
 
 
 def test_a_broken_format_never_fails_a_build(tmp_path: Path) -> None:
-    options = build_mod.Options(out=tmp_path, engine="pdflatex", force=True)
-    build_mod.build_adhoc([DATA], "classic", options)
+    options = targets.Options(out=tmp_path, engine="pdflatex", force=True)
+    targets.build_adhoc([DATA], "classic", options)
     [fmt] = formats.folder(tmp_path / ".cache").glob("*.fmt")
     fmt.write_bytes(b"not a format")
-    [outcome] = build_mod.build_adhoc([DATA], "classic", options)
+    [outcome] = targets.build_adhoc([DATA], "classic", options)
     assert outcome.status == "built", outcome.error and outcome.error.problems
     assert not fmt.exists() or fmt.read_bytes() != b"not a format"
 
@@ -260,19 +258,19 @@ def test_timeout_kills_the_whole_process_group() -> None:
     started: list[int] = []
     endless = "\\documentclass{article}\\begin{document}\\def\\loop{\\loop}\\loop\\end{document}\n"
     with pytest.raises(EngineError) as info:
-        engines.compile_tex(endless, "pdflatex", timeout=1.5, on_start=started.append)
+        passes.compile_tex(endless, "pdflatex", timeout=1.5, on_start=started.append)
     assert "did not finish within 1.5 s" in info.value.message
     assert started
     assert _group_gone(started[0])
 
 
 def test_timeout_kills_latexmk_and_the_engine_it_started() -> None:
-    if not engines.installed("latexmk"):
+    if not catalogue.installed("latexmk"):
         pytest.skip("latexmk not installed")
     started: list[int] = []
     endless = "\\documentclass{article}\\begin{document}\\def\\loop{\\loop}\\loop\\end{document}\n"
     with pytest.raises(EngineError):
-        engines.compile_tex(endless, "latexmk", timeout=3, on_start=started.append)
+        passes.compile_tex(endless, "latexmk", timeout=3, on_start=started.append)
     assert _group_gone(started[0])
 
 
@@ -302,14 +300,14 @@ def no_kernel_sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_a_crashing_engine_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _fake(tmp_path, "pdflatex", "kill -SEGV $$", monkeypatch)
     with pytest.raises(EngineError) as info:
-        engines.compile_tex(HELLO, "pdflatex", timeout=10)
+        passes.compile_tex(HELLO, "pdflatex", timeout=10)
     assert "crashed (killed by signal 11)" in info.value.message
 
 
 def test_a_tex_error_names_the_line(tmp_path: Path) -> None:
     broken = "\\documentclass{article}\n\\begin{document}\n\\undefinedmacro\n\\end{document}\n"
     with pytest.raises(EngineError) as info:
-        engines.compile_tex(broken, "pdflatex", timeout=30)
+        passes.compile_tex(broken, "pdflatex", timeout=30)
     assert "Undefined control sequence" in info.value.message
     assert info.value.__cause__ is not None
     assert info.value.__cause__.log_message.line == 3  # type: ignore[attr-defined]
@@ -318,8 +316,9 @@ def test_a_tex_error_names_the_line(tmp_path: Path) -> None:
 def test_every_front_door_knows_every_engine() -> None:
     import typing
 
-    from cvpress import cli, model
+    from cvpress import cli
+    from cvpress.data import model
 
-    every = ("auto", *engines.ENGINES)
+    every = ("auto", *catalogue.ENGINES)
     assert every == cli.ENGINE_CHOICES
     assert every == typing.get_args(model.EngineName)

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import DATA, FULL, requires_tex
-from cvpress import cli
+from cvpress import cli, report
 
 HEAD = "basics:\n  name: Ada Lovelace\n"
 WORK = HEAD + "work:\n  - name: Analytical Engines\n"
@@ -262,14 +262,14 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch: pytest.M
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     tty, pipe = Tty(), io.StringIO()
-    cli.print_problem(problem, tty)
-    cli.print_problem(problem, pipe)
+    report.print_problem(problem, tty)
+    report.print_problem(problem, pipe)
     assert "\033[" in tty.getvalue()
     assert "\033[" not in pipe.getvalue()
     assert pipe.getvalue() == "nowhere.yaml:1:1: basics.name: bad\n  hint: fix\n"
     monkeypatch.setenv("NO_COLOR", "1")
     tty = Tty()
-    cli.print_problem(problem, tty)
+    report.print_problem(problem, tty)
     assert "\033[" not in tty.getvalue()
 
 
@@ -277,7 +277,7 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch: pytest.M
 
 
 def _build_failure(tmp_path: Path, data: str, template: str | None, **variant: object) -> object:
-    from cvpress import build as build_mod
+    from cvpress.pipeline import targets
 
     path = tmp_path / "resume.yaml"
     path.write_text(data, encoding="utf-8")
@@ -288,8 +288,8 @@ def _build_failure(tmp_path: Path, data: str, template: str | None, **variant: o
         folder.mkdir(parents=True)
         (folder / "template.tex.j2").write_text(template, encoding="utf-8")
         paths, name = (tmp_path / "latex",), "custom"
-    options = build_mod.Options(out=tmp_path / "out", force=True, template_paths=paths)
-    outcome = build_mod.build_adhoc([path], name, options, overrides=variant or None)[0]
+    options = targets.Options(out=tmp_path / "out", force=True, template_paths=paths)
+    outcome = targets.build_adhoc([path], name, options, overrides=variant or None)[0]
     assert outcome.status == "failed" and outcome.error is not None
     assert outcome.error.exit_code == 1
     assert not (tmp_path / "out" / f"{name}.pdf").exists()
@@ -324,7 +324,7 @@ def test_missing_glyph_is_traced_to_the_bullet(
 
 
 def test_template_line_is_found_from_its_literal_text(tmp_path: Path) -> None:
-    from cvpress.trace import template_line
+    from cvpress.pipeline.locate import template_line
 
     template = tmp_path / "t.tex.j2"
     template.write_text(
@@ -416,7 +416,7 @@ _BAD_VALUES = [
 @settings(max_examples=200 if FULL else 40, deadline=None)
 @given(st.data())
 def test_any_mistake_in_the_seed_is_reported_with_line_and_column(data: st.DataObject) -> None:
-    from cvpress import load, validate
+    from cvpress.data import load, validate
     from cvpress.errors import InputError
 
     lines = DATA.read_text(encoding="utf-8").splitlines()
@@ -518,8 +518,8 @@ def test_errors_in_a_selection_point_at_the_data_files_own_entry(
 
 
 def test_source_path_replays_the_selection() -> None:
-    from cvpress import select
-    from cvpress.model import Resume, Variant
+    from cvpress.data import select
+    from cvpress.data.model import Resume, Variant
 
     resume = Resume.model_validate(
         {

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import requires_tex, squash
-from cvpress import build as build_mod
-from cvpress.check import read_pdf
+from cvpress.pipeline import targets
+from cvpress.pipeline.check import read_pdf
 
 SPECIALS = "# $ % & ~ _ ^ \\ { }"
 QUOTES = "\"double\" 'single' “curly” ‘single curly’"
@@ -51,8 +51,8 @@ work:
 """,
         encoding="utf-8",
     )
-    outcomes = build_mod.build_adhoc(
-        [data], "classic", build_mod.Options(out=folder / "out", force=True)
+    outcomes = targets.build_adhoc(
+        [data], "classic", targets.Options(out=folder / "out", force=True)
     )
     assert outcomes[0].status == "built", outcomes[0].error and outcomes[0].error.problems
     return (folder / "out" / "classic.pdf").read_bytes()
@@ -86,7 +86,7 @@ def test_url_is_printed_and_linked_unchanged(pdf: bytes) -> None:
 
 
 def test_escape_output_has_no_unescaped_specials() -> None:
-    from cvpress.texify import escape, markdown
+    from cvpress.tex.texify import escape, markdown
 
     for render in (escape, markdown):
         tex = render(ALL)
@@ -100,7 +100,7 @@ def test_escape_output_has_no_unescaped_specials() -> None:
 
 
 def test_yaml_round_trips_the_string(tmp_path: Path) -> None:
-    from cvpress import load
+    from cvpress.data import load
 
     path = tmp_path / "x.yaml"
     path.write_text(f"a: {_yaml_str(ALL)}\n", encoding="utf-8")

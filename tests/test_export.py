@@ -16,9 +16,11 @@ import jsonschema
 import pytest
 
 from conftest import DATA, ROOT, squash
-from cvpress import cli, export, load, select, validate
-from cvpress.check import visible_strings
-from cvpress.model import Resume, Variant
+from cvpress import cli
+from cvpress.data import load, select, validate
+from cvpress.data.model import Resume, Variant
+from cvpress.outputs import export
+from cvpress.pipeline.check import visible_strings
 
 FIXTURES = ROOT / "tests" / "fixtures"
 SAMPLE = FIXTURES / "jsonresume-full.json"

@@ -29,9 +29,10 @@ from pathlib import Path
 import pytest
 
 from conftest import FULL
-from cvpress import engines, publish
-from cvpress.check import read_pdf
+from cvpress.engine import sandbox
 from cvpress.errors import PublishError
+from cvpress.pipeline import publish
+from cvpress.pipeline.check import read_pdf
 
 pytestmark = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
 
@@ -163,7 +164,7 @@ def test_sigkill_at_random_points_loses_nothing(project: Path) -> None:
     # And the next build recovers, and clears what the killed ones left in /tmp
     # (once it is old enough not to be a live run's in another pid namespace).
     left = [p for p in (project / "tmp").iterdir() if p.name.startswith("cvpress-")]
-    hours_ago = time.time() - 2 * engines.STALE_AFTER
+    hours_ago = time.time() - 2 * sandbox.STALE_AFTER
     for folder in left:
         os.utime(folder, (hours_ago, hours_ago))
     run = _cli(BUILD, project, {"TMPDIR": str(project / "tmp")})
@@ -192,12 +193,12 @@ def test_sweep_removes_only_old_folders_of_processes_that_are_gone(tmp_path: Pat
         "old, alive": (f"cvpress-{os.getppid()}-abc", False),
         "old, not ours by name": (f"other-{dead}-abc", False),
     }
-    old = time.time() - 2 * engines.STALE_AFTER
+    old = time.time() - 2 * sandbox.STALE_AFTER
     for label, (name, _) in folders.items():
         (tmp_path / name / "run").mkdir(parents=True)
         if "old" in label.split(",")[0]:
             os.utime(tmp_path / name, (old, old))
-    assert engines.sweep(str(tmp_path)) == 2
+    assert sandbox.sweep(str(tmp_path)) == 2
     for name, swept in folders.values():
         assert (tmp_path / name).exists() is not swept, name
 

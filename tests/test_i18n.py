@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from conftest import requires_tex, squash
-from cvpress import build, i18n
-from cvpress.check import read_pdf
-from cvpress.model import PartialDate
+from cvpress.data.model import PartialDate
+from cvpress.pipeline import targets
+from cvpress.pipeline.check import read_pdf
+from cvpress.tex import i18n
 
 GOLDEN = Path(__file__).parent / "golden" / "everything.yaml"
 
@@ -67,8 +68,8 @@ def test_babel_languages_compile(tmp_path: Path) -> None:
             f"    data: {GOLDEN}",
         ]
     variants.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    outcomes = build.build_variants(
-        variants, options=build.Options(out=tmp_path / "out", force=True)
+    outcomes = targets.build_variants(
+        variants, options=targets.Options(out=tmp_path / "out", force=True)
     )
     failed = [(o.name, o.error and o.error.problems) for o in outcomes if o.status == "failed"]
     assert not failed

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import pdf_text
-from cvpress import build as build_mod
+from cvpress.pipeline import targets
 
 DATA = """\
 basics:
@@ -52,8 +52,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _build(project: Path, force: bool = False) -> dict[str, str]:
     # A relative --out, as on the command line (cwd is the project).
-    options = build_mod.Options(out=Path("build"), force=force, jobs=2, version="")
-    outcomes = build_mod.build_variants(project / "data" / "variants.yaml", options=options)
+    options = targets.Options(out=Path("build"), force=force, jobs=2, version="")
+    outcomes = targets.build_variants(project / "data" / "variants.yaml", options=options)
     assert all(o.status != "failed" for o in outcomes), [
         o.error and o.error.problems for o in outcomes
     ]
@@ -145,21 +145,21 @@ def test_help_imports_none_of_the_heavy_stages() -> None:
 def test_tex_started_before_rendering_gives_the_same_bytes(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cvpress import engines, prestart
+    from cvpress.engine import passes, prestart
 
     _build(project)
     data = project / "data" / "resume.yaml"
     data.write_text(DATA.replace("First summary.", "Third summary."), encoding="utf-8")
     calls: list[str] = []
-    real = engines.compile_tex
-    monkeypatch.setattr(engines, "compile_tex", lambda *a, **k: calls.append("x") or real(*a, **k))
+    real = passes.compile_tex
+    monkeypatch.setattr(passes, "compile_tex", lambda *a, **k: calls.append("x") or real(*a, **k))
     statuses = _build(project)
     assert statuses["full"] == "built"
     assert not calls, "the variant started early is not compiled again"
     assert not prestart._WAITING, "every early run is finished or cancelled"
-    monkeypatch.setattr(engines, "compile_tex", real)
-    fresh = build_mod.Options(out=project / "fresh", jobs=1, version="")
-    [outcome] = build_mod.build_variants(project / "data" / "variants.yaml", ["full"], fresh)
+    monkeypatch.setattr(passes, "compile_tex", real)
+    fresh = targets.Options(out=project / "fresh", jobs=1, version="")
+    [outcome] = targets.build_variants(project / "data" / "variants.yaml", ["full"], fresh)
     assert outcome.status == "built", outcome.error and outcome.error.problems
     early = (project / "build" / "full.pdf").read_bytes()
     assert early == (project / "fresh" / "full.pdf").read_bytes()
@@ -173,17 +173,17 @@ def test_a_save_during_a_build_is_not_recorded_as_built(project: Path) -> None:
     still showed the old text.)
     """
     data = project / "data" / "resume.yaml"
-    options = build_mod.Options(out=Path("build"), jobs=1, version="")
+    options = targets.Options(out=Path("build"), jobs=1, version="")
     saved: list[str] = []
 
-    def save_while_building(outcome: build_mod.Outcome) -> None:
+    def save_while_building(outcome: targets.Outcome) -> None:
         if not saved:  # after the first variant is published, before the build ends
             data.write_text(DATA.replace("First summary.", "Saved mid-build."), encoding="utf-8")
             saved.append(outcome.name)
 
-    build_mod.build_variants(project / "data" / "variants.yaml", options=options,
+    targets.build_variants(project / "data" / "variants.yaml", options=options,
                              progress=save_while_building)  # fmt: skip
     assert saved
-    again = build_mod.build_variants(project / "data" / "variants.yaml", options=options)
+    again = targets.build_variants(project / "data" / "variants.yaml", options=options)
     assert {o.name: o.status for o in again}["full"] == "built"
     assert "Saved mid-build." in pdf_text(project / "build" / "full.pdf")

@@ -27,13 +27,14 @@ from urllib.parse import unquote
 import pytest
 
 from conftest import FULL, squash
-from cvpress import build as build_mod
-from cvpress import engines, landlock, render
-from cvpress.check import read_pdf
+from cvpress.engine import landlock, passes
 from cvpress.errors import CvpressError, EngineError
+from cvpress.pipeline import incremental, targets
+from cvpress.pipeline.check import read_pdf
+from cvpress.tex import templates
 from injection import corpus
 
-TEMPLATES = sorted(render.available())
+TEMPLATES = sorted(templates.available())
 ENGINES = [e for e in ("pdflatex", "xelatex", "lualatex") if shutil.which(e)]
 COMBOS = [(t, e) for t in TEMPLATES for e in ENGINES]
 
@@ -221,8 +222,8 @@ def test_payloads_print_verbatim(
     monkeypatch.setattr(tempfile, "tempdir", str(jail))
     before = _files(sandbox)
     out = sandbox / "out"
-    outcomes = build_mod.build_adhoc(
-        files, template, build_mod.Options(out=out, engine=engine, force=True, jobs=1)
+    outcomes = targets.build_adhoc(
+        files, template, targets.Options(out=out, engine=engine, force=True, jobs=1)
     )
     for outcome, expect, doc in zip(outcomes, plan.expect, plan.docs, strict=True):
         assert outcome.status == "built", (outcome.name, outcome.error and outcome.error.problems)
@@ -234,11 +235,11 @@ def test_payloads_print_verbatim(
         assert not missing, missing
         assert squash(facts.metadata.get("Author", "")) == squash(doc["basics"]["name"])
         # Links go where the data says, percent-encoded, and nowhere else.
-        targets = {unquote(uri) for uri in _link_targets(pdf)}
-        assert all(t.startswith(("https://example.com/", "mailto:")) for t in targets), targets
+        links = {unquote(uri) for uri in _link_targets(pdf)}
+        assert all(t.startswith(("https://example.com/", "mailto:")) for t in links), links
         urls = [text for kind, _, text in expect if kind == "url"]
         for profile in doc["basics"]["profiles"]:
-            assert unquote(profile["url"]) in targets, profile["url"]
+            assert unquote(profile["url"]) in links, profile["url"]
         assert len(urls) == len(doc["basics"]["profiles"])
         name = outcome.name
         _assert_no_leak(
@@ -246,7 +247,7 @@ def test_payloads_print_verbatim(
         )
     new = _files(sandbox) - before
     expected = {Path("out") / f"{o.name}.{s}" for o in outcomes for s in ("pdf", "tex", "log")}
-    assert {p for p in new if p.parts[1] != build_mod.CACHE_DIR} == expected
+    assert {p for p in new if p.parts[1] != incremental.CACHE_DIR} == expected
     assert [p.name for p in jail.iterdir()] == ["secret.txt"], "a TeX run left files behind"
     assert not _processes_in(jail)
 
@@ -270,8 +271,8 @@ def test_unprintable_is_refused_naming_the_field(
         path = tmp_path / f"{p.id}.json"
         path.write_text(json.dumps(corpus.document(line=[corpus.value("line", p)])), "utf-8")
         files.append(path)
-    outcomes = build_mod.build_adhoc(
-        files, template, build_mod.Options(out=tmp_path / "out", engine=engine, force=True)
+    outcomes = targets.build_adhoc(
+        files, template, targets.Options(out=tmp_path / "out", engine=engine, force=True)
     )
     for p, outcome in zip(chosen, outcomes, strict=True):
         if outcome.status == "built":
@@ -328,7 +329,7 @@ def test_sandbox_holds_against_raw_tex(
     body = body.replace("@SECRET@", str(jail / "secret.txt")).replace("@OUT@", f"{tmp_path}/")
     tex = "\\documentclass{article}\\begin{document}\n" + body + "\nX\\end{document}\n"
     try:
-        result = engines.compile_tex(tex, engine, timeout=60)
+        result = passes.compile_tex(tex, engine, timeout=60)
     except EngineError as exc:
         log = str(getattr(exc.__cause__, "log", ""))
         _assert_no_leak(token, log.encode())
@@ -346,7 +347,7 @@ def test_endless_loop_is_killed_at_the_timeout(
     monkeypatch.setattr(tempfile, "tempdir", str(jail))
     tex = "\\documentclass{article}\\begin{document}\\def\\x{\\x}\\x\\end{document}\n"
     with pytest.raises(EngineError, match="did not finish within 2 s"):
-        engines.compile_tex(tex, engine, timeout=2)
+        passes.compile_tex(tex, engine, timeout=2)
     assert not _processes_in(jail)
     assert _files(jail) == {Path("secret.txt")}
     assert [p.name for p in jail.iterdir()] == ["secret.txt"]

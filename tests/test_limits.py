@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from cvpress import load, validate
+from cvpress.data import load, validate
+from cvpress.data.load import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
+from cvpress.data.model import MAX_ITEMS, MAX_LINE, MAX_TEXT, MAX_URL
 from cvpress.errors import InputError
-from cvpress.load import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
-from cvpress.model import MAX_ITEMS, MAX_LINE, MAX_TEXT, MAX_URL
 
 BILLION_LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
     f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import FULL
-from cvpress import load
+from cvpress.data import load
 from cvpress.errors import InputError, Location
 
 
@@ -124,7 +124,7 @@ def test_any_json_document_loads_as_json_reads_it(value: object, indent: int | s
 
 
 def test_json_data_mistakes_are_located() -> None:
-    from cvpress import validate
+    from cvpress.data import validate
 
     text = (
         '{\n  "basics": {"name": "Ada"},\n  "work": [\n'

@@ -1,6 +1,6 @@
 """Load: generated résumés through the batch mode, ``cvpress build --data FOLDER``.
 
-(tests/test_load.py tests the loader, ``cvpress.load``; this is load as in
+(tests/test_load.py tests the loader, ``cvpress.data.load``; this is load as in
 many builds.)
 ~20 résumés by default, 200 under ``invoke test --full``, on 2 jobs. Every
 PDF must open and hold its person's name; the batch process's memory is
@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from conftest import FULL
-from cvpress.check import read_pdf
+from cvpress.pipeline.check import read_pdf
 
 COUNT = 200 if FULL else 20
 #: Growth allowed between the second and the last quarter of the run.

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import requires_tex, squash
-from cvpress import build as build_mod
-from cvpress.check import read_pdf
-from cvpress.texify import markdown, plain_markdown
+from cvpress.pipeline import targets
+from cvpress.pipeline.check import read_pdf
+from cvpress.tex.texify import markdown, plain_markdown
 
 CASES = {
     "**bold** and *it*": r"\textbf{bold} and \emph{it}",
@@ -93,10 +93,10 @@ work:
         encoding="utf-8",
     )
     out = tmp_path / "out"
-    outcomes = build_mod.build_adhoc(
+    outcomes = targets.build_adhoc(
         [data],
         "classic",
-        build_mod.Options(out=out, force=True),
+        targets.Options(out=out, force=True),
         overrides={"bold_keywords": ["Kubernetes"]},
     )
     assert outcomes[0].status == "built", outcomes[0].error and outcomes[0].error.problems

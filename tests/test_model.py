@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from cvpress.model import PartialDate, Resume, Variant
+from cvpress.data.model import PartialDate, Resume, Variant
 
 
 def _resume(**sections: Any) -> Resume:

@@ -22,7 +22,7 @@ def test_every_seed_bullet_is_in_the_cv(built_variants: Path) -> None:
 
 
 def test_cv_has_metadata(built_variants: Path) -> None:
-    from cvpress.check import read_pdf
+    from cvpress.pipeline.check import read_pdf
 
     facts = read_pdf((built_variants / "cv.pdf").read_bytes())
     assert facts.metadata.get("Author") == "Gerard C."

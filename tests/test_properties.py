@@ -22,11 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FULL, squash
-from cvpress import build as build_mod
-from cvpress import load, validate
-from cvpress.check import read_pdf
+from cvpress.data import load, validate
 from cvpress.errors import CvpressError, InputError
-from cvpress.texify import _PDFTEX_OK, plain_markdown
+from cvpress.pipeline import targets
+from cvpress.pipeline.check import read_pdf
+from cvpress.tex.texify import _PDFTEX_OK, plain_markdown
 
 TEX_EXAMPLES = 100 if FULL else 15
 LOADER_EXAMPLES = 2000 if FULL else 200
@@ -81,8 +81,8 @@ def _round_trip(cases: list[tuple[str, str]], engine: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "cv.json"
         data.write_text(json.dumps(doc), encoding="utf-8")
-        options = build_mod.Options(out=Path(tmp) / "out", engine=engine)
-        outcome = build_mod.build_adhoc([data], "classic", options)[0]
+        options = targets.Options(out=Path(tmp) / "out", engine=engine)
+        outcome = targets.build_adhoc([data], "classic", options)[0]
         if outcome.status == "failed":
             error = outcome.error
             assert error is not None

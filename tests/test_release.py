@@ -26,14 +26,18 @@ import pytest
 import yaml
 
 from conftest import ROOT, requires_tex, squash
-from cvpress import release
-from cvpress.check import read_pdf
+from cvpress import cli
+from cvpress.pipeline.check import read_pdf
+from cvpress.release import git as git_mod
+from cvpress.release import release
 from test_workflows import RELEASE, load_workflow, release_assets
 
 TAG = "v0.2.0"
 NEW_BULLET = "Published every version of this CV from a git tag, with checksums."
-HAS_PREVIEW = importlib.util.find_spec("cvpress.preview") is not None
-NO_PREVIEW = "cvpress.preview (PNG of page 1, `cvpress build --png`) is not in the package yet"
+HAS_PREVIEW = importlib.util.find_spec("cvpress.outputs.preview") is not None
+NO_PREVIEW = (
+    "cvpress.outputs.preview (PNG of page 1, `cvpress build --png`) is not in the package yet"
+)
 
 
 @dataclass(frozen=True)
@@ -169,7 +173,9 @@ def test_asset_names_are_ascii_words_joined_by_underscores(name: str, stem: str)
 def test_a_bad_tag_is_refused_before_anything_is_built(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = release.main(["--tag", "v1 ; rm -rf /", "--out", str(tmp_path / "dist"), "--no-png"])
+    code = cli.main(
+        ["release", "--tag", "v1 ; rm -rf /", "--out", str(tmp_path / "dist"), "--no-png"]
+    )
     assert code == 2
     assert "not a usable release tag" in capsys.readouterr().err
     assert not (tmp_path / "dist").exists()
@@ -181,28 +187,28 @@ def test_a_directory_that_is_not_a_release_is_never_replaced(
     out = tmp_path / "dist"
     out.mkdir()
     (out / "thesis.tex").write_text("precious", encoding="utf-8")
-    code = release.main(["--tag", "v1.0", "--out", str(out), "--no-png"])
+    code = cli.main(["release", "--tag", "v1.0", "--out", str(out), "--no-png"])
     assert code == 2
     assert "not a release directory" in capsys.readouterr().err
     assert (out / "thesis.tex").read_text(encoding="utf-8") == "precious"
 
 
 def test_describe_is_the_tag_on_a_tagged_commit_and_says_dirty(tmp_path: Path) -> None:
-    assert release.describe(tmp_path) == ""  # not a repository: no label
+    assert git_mod.describe(tmp_path) == ""  # not a repository: no label
     (tmp_path / "resume.yaml").write_text("basics: {name: A}\n", encoding="utf-8")
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-q", "-m", "one")
     head = git(tmp_path, "rev-parse", "--short", "HEAD").strip()
-    assert release.describe(tmp_path / "resume.yaml") == head
+    assert git_mod.describe(tmp_path / "resume.yaml") == head
     git(tmp_path, "tag", "v2026.11")
-    assert release.describe(tmp_path) == "v2026.11"
+    assert git_mod.describe(tmp_path) == "v2026.11"
     assert release.source_note("v2026.11", tmp_path) is None
     assert "check out v2026.12 first" in str(release.source_note("v2026.12", tmp_path))
     (tmp_path / "resume.yaml").write_text("basics: {name: B}\n", encoding="utf-8")
-    assert release.describe(tmp_path) == "v2026.11-dirty"
+    assert git_mod.describe(tmp_path) == "v2026.11-dirty"
     git(tmp_path, "commit", "-q", "-am", "two")
-    assert release.describe(tmp_path).startswith("v2026.11-1-g")
+    assert git_mod.describe(tmp_path).startswith("v2026.11-1-g")
 
 
 def test_a_new_release_directory_replaces_the_old_one_whole(tmp_path: Path) -> None:

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA
-from cvpress import build as build_mod
-from cvpress import engines
-from cvpress.check import read_pdf
+from cvpress.engine import catalogue, sandbox
+from cvpress.pipeline import dates, targets
+from cvpress.pipeline.check import read_pdf
+from cvpress.release import git as git_mod
 
 
 @pytest.mark.parametrize(
-    "engine", [e for e in ("pdflatex", "xelatex", "lualatex") if engines.installed(e)]
+    "engine", [e for e in ("pdflatex", "xelatex", "lualatex") if catalogue.installed(e)]
 )
 def test_two_builds_in_different_folders_are_byte_identical(engine: str, tmp_path: Path) -> None:
     pdfs = []
@@ -25,8 +26,8 @@ def test_two_builds_in_different_folders_are_byte_identical(engine: str, tmp_pat
         data = folder / "resume.yaml"
         shutil.copyfile(DATA, data)
         out = folder / "build"
-        options = build_mod.Options(out=out, engine=engine, version="")
-        [outcome] = build_mod.build_adhoc([data], "classic", options)
+        options = targets.Options(out=out, engine=engine, version="")
+        [outcome] = targets.build_adhoc([data], "classic", options)
         assert outcome.status == "built", outcome.error and outcome.error.problems
         pdfs.append((out / "classic.pdf").read_bytes())
     assert pdfs[0] == pdfs[1]
@@ -40,9 +41,9 @@ def test_the_epoch_comes_from_git_else_a_fixed_value(
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     outside = tmp_path / "resume.yaml"
     outside.write_text("basics: {name: A}\n")
-    assert build_mod.source_epoch(outside) == engines.DEFAULT_EPOCH
+    assert dates.source_epoch(outside) == sandbox.DEFAULT_EPOCH
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert build_mod.source_epoch(outside) == 1700000000
+    assert dates.source_epoch(outside) == 1700000000
 
 
 def test_the_git_epoch_is_asked_once_per_head_commit(
@@ -71,22 +72,22 @@ def test_the_git_epoch_is_asked_once_per_head_commit(
     git("add", "resume.yaml")
     git("commit", "-qm", "one", date="1700000000 +0000")
     asked: list[str] = []
-    real = build_mod._ask_git_epoch
+    real = git_mod.last_commit_time
 
     def counting(path: str) -> int | None:
         asked.append(path)
         return real(path)
 
-    monkeypatch.setattr(build_mod, "_ask_git_epoch", counting)
-    monkeypatch.setattr(build_mod, "_EPOCHS", {})
-    assert build_mod.source_epoch(data) == 1700000000
-    monkeypatch.setattr(build_mod, "_EPOCHS", {})  # a new process: only the file cache is left
-    assert build_mod.source_epoch(data) == 1700000000
+    monkeypatch.setattr(git_mod, "last_commit_time", counting)
+    monkeypatch.setattr(dates, "_EPOCHS", {})
+    assert dates.source_epoch(data) == 1700000000
+    monkeypatch.setattr(dates, "_EPOCHS", {})  # a new process: only the file cache is left
+    assert dates.source_epoch(data) == 1700000000
     assert len(asked) == 1, "asked git again with HEAD unchanged"
     data.write_text("basics: {name: B}\n")
     git("commit", "-qam", "two", date="1700000500 +0000")
-    monkeypatch.setattr(build_mod, "_EPOCHS", {})
-    assert build_mod.source_epoch(data) == 1700000500
+    monkeypatch.setattr(dates, "_EPOCHS", {})
+    assert dates.source_epoch(data) == 1700000500
     assert len(asked) == 2
 
 
@@ -96,7 +97,7 @@ def test_english_dates_without_babel_match_cldr(tmp_path: Path) -> None:
     from babel.dates import format_skeleton
 
     from cvpress import i18n
-    from cvpress.model import parse_date
+    from cvpress.data.model import parse_date
 
     for month in range(1, 13):
         day = datetime.date(2024, month, 7)
@@ -109,4 +110,4 @@ def test_english_dates_without_babel_match_cldr(tmp_path: Path) -> None:
         assert f"{i18n.ENGLISH_MONTHS[month - 1]} 2024" == format_skeleton(
             "yMMMM", day, locale="en"
         )
-    assert build_mod._updated(tmp_path / "x.yaml", "en") == "January 2024"
+    assert dates.updated(tmp_path / "x.yaml", "en") == "January 2024"

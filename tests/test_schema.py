@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from conftest import DATA, ROOT, VARIANTS
-from cvpress import cli, schema
+from cvpress import cli
+from cvpress.data import schema
 
 SCHEMAS = {
     "resume.schema.json": schema.resume_schema_json,

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, requires_tex
-from cvpress import load, render, select, validate
-from cvpress.model import Resume, Variant
+from cvpress.data import load, select, validate
+from cvpress.data.model import Resume, Variant
+from cvpress.tex import render
 
 DOC = """
 basics:

@@ -1,4 +1,4 @@
-"""``./bootstrap``'s TeX install step (cvpress.system), root and sudo paths.
+"""``./bootstrap``'s TeX install step (cvpress.engine.install), root and sudo paths.
 
 Installing packages cannot happen in a test, so ``apt-get`` and ``sudo`` are
 stand-ins first on PATH that record how they were called; the probes that
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cvpress import system
+from cvpress.engine import install as system
 
 
 def _stand_ins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: list[str]) -> Path:

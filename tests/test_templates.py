@@ -26,9 +26,11 @@ from pathlib import Path
 import pytest
 
 from conftest import requires_tex, squash
-from cvpress import build, i18n, load, render, select, validate
-from cvpress.check import read_pdf, visible_strings
-from cvpress.model import Variant
+from cvpress.data import load, select, validate
+from cvpress.data.model import Variant
+from cvpress.pipeline import targets
+from cvpress.pipeline.check import read_pdf, visible_strings
+from cvpress.tex import i18n, render, templates
 
 TEMPLATES = ("classic", "modern", "sidebar", "compact")
 GOLDEN_DIR = Path(__file__).parent / "golden"
@@ -111,7 +113,9 @@ def _build_matrix(folder: Path) -> dict[str, Built]:
             lines += [f"    {k}: {v}" for k, v in opts.items()]
     variants = folder / "variants.yaml"
     variants.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    outcomes = build.build_variants(variants, options=build.Options(out=folder / "out", force=True))
+    outcomes = targets.build_variants(
+        variants, options=targets.Options(out=folder / "out", force=True)
+    )
     return {
         o.name: Built(
             o.name,
@@ -148,7 +152,7 @@ def test_paper_size_and_all_text(matrix: dict[str, Built], template: str, paper:
     box = PdfReader(outcome.pdf).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == PAPER[paper]
     resume = validate.resume(load.load(EVERYTHING))
-    omit = build._template_omits(template, ())
+    omit = templates.omits(template, ())
     text = squash(_text(outcome))
     missing = [p for p, value in visible_strings(resume, omit) if squash(value) not in text]
     assert not missing
@@ -256,7 +260,7 @@ def test_golden_tex(template: str) -> None:
 
 
 def _decode_png(data: bytes) -> tuple[int, int, int, bytes]:
-    """(width, height, channels, pixels) of a PNG written by cvpress.preview (filter 0)."""
+    """(width, height, channels, pixels) of a PNG written by cvpress.outputs.preview (filter 0)."""
     import struct
     import zlib
 
@@ -282,7 +286,7 @@ def _decode_png(data: bytes) -> tuple[int, int, int, bytes]:
 
 def test_png_preview_of_a_built_pdf(built_variants: Path, tmp_path: Path) -> None:
     pytest.importorskip("pypdfium2")
-    from cvpress import preview
+    from cvpress.outputs import preview
 
     png = preview.first_page_png(built_variants / "modern.pdf", tmp_path / "m.png")
     width, height, channels, pixels = _decode_png(png.read_bytes())
@@ -297,7 +301,7 @@ def test_png_preview_of_a_built_pdf(built_variants: Path, tmp_path: Path) -> Non
 def test_readme_gallery_matches_the_build(built_variants: Path) -> None:
     """docs/gallery/<variant>.png shows what the build makes now (`invoke gallery` refreshes)."""
     pytest.importorskip("pypdfium2")
-    from cvpress import preview
+    from cvpress.outputs import preview
 
     root = Path(__file__).resolve().parent.parent
     readme = (root / "README.md").read_text(encoding="utf-8")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import pdf_text, squash
-from cvpress import build as build_mod
-from cvpress import engines
+from cvpress.engine import catalogue
+from cvpress.pipeline import targets
 
 WORLD = """\
 basics:
@@ -56,11 +56,11 @@ def world(tmp_path: Path) -> Path:
 def test_unicode_engines_print_every_script(
     engine: str, template: str, noto: str, world: Path, tmp_path: Path
 ) -> None:
-    if engine != "auto" and not engines.installed(engine):
+    if engine != "auto" and not catalogue.installed(engine):
         pytest.skip(f"{engine} not installed")
     out = tmp_path / "out"
-    options = build_mod.Options(out=out, engine=engine)
-    [outcome] = build_mod.build_adhoc([world], template, options)
+    options = targets.Options(out=out, engine=engine)
+    [outcome] = targets.build_adhoc([world], template, options)
     assert outcome.status == "built", outcome.error and outcome.error.problems
     pdf = out / f"{template}.pdf"
     text = squash(pdf_text(pdf))

@@ -133,7 +133,7 @@ def test_watch_rebuilds_on_save_and_survives_a_failed_build(tmp_path: Path) -> N
 
 
 def test_affected_variants_follow_their_inputs(tmp_path: Path) -> None:
-    from cvpress import watch
+    from cvpress.pipeline import watch
 
     data = tmp_path / "data"
     data.mkdir()

@@ -271,7 +271,7 @@ def test_ci_runs_on_push_and_pull_request_lints_and_tests_three_pythons() -> Non
     assert setup["with"]["cache"] == "pip"
     cache = next(s for s in test_steps if str(s.get("uses", "")).startswith("actions/cache@"))
     assert "/var/cache/apt/archives" in cache["with"]["path"]
-    assert "src/cvpress/system.py" in cache["with"]["key"], (
+    assert "src/cvpress/engine/install.py" in cache["with"]["key"], (
         "the apt cache must follow the package list"
     )
     upload = next(

@@ -6,7 +6,7 @@ Wall-clock medians of repeated runs, each scenario as a user meets it:
      caches warm, output stale (the edit-rebuild loop a user lives in);
 (a0) the same with an empty output folder (no cache, no format);
 (b)  one bare ``pdflatex`` pass over the same ``.tex``, sandboxed the same way
-     (cvpress.engines), without a precompiled preamble;
+     (cvpress.engine.passes), without a precompiled preamble;
 (c)  a no-op ``cvpress build --variant cv``;
 (d)  every variant after an edit, ``--jobs 2``, against the sum of their
      bare passes;
@@ -107,10 +107,10 @@ def _timed(command: Sequence[str], cwd: Path, env: dict[str, str]) -> float:
 
 
 def _bare_pass(tex: str) -> float:
-    from . import engines
+    from .engine import passes
 
     started = time.perf_counter()
-    engines.compile_tex(tex, "pdflatex", max_passes=1)
+    passes.compile_tex(tex, "pdflatex", max_passes=1)
     return time.perf_counter() - started
 
 

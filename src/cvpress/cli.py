@@ -1,6 +1,7 @@
-"""The ``cvpress`` command: parse arguments, call the API, print, exit.
+"""The ``cvpress`` command, the only command line: parse arguments, call the API, print, exit.
 
-No logic lives here beyond presentation. Exit codes: 0 success, 1 a build
+No logic lives here beyond presentation; errors are printed by
+:mod:`cvpress.report`. ``invoke`` tasks call these subcommands. Exit codes: 0 success, 1 a build
 failed, 2 bad input or usage. Errors are printed as
 ``file:line:column: field.path: message``, the offending line with a caret,
 and a hint; a traceback only with ``--debug``.
@@ -15,11 +16,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from .engine_names import CHOICES as ENGINE_CHOICES  # imports only typing
+from .engine.catalogue import CHOICES as ENGINE_CHOICES  # imports little beyond typing
+from .report import paint, print_error, print_problem
 
 if TYPE_CHECKING:
-    from .build import Outcome
-    from .errors import CvpressError, Problem
+    from .errors import CvpressError
+    from .pipeline.targets import Outcome
 
 DEFAULT_VARIANTS = Path("data/variants.yaml")
 
@@ -161,6 +163,51 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
+
+    release = sub.add_parser(
+        "release", help="make the release directory for a tag (PDFs, previews, sums, notes)"
+    )
+    release.add_argument("--tag", required=True, help="version tag, e.g. v2026.11")
+    release.add_argument(
+        "--out", type=Path, default=Path("dist"), help="release directory (default: %(default)s)"
+    )
+    release.add_argument("--variants", type=Path, default=DEFAULT_VARIANTS)
+    release.add_argument("--build-dir", type=Path, default=Path("build"))
+    release.add_argument(
+        "--since", help="compare the résumé with this revision (default: previous v* tag)"
+    )
+    release.add_argument("--no-png", dest="png", action="store_false", help="skip the PNG previews")
+    release.add_argument("--jobs", type=int, metavar="N")
+    release.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+
+    changelog = sub.add_parser(
+        "changelog", help="print what changed in the résumé since a revision, as Markdown"
+    )
+    changelog.add_argument("--since", help="earlier revision (default: the previous v* tag)")
+    changelog.add_argument("--until", help="later revision (default: the working tree)")
+    changelog.add_argument("--variants", type=Path, default=DEFAULT_VARIANTS)
+    changelog.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+
+    gallery = sub.add_parser(
+        "gallery", help="rebuild every variant and write the README gallery's PNGs"
+    )
+    gallery.add_argument("--variants", type=Path, default=DEFAULT_VARIANTS)
+    gallery.add_argument(
+        "--gallery",
+        type=Path,
+        default=Path("docs/gallery"),
+        help="folder for the PNGs (default: %(default)s)",
+    )
+    gallery.add_argument(
+        "--out", type=Path, default=Path("build"), help="build folder (default: %(default)s)"
+    )
+    gallery.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     return parser
 
 
@@ -225,10 +272,10 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from . import build as build_mod
     from .errors import InputError
+    from .pipeline import targets
 
-    options = build_mod.Options(
+    options = targets.Options(
         out=args.out,
         engine=args.engine,
         jobs=args.jobs,
@@ -241,15 +288,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if args.data:
         if not args.template:
             raise InputError("--data needs --template NAME", hint="see `cvpress templates`")
-        outcomes = build_mod.build_adhoc(
+        outcomes = targets.build_adhoc(
             args.data, args.template, options, progress=lambda o: _report(o, stream)
         )
     else:
-        outcomes = build_mod.build_variants(
+        outcomes = targets.build_variants(
             args.variants, args.variant, options, progress=lambda o: _report(o, stream)
         )
     if args.png:
-        from . import preview
+        from .outputs import preview
 
         for outcome in outcomes:
             if outcome.pdf is not None and outcome.status != "failed":
@@ -259,7 +306,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _describe(args: argparse.Namespace) -> str:
-    from .release import describe
+    from .release.git import describe
 
     return describe(args.data[0] if args.data else args.variants)
 
@@ -273,13 +320,13 @@ def _report(outcome: Outcome, stream: TextIO, prefix: str = "") -> None:
     """One line for the variant, then its warnings and errors not shown yet."""
     del _SHOWN[:-1000]  # a long watch session keeps only recent ones
     if outcome.status == "failed" and outcome.error is not None:
-        print(f"{prefix}{_paint('FAILED', 'red', stream)} {outcome.name}", file=stream)
+        print(f"{prefix}{paint('FAILED', 'red', stream)} {outcome.name}", file=stream)
     else:
         pages = outcome.pages
         detail = f"{pages} page{'s' if pages != 1 else ''}, " if pages else ""
         status = "built" if outcome.status == "built" else "unchanged"
         print(
-            f"{prefix}{_paint(status, 'green', stream)} {outcome.name}: {outcome.pdf} "
+            f"{prefix}{paint(status, 'green', stream)} {outcome.name}: {outcome.pdf} "
             f"({detail}{outcome.seconds:.2f} s)",
             file=stream,
         )
@@ -296,7 +343,7 @@ def _report(outcome: Outcome, stream: TextIO, prefix: str = "") -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from . import validate
+    from .data import validate
     from .errors import Warnings
 
     warnings = Warnings()
@@ -317,7 +364,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _emit(text: str, out: Path | None) -> None:
     """Write ``text`` to ``out`` atomically, or to standard output."""
     if out:
-        from .publish import write_atomic
+        from .pipeline.publish import write_atomic
 
         write_atomic(out, text.encode("utf-8"))
         print(f"wrote {out}", file=sys.stderr)
@@ -326,7 +373,7 @@ def _emit(text: str, out: Path | None) -> None:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from . import schema
+    from .data import schema
 
     text = schema.variants_schema_json() if args.variants else schema.resume_schema_json()
     _emit(text, args.out)
@@ -334,24 +381,16 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_templates(args: argparse.Namespace) -> int:
-    from . import render
+    from .tex import templates
 
-    for name, folder in render.available().items():
-        description = ""
-        manifest = folder / "template.yaml"
-        if manifest.is_file():
-            import yaml
-
-            description = str(
-                (yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}).get("description", "")
-            )
-        print(f"{name}\t{description}".rstrip())
+    for name, folder in templates.available().items():
+        print(f"{name}\t{templates.description(folder)}".rstrip())
     return 0
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from . import export
     from .errors import Warnings
+    from .outputs import export
 
     warnings = Warnings()
     text = export.export_file(
@@ -368,8 +407,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_watch(args: argparse.Namespace) -> int:
-    from . import build as build_mod
-    from . import watch
+    from .pipeline import targets, watch
 
     def report(outcome: Outcome) -> None:
         _report(outcome, sys.stderr, prefix=f"{watch.stamp()} ")
@@ -377,23 +415,69 @@ def _cmd_watch(args: argparse.Namespace) -> int:
 
     def problem(exc: CvpressError) -> None:
         print(
-            f"{watch.stamp()} {_paint('FAILED', 'red', sys.stderr)} {exc.message}", file=sys.stderr
+            f"{watch.stamp()} {paint('FAILED', 'red', sys.stderr)} {exc.message}", file=sys.stderr
         )
         print_error(exc, sys.stderr)
         sys.stderr.flush()
 
-    options = build_mod.Options(out=args.out, engine=args.engine)
+    options = targets.Options(out=args.out, engine=args.engine)
     print(f"watching {args.variants} and its inputs; Ctrl-C to stop", file=sys.stderr, flush=True)
     watch.watch(args.variants, args.variant, options, report=report, problem=problem)
     return 0
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    from . import scaffold
+    from .data import scaffold
 
     for path in scaffold.new(args.name):
         print(f"wrote {path}", file=sys.stderr)
     print(f"next: cd {args.name} && cvpress build", file=sys.stderr)
+    return 0
+
+
+def _cmd_release(args: argparse.Namespace) -> int:
+    from .release import release
+
+    def report(outcome: Outcome) -> None:
+        for warning in outcome.warnings:
+            print_problem(warning, sys.stderr)
+        if outcome.error is not None:
+            print(f"FAILED {outcome.name}", file=sys.stderr)
+            print_error(outcome.error, sys.stderr)
+        else:
+            print(f"{outcome.status} {outcome.name}: {outcome.pdf}", file=sys.stderr)
+
+    note = release.source_note(args.tag, args.variants)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    made = release.make(
+        args.tag,
+        args.out,
+        variants_file=args.variants,
+        build_dir=args.build_dir,
+        png=args.png,
+        since=args.since,
+        jobs=args.jobs,
+        progress=report,
+    )
+    for path in [*made.assets, *([made.notes] if made.notes else [])]:
+        print(path)
+    return 0
+
+
+def _cmd_changelog(args: argparse.Namespace) -> int:
+    from .release import changelog
+
+    log = changelog.changelog(args.variants, since=args.since or None, until=args.until or None)
+    sys.stdout.write(log.markdown())
+    return 0
+
+
+def _cmd_gallery(args: argparse.Namespace) -> int:
+    from .outputs import preview
+
+    for path in preview.build_gallery(args.variants, args.gallery, args.out):
+        print(f"wrote {path} ({path.stat().st_size // 1024} KiB)")
     return 0
 
 
@@ -405,89 +489,10 @@ _COMMANDS: dict[str, Any] = {
     "export": _cmd_export,
     "watch": _cmd_watch,
     "new": _cmd_new,
+    "release": _cmd_release,
+    "changelog": _cmd_changelog,
+    "gallery": _cmd_gallery,
 }
-
-
-# ------------------------------------------------------------------- printing
-
-
-def _use_color(stream: TextIO) -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return hasattr(stream, "isatty") and stream.isatty()
-
-
-_COLORS = {"red": "31", "yellow": "33", "green": "32", "bold": "1", "dim": "2", "cyan": "36"}
-
-
-def _paint(text: str, color: str, stream: TextIO) -> str:
-    if not _use_color(stream):
-        return text
-    return f"\033[{_COLORS[color]}m{text}\033[0m"
-
-
-def print_error(exc: CvpressError, stream: TextIO) -> None:
-    for problem in exc.problems:
-        print_problem(problem, stream)
-
-
-def print_problem(problem: Problem, stream: TextIO) -> None:
-    """``file:line:col: field.path: message``, the source line with a caret, ``hint:``.
-
-    Errors carry no label (the format editors and CI annotators parse);
-    warnings say ``warning:`` before the message.
-    """
-    head = []
-    if problem.location is not None:
-        head.append(str(problem.location))
-    if problem.field_path:
-        head.append(problem.field_path)
-    warning = problem.severity == "warning"
-    color = "yellow" if warning else "red"
-    prefix = ": ".join(head)
-    line = f"{_paint(prefix + ':', 'bold', stream)} " if prefix else ""
-    label = f"{_paint('warning:', color, stream)} " if warning else ""
-    message = problem.message if warning else _paint(problem.message, color, stream)
-    print(f"{line}{label}{message}", file=stream)
-    loc = problem.location
-    if loc is not None and loc.line is not None:
-        source = _source_line(loc.file, loc.line)
-        if source is not None:
-            shown, column = _window(source.expandtabs(1), loc.column)
-            print(f"  {loc.line:>4} | {shown}", file=stream)
-            if column is not None:
-                print(f"       | {' ' * (column - 1)}{_paint('^', color, stream)}", file=stream)
-    if problem.hint:
-        print(f"  {_paint('hint:', 'cyan', stream)} {problem.hint}", file=stream)
-
-
-#: Widest source line quoted under an error; longer ones (minified JSON) are cut around the column.
-_QUOTE_WIDTH = 90
-
-
-def _window(line: str, column: int | None) -> tuple[str, int | None]:
-    """The part of ``line`` around ``column`` (1-based) that fits, and the column within it."""
-    if len(line) <= _QUOTE_WIDTH:
-        return line, column
-    at = (column or 1) - 1
-    start = max(0, min(at - _QUOTE_WIDTH // 2, len(line) - _QUOTE_WIDTH))
-    piece = line[start : start + _QUOTE_WIDTH]
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if start + _QUOTE_WIDTH < len(line) else ""
-    return prefix + piece + suffix, None if column is None else at - start + 1 + len(prefix)
-
-
-def _source_line(file: str, line: int) -> str | None:
-    try:
-        with open(file, encoding="utf-8", errors="replace") as handle:
-            for number, text in enumerate(handle, start=1):
-                if number == line:
-                    return text.rstrip("\n")
-    except OSError:
-        return None
-    return None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,10 +23,10 @@ from typing import Any
 
 import yaml
 
-from cvpress import load, validate
+from cvpress.data import load, validate
+from cvpress.data.model import MAX_LINE
 from cvpress.errors import InputError
-from cvpress.model import MAX_LINE
-from cvpress.texify import display_url, plain_markdown
+from cvpress.tex.texify import display_url, plain_markdown
 
 HERE = Path(__file__).resolve().parent
 KINDS = ("line", "text", "url", "name", "email", "date")

@@ -1,6 +1,6 @@
 """The release directory for a version tag: renamed PDFs, previews, checksums, notes.
 
-``invoke release --tag v2026.11 --out dist`` (``python -m cvpress.release``)
+``invoke release --tag v2026.11 --out dist`` (``cvpress release``)
 makes locally exactly what ``.github/workflows/release.yml`` uploads to the
 GitHub Release of the tag, so a release can be inspected before it is
 published and the workflow only has to copy files:
@@ -17,7 +17,7 @@ Decisions:
   ``Jose_Nunez_Garcia``); a name with no Latin letters gives ``Resume``.
   Then ``_<variant>.pdf``. ASCII keeps links stable: GitHub rewrites other
   characters in asset names.
-- The version label is the tag; outside a release, :func:`describe` (``git
+- The version label is the tag; outside a release, :func:`cvpress.release.git.describe` (``git
   describe --tags --always --dirty``) labels every build. It is written into
   each PDF's metadata (the ``/Version`` info key, and ``/Creator`` says
   ``cvpress <label>``) and, for variants with ``footer: true``, into the
@@ -29,13 +29,10 @@ Decisions:
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import importlib
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -44,10 +41,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from .errors import BuildError, CvpressError, InputError
+from ..errors import BuildError, InputError
+from .git import describe, repo_root, rev_exists
 
 if TYPE_CHECKING:
-    from .build import Outcome
+    from ..pipeline.targets import Outcome
 
 SUMS = "SHA256SUMS"
 NOTES = "release-notes.md"
@@ -76,28 +74,6 @@ def asset_stem(name: str) -> str:
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     stem = re.sub(r"[^A-Za-z0-9]+", "_", folded).strip("_")
     return stem or "Resume"
-
-
-def describe(where: Path | str = ".") -> str:
-    """``git describe --tags --always --dirty`` for the work tree at ``where``; "" outside git.
-
-    On a tagged commit this is the tag itself (``v2026.11``); after it,
-    ``v2026.11-3-gabc1234``; with uncommitted edits, ``...-dirty``.
-    """
-    folder = Path(where)
-    if not folder.is_dir():
-        folder = folder.parent
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(folder), "describe", "--tags", "--always", "--dirty"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return result.stdout.strip() if result.returncode == 0 else ""
 
 
 def source_note(tag: str, where: Path) -> str | None:
@@ -145,17 +121,18 @@ def make(
     progress: Callable[[Outcome], None] | None = None,
 ) -> Release:
     """Build every variant labelled ``tag`` and lay out the release directory ``out``."""
-    from . import build, changelog
+    from ..pipeline import targets
+    from . import changelog
 
     check_tag(tag)
     _check_out(out)
     preview = _preview() if png else None
     # The notes first: a bad --since fails in a second, not after every build.
-    repo = changelog.repo_root(variants_file.resolve().parent)
-    until = tag if repo is not None and changelog.rev_exists(repo, tag) else None
+    repo = repo_root(variants_file.resolve().parent)
+    until = tag if repo is not None and rev_exists(repo, tag) else None
     log = changelog.changelog(variants_file, since=since, until=until)
-    options = build.Options(out=build_dir, version=tag, jobs=jobs)
-    outcomes = build.build_variants(variants_file, options=options, progress=progress)
+    options = targets.Options(out=build_dir, version=tag, jobs=jobs)
+    outcomes = targets.build_variants(variants_file, options=options, progress=progress)
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:
         failures = ", ".join(o.name for o in failed)
@@ -202,7 +179,7 @@ def notes_text(changes: str, release: Release) -> str:
 
 def _person_names(variants_file: Path) -> dict[str, str]:
     """Variant name -> ``basics.name`` of the data file it builds from."""
-    from . import load, validate
+    from ..data import load, validate
 
     names: dict[str, str] = {}
     cache: dict[Path, str] = {}
@@ -215,12 +192,12 @@ def _person_names(variants_file: Path) -> dict[str, str]:
 
 
 def _preview() -> ModuleType:
-    """``cvpress.preview`` (PNG of page 1), or a clear error when it cannot run."""
+    """``cvpress.outputs.preview`` (PNG of page 1), or a clear error when it cannot run."""
     try:
-        module = importlib.import_module("cvpress.preview")
+        module = importlib.import_module("cvpress.outputs.preview")
     except ImportError as exc:
         raise BuildError(
-            f"PNG previews need cvpress.preview, which cannot be imported: {exc}",
+            f"PNG previews need cvpress.outputs.preview, which cannot be imported: {exc}",
             hint="install the preview extra (pip install 'cvpress[preview]') or pass --no-png",
         ) from None
     return module
@@ -245,55 +222,3 @@ def _replace(staging: Path, out: Path) -> None:
     staging.rename(out)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``invoke release``: make the release directory; upload nothing."""
-    parser = argparse.ArgumentParser(prog="cvpress.release", description=__doc__.splitlines()[0])
-    parser.add_argument("--tag", required=True, help="version tag, e.g. v2026.11")
-    parser.add_argument(
-        "--out", type=Path, default=Path("dist"), help="release directory (default: dist)"
-    )
-    parser.add_argument("--variants", type=Path, default=Path("data/variants.yaml"))
-    parser.add_argument("--build-dir", type=Path, default=Path("build"))
-    parser.add_argument(
-        "--since", help="compare the résumé with this revision (default: previous v* tag)"
-    )
-    parser.add_argument("--no-png", dest="png", action="store_false", help="skip the PNG previews")
-    parser.add_argument("--jobs", type=int)
-    args = parser.parse_args(argv)
-    from .cli import print_error, print_problem
-
-    def report(outcome: Outcome) -> None:
-        for warning in outcome.warnings:
-            print_problem(warning, sys.stderr)
-        if outcome.error is not None:
-            print(f"FAILED {outcome.name}", file=sys.stderr)
-            print_error(outcome.error, sys.stderr)
-        else:
-            print(f"{outcome.status} {outcome.name}: {outcome.pdf}", file=sys.stderr)
-
-    note = source_note(args.tag, args.variants)
-    if note:
-        print(f"note: {note}", file=sys.stderr)
-    try:
-        release = make(
-            args.tag,
-            args.out,
-            variants_file=args.variants,
-            build_dir=args.build_dir,
-            png=args.png,
-            since=args.since,
-            jobs=args.jobs,
-            progress=report,
-        )
-    except CvpressError as exc:
-        print_error(exc, sys.stderr)
-        return exc.exit_code
-    for path in [*release.assets, *([release.notes] if release.notes else [])]:
-        print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -28,7 +28,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel, to_snake
 from pydantic_core import PydanticCustomError
 
-from .engine_names import EngineName
+from ..engine.catalogue import EngineName
 
 #: Longest one-line field (names, titles, places), in characters.
 MAX_LINE = 300

@@ -12,6 +12,10 @@ edits a data field or a template line, so that is what the error must name:
 A Jinja error is named by the template file and line of the innermost
 template frame of its traceback (Jinja rewrites tracebacks so that template
 frames carry the template's own file name and line numbers).
+
+Problems found in a variant's selection name the selected résumé's fields
+(``work[1]`` may be the data's ``work[3]``); :func:`at_source` points them
+at the data file, as written.
 """
 
 from __future__ import annotations
@@ -20,10 +24,14 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .errors import BuildError, CvpressError, EngineError, Location
-from .model import Resume
+from ..data.model import Resume
+from ..errors import BuildError, CvpressError, EngineError, InputError, Location, Problem
+
+if TYPE_CHECKING:
+    from ..data.model import Variant
+    from .targets import Target
 
 _JINJA = re.compile(r"<<.*?>>|<%.*?%>|<#.*?#>")
 _MISSING = re.compile(r"missing character:? (?:There is no )?(\S)", re.I)
@@ -74,7 +82,7 @@ def trace(
 
 def _candidates(path: str, value: str, engine: str, bold: tuple[str, ...]) -> Iterator[str]:
     """The ways ``value`` may appear in the .tex: escaped, as Markdown, or its start."""
-    from .texify import escape, markdown
+    from ..tex.texify import escape, markdown
 
     try:
         yield escape(value, engine)
@@ -138,7 +146,7 @@ def _field_with(char: str, resume: Resume) -> str | None:
 
 def locate_field(source: Any, dotted: str) -> Location:
     """Where ``work[0].highlights[2].text`` stands in the data file (any key spelling)."""
-    from .validate import _locate
+    from ..data.validate import _locate
 
     parts: list[str | int] = []
     for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", dotted):
@@ -218,3 +226,75 @@ def template_error(exc: BaseException, template: str) -> BuildError:
     return BuildError(
         f"template error: {message}", location=where, hint="fix the template at this line"
     )
+
+
+# ------------------------------------------- problems pointed at the data file
+
+
+def sections_in_variants(exc: InputError, target: Target, resume: Resume) -> InputError:
+    """An unknown section name, pointed out in the variants file (as ``validate`` does)."""
+    if target.variants_file is None:
+        return exc
+    from ..data import validate
+
+    try:
+        problems = validate.section_problems(target.variants_file, target.variant.name, resume)
+    except CvpressError:
+        return exc
+    if not problems:
+        return exc
+    problems.sort(key=Problem.sort_key)
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return InputError(
+        f"variant {target.variant.name!r}: {problems[0].message}{more}", problems=problems
+    )
+
+
+def at_source(problem: Problem, resume: Resume, variant: Variant, source: Any) -> Problem:
+    """A problem found in the variant's selection, re-pointed at the data file.
+
+    Its field path is the selected résumé's (``work[1]`` may be the data's
+    ``work[3]``: :func:`cvpress.select.source_path`); the path, in the field
+    and in the message, and the location become the data file's.
+    """
+    if not problem.field_path:
+        return problem
+    from ..data import select
+
+    shown = problem.field_path
+    original = select.source_path(resume, variant, shown)
+    if original != shown:
+        problem.message = problem.message.replace(shown, original)
+        problem.field_path = original
+    problem.location = locate_field(source, original)
+    return problem
+
+
+def name_unprintable(exc: CvpressError, resume: Resume) -> CvpressError:
+    """Name the field that holds the unprintable character the renderer refused.
+
+    Its path is the selected résumé's; the caller points it at the data file
+    (:func:`at_source`).
+    """
+    import re
+
+    match = re.search(r"U\+([0-9A-F]{4,6})", exc.message)
+    if match:
+        char = chr(int(match.group(1), 16))
+        for path, value in _strings(resume):
+            if char in value:
+                problem = exc.problems[0]
+                problem.field_path = path
+                problem.message = (
+                    problem.message.replace(")", f") in {path}", 1)
+                    if " in " not in problem.message
+                    else problem.message
+                )
+                break
+    return exc
+
+
+def _strings(resume: Resume) -> list[tuple[str, str]]:
+    from .check import visible_strings
+
+    return list(visible_strings(resume))

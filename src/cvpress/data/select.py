@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from .errors import InputError
+from ..errors import InputError
 from .model import SECTIONS, Resume, Tagged, Variant
 
 T = TypeVar("T", bound=Tagged)

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import InputError
 from . import schema
-from .errors import InputError
 
 RESUME = """\
 # yaml-language-server: $schema=../schema/resume.schema.json

@@ -34,9 +34,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from . import engines
-from .engines import EngineResult
-from .errors import EngineError
+from ..errors import EngineError
+from . import process
+from .catalogue import spec
+from .passes import MAX_PASSES, EngineResult, TexFailed, run_passes
+from .sandbox import JOBNAME, command, format_argument, run_prefix, sandbox_env
 
 BODY = "cvbody.tex"
 #: What the run reads first: the format's boundary line, then the pipe.
@@ -54,7 +56,7 @@ class Prestart:
         self.fmt = fmt
         self.epoch = epoch
         self.timeout = timeout
-        self.tmp = Path(tempfile.mkdtemp(prefix=engines.run_prefix()))
+        self.tmp = Path(tempfile.mkdtemp(prefix=run_prefix()))
         self.workdir = self.tmp / "run"
         self.workdir.mkdir()
         self.output = self.tmp / "output.txt"
@@ -62,13 +64,13 @@ class Prestart:
         self.readable: tuple[str, ...] = ()
         self.process: subprocess.Popen[bytes] | None = None
         try:
-            (self.workdir / f"{engines.JOBNAME}.tex").write_text(LOADER, encoding="utf-8")
+            (self.workdir / f"{JOBNAME}.tex").write_text(LOADER, encoding="utf-8")
             os.mkfifo(self.workdir / BODY, 0o600)
-            fmt_name, self.readable = engines.format_argument(fmt, self.workdir)
-            self.env = engines.sandbox_env(self.workdir, epoch, engine)
-            self.cmd = engines.command(engine, fmt=fmt_name)
+            fmt_name, self.readable = format_argument(fmt, self.workdir)
+            self.env = sandbox_env(self.workdir, epoch, engine)
+            self.cmd = command(engine, fmt=fmt_name)
             self.sink = open(self.output, "wb")  # noqa: SIM115
-            self.process = engines.start(
+            self.process = process.start(
                 self.cmd,
                 self.workdir,
                 self.env,
@@ -89,7 +91,7 @@ class Prestart:
     def cancel(self) -> None:
         """Stop the run (if any) and remove its folder."""
         if self.process is not None and self.process.returncode is None:
-            engines.kill_group(self.process)
+            process.kill_group(self.process)
         if self.sink is not None:
             self.sink.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -97,7 +99,7 @@ class Prestart:
     def finish(
         self,
         tex: str,
-        max_passes: int = engines.MAX_PASSES,
+        max_passes: int = MAX_PASSES,
         on_start: Callable[[int], object] | None = None,
     ) -> EngineResult | None:
         """Feed ``tex`` to the waiting run; None if it could not be used (nothing was published).
@@ -113,61 +115,55 @@ class Prestart:
     def _finish(
         self, tex: str, max_passes: int, on_start: Callable[[int], object] | None
     ) -> EngineResult | None:
+        from .formats import MARKER  # imported by the build by now; not before TeX starts
+
         started = time.perf_counter()
-        process = self.process
-        at = tex.find(engines_marker())
-        if process is None or at < 0:
+        running = self.process
+        at = tex.find(MARKER)
+        if running is None or at < 0:
             return None
         body = tex[tex.find("\n", at) + 1 :]
         # A document TeX stops reading (an endless loop) must not block the write.
-        guard = threading.Timer(self.timeout, engines.kill_group, args=(process,))
+        guard = threading.Timer(self.timeout, process.kill_group, args=(running,))
         guard.daemon = True
         guard.start()
         try:
-            fed = self._feed(process, body.encode("utf-8"))
+            fed = self._feed(running, body.encode("utf-8"))
         finally:
             guard.cancel()
         if not fed:
             return None
-        engines.finish(process, self.timeout, self.engine, on_start)
-        log = engines._read_log(self.workdir)
-        messages = engines.parse_log(log)
-        pdf = self.workdir / f"{engines.JOBNAME}.pdf"
-        if any(m.kind == "error" for m in messages) or not pdf.exists():
-            return None  # the ordinary run reports it, with the right line numbers
-        passes = 1
-        if max_passes > 1 and engines.needs_rerun(log):
-            (self.workdir / BODY).unlink()
-            (self.workdir / BODY).write_text(body, encoding="utf-8")
-            while passes < max_passes and engines.needs_rerun(log):
-                passes += 1
-                engines._run(
-                    self.cmd,
-                    self.workdir,
-                    self.env,
-                    self.timeout,
-                    self.engine,
-                    self.output,
-                    readable=self.readable,
-                )
-                log = engines._read_log(self.workdir)
-                messages = engines.parse_log(log)
-                if any(m.kind == "error" for m in messages) or not pdf.exists():
-                    return None
-        return EngineResult(
-            pdf=pdf.read_bytes(),
-            log=log,
-            passes=passes,
-            seconds=time.perf_counter() - started,
-            messages=messages,
-        )
+        body_file = self.workdir / BODY
 
-    def _feed(self, process: subprocess.Popen[bytes], data: bytes) -> bool:
+        def one_pass(number: int) -> None:
+            if number == 1:  # the run fed above
+                process.finish(running, self.timeout, self.engine, on_start)
+                return
+            if number == 2:  # a rerun reads the body from a file, not the pipe
+                body_file.unlink()
+                body_file.write_text(body, encoding="utf-8")
+            process.run(
+                self.cmd,
+                self.workdir,
+                self.env,
+                self.timeout,
+                self.engine,
+                self.output,
+                readable=self.readable,
+            )
+
+        result = run_passes(
+            one_pass, self.workdir, self.engine, max_passes=max_passes, started=started
+        )
+        # An error: the ordinary run reports it, with the right line numbers.
+        return None if isinstance(result, TexFailed) else result
+
+    def _feed(self, running: subprocess.Popen[bytes], data: bytes) -> bool:
         """Write the document into the pipe once TeX has opened it; False if TeX is gone."""
         deadline = time.monotonic() + self.timeout
         fd = -1
         while fd < 0:
-            if process.poll() is not None or time.monotonic() > deadline:
+            if running.poll() is not None or time.monotonic() > deadline:
                 return False
             try:
                 fd = os.open(self.workdir / BODY, os.O_WRONLY | os.O_NONBLOCK)
@@ -188,15 +184,9 @@ class Prestart:
         return True
 
 
-def engines_marker() -> str:
-    from .formats import MARKER
-
-    return MARKER
-
-
 def begin(out: Path, name: str, engine: str, fmt: Path, epoch: int, timeout: float) -> None:
     """Start a run for variant ``name`` (built into ``out``) from ``fmt``; errors are ignored."""
-    if not engines.spec(engine).formats or not fmt.is_file():
+    if not spec(engine).formats or not fmt.is_file():
         return
     try:
         run = Prestart(engine, fmt, epoch, timeout)

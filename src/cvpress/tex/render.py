@@ -20,46 +20,11 @@ from typing import Any
 
 import jinja2
 
+from ..data.model import SECTIONS, Resume, Variant, Work
+from ..errors import BuildError, InputError
 from . import i18n, texify
-from .errors import BuildError, InputError
-from .model import SECTIONS, Resume, Variant, Work
+from .templates import TEMPLATE_FILE, available, search_path
 from .texify import TexStr
-
-#: Templates bundled with the package (the repository's ``latex/`` folder).
-BUNDLED = Path(__file__).resolve().parent / "latex"
-TEMPLATE_FILE = "template.tex.j2"
-
-
-def search_path(extra: Iterable[Path] = ()) -> list[Path]:
-    """Template folders, first match wins: the user's ``latex/`` shadows bundled ones."""
-    paths = [Path(p) for p in extra]
-    local = Path.cwd() / "latex"
-    if local.is_dir() and local.resolve() != BUNDLED.resolve():
-        paths.append(local)
-    paths.append(BUNDLED)
-    return paths
-
-
-def available(extra: Iterable[Path] = ()) -> dict[str, Path]:
-    """Template name -> folder, for every template on the search path."""
-    found: dict[str, Path] = {}
-    for root in search_path(extra):
-        if not root.is_dir():
-            continue
-        for child in sorted(root.iterdir()):
-            if not child.name.startswith("_") and (child / TEMPLATE_FILE).is_file():
-                found.setdefault(child.name, child)
-    return found
-
-
-def template_files(name: str, extra: Iterable[Path] = ()) -> list[Path]:
-    """Every file a template may read (its folder and the shared base), for cache keys."""
-    files: list[Path] = []
-    for root in search_path(extra):
-        for folder in (root / name, root / "_base"):
-            if folder.is_dir():
-                files.extend(sorted(p for p in folder.rglob("*") if p.is_file()))
-    return files
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +202,7 @@ def render(
     try:
         template = env.get_template(f"{variant.template}/{TEMPLATE_FILE}")
     except jinja2.TemplateError as exc:  # a syntax error: named by file and line too
-        from .trace import template_error
+        from ..pipeline.locate import template_error
 
         raise template_error(exc, variant.template) from None
     context = Context(engine=engine, locale=variant.locale, bold=variant.bold_keywords)
@@ -257,7 +222,7 @@ def render(
     except texify.UnprintableCharacter:
         raise
     except jinja2.TemplateError as exc:
-        from .trace import template_error
+        from ..pipeline.locate import template_error
 
         raise template_error(exc, variant.template) from None
     finally:

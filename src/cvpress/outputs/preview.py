@@ -10,14 +10,13 @@ PDF gives a byte-identical PNG and the committed gallery does not churn.
 from __future__ import annotations
 
 import struct
-import sys
 import zlib
 from pathlib import Path
 from typing import Any
 
-from . import pdfium
-from .errors import BuildError, CvpressError
-from .publish import write_atomic
+from ..errors import BuildError
+from ..pipeline import pdf as pdfium
+from ..pipeline.publish import write_atomic
 
 #: Resolution of previews: enough to judge a layout, small enough for git.
 DEFAULT_DPI = 100
@@ -101,9 +100,9 @@ def build_gallery(variants_file: Path, folder: Path, out: Path = Path("build")) 
     The README's gallery is these files; rebuilding first (``force``) makes sure the
     pictures show what the current templates and data produce.
     """
-    from . import build
+    from ..pipeline import targets
 
-    outcomes = build.build_variants(variants_file, options=build.Options(out=out, force=True))
+    outcomes = targets.build_variants(variants_file, options=targets.Options(out=out, force=True))
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:
         first = failed[0]
@@ -113,26 +112,3 @@ def build_gallery(variants_file: Path, folder: Path, out: Path = Path("build")) 
         )
     pdfs = [o.pdf for o in outcomes if o.pdf is not None]
     return gallery(pdfs, folder)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m cvpress.preview``: the `invoke gallery` task's front door."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m cvpress.preview", description=__doc__)
-    parser.add_argument("--variants", type=Path, default=Path("data/variants.yaml"))
-    parser.add_argument("--gallery", type=Path, default=Path("docs/gallery"))
-    parser.add_argument("--out", type=Path, default=Path("build"))
-    args = parser.parse_args(argv)
-    try:
-        paths = build_gallery(args.variants, args.gallery, args.out)
-    except CvpressError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        return exc.exit_code
-    for path in paths:
-        print(f"wrote {path} ({path.stat().st_size // 1024} KiB)")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -26,10 +26,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from . import i18n, select
-from .errors import InputError, Warnings
-from .model import SECTIONS, CustomSection, Resume, Variant
-from .texify import display_url, plain_markdown
+from ..data import select
+from ..data.model import SECTIONS, CustomSection, Resume, Variant
+from ..errors import InputError, Warnings
+from ..tex import i18n
+from ..tex.texify import display_url, plain_markdown
 
 FORMATS = ("jsonresume", "markdown", "text")
 JSONRESUME_SCHEMA = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
@@ -315,7 +316,7 @@ def export_file(
     the file. Without one, the whole résumé is exported (``data`` or
     ``data/resume.yaml``).
     """
-    from . import load, validate
+    from ..data import load, validate
 
     variant: Variant | None = None
     if variant_name is not None:

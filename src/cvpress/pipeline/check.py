@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import pdfium
-from .errors import CheckError, Problem
-from .load import format_path
-from .model import Resume
-from .texify import display_url, plain_markdown
+from ..data.load import format_path
+from ..data.model import Resume
+from ..errors import CheckError, Problem
+from ..tex.texify import display_url, plain_markdown
+from . import pdf as pdfium
 
 _LIGATURES = str.maketrans(
     {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .model import PartialDate
+from ..data.model import PartialDate
 
 #: The template's own words, per language. Keys are stable identifiers used by templates.
 WORDS: dict[str, dict[str, str]] = {

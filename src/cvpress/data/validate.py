@@ -19,8 +19,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel, to_snake
 
+from ..errors import InputError, Problem, Warnings
 from . import load as load_mod
-from .errors import InputError, Problem, Warnings
 from .load import Loaded, PathKey, SourceMap, format_path
 from .model import Bullet, Model, Resume, Variant, VariantOptions, VariantsFile
 

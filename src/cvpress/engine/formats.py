@@ -17,7 +17,7 @@ preamble's text, the engine, ``SOURCE_DATE_EPOCH`` and the TeX installation
 (the engine's executable, its base format and ``texmf.cnf``, which
 ``fmtutil``/``apt`` rewrite when TeX Live changes), so any change builds a
 new one. It is built in the same sandbox as every run. Only pdfTeX can use
-one (see :attr:`cvpress.engines.Engine.formats`). A format that fails to
+one (see :attr:`cvpress.engine.catalogue.Engine.formats`). A format that fails to
 build is not an error: the run simply goes without (and its PDF differs in
 internal font numbers from one made with a format, so a build with a format
 engine always makes the format first: see :func:`ensure`).
@@ -36,9 +36,11 @@ import zlib
 from functools import lru_cache
 from pathlib import Path
 
-from . import engines
-from .errors import EngineError
-from .publish import atomic_file, write_atomic
+from ..errors import EngineError
+from ..pipeline.publish import atomic_file, write_atomic
+from . import process
+from .catalogue import spec, which
+from .sandbox import FORMAT_NAME, JOBNAME, cache_home, dump_command, run_prefix, sandbox_env
 
 MARKER = r"\csname endofdump\endcsname"
 #: Bump when the way formats are built changes, so old ones are not reused.
@@ -68,7 +70,7 @@ def folder(cache_dir: Path) -> Path:
 
 def key(text: str, engine: str, epoch: int) -> str:
     """Hash of everything a format depends on."""
-    tex = engines.spec(engine).tex
+    tex = spec(engine).tex
     digest = hashlib.sha256()
     for part in (SCHEME, tex, str(epoch), installation(tex), text):
         digest.update(part.encode("utf-8"))
@@ -79,7 +81,7 @@ def key(text: str, engine: str, epoch: int) -> str:
 @lru_cache(maxsize=4)
 def installation(tex: str) -> str:
     """Identity of the TeX installation: paths, sizes and times of the files a format comes from."""
-    exe = os.path.realpath(engines.which(tex))
+    exe = os.path.realpath(which(tex))
     parts = [_stat(exe)]
     files = _installation_files(tex, parts[0])
     parts.extend(_stat(name) for name in files)
@@ -103,7 +105,7 @@ def _installation_files(tex: str, exe_id: str, *, refresh: bool = False) -> list
     Asking kpsewhich costs a process per build; the answer only changes
     with the installation, which changes the engine binary's identity too.
     """
-    memo = engines.cache_home() / "tex-files.json"
+    memo = cache_home() / "tex-files.json"
     try:
         known = json.loads(memo.read_text())
     except (OSError, ValueError):
@@ -136,7 +138,7 @@ def _installation_files(tex: str, exe_id: str, *, refresh: bool = False) -> list
 
 def lookup(text: str, engine: str, epoch: int, cache_dir: Path) -> Path | None:
     """The cached format for this preamble, if it exists (marked as just used)."""
-    if not engines.spec(engine).formats:
+    if not spec(engine).formats:
         return None
     path = folder(cache_dir) / f"{key(text, engine, epoch)}.fmt"
     try:
@@ -152,35 +154,23 @@ def build(
     """Compile ``text`` (a preamble ending with the marker) into a cached format.
 
     Runs ``pdflatex -ini "&pdflatex" mylatexformat.ltx`` in the sandbox of
-    :mod:`cvpress.engines`; returns None (and leaves no file) on failure.
+    :mod:`cvpress.engine.sandbox`; returns None (and leaves no file) on failure.
     """
-    parts = engines.spec(engine)
+    parts = spec(engine)
     if not parts.formats:
         return None
     target = folder(cache_dir) / f"{key(text, engine, epoch)}.fmt"
     if target.exists():
         return target
-    exe = engines.which(parts.tex)
-    name = engines.FORMAT_NAME
-    cmd = [
-        exe,
-        "-ini",
-        f"-jobname={name}",
-        "-no-shell-escape",
-        "-interaction=nonstopmode",
-        "-halt-on-error",
-        "-file-line-error",
-        f"&{parts.tex}",
-        "mylatexformat.ltx",
-        f"{engines.JOBNAME}.tex",
-    ]
-    with tempfile.TemporaryDirectory(prefix=engines.run_prefix("fmt-")) as tmp:
+    name = FORMAT_NAME
+    cmd = dump_command(engine, name)
+    with tempfile.TemporaryDirectory(prefix=run_prefix("fmt-")) as tmp:
         workdir = Path(tmp) / "run"
         workdir.mkdir()
-        (workdir / f"{engines.JOBNAME}.tex").write_text(text, encoding="utf-8")
-        env = engines.sandbox_env(workdir, epoch, engine)
+        (workdir / f"{JOBNAME}.tex").write_text(text, encoding="utf-8")
+        env = sandbox_env(workdir, epoch, engine)
         try:
-            engines._run(cmd, workdir, env, timeout, parts.tex, Path(tmp) / "output.txt")
+            process.run(cmd, workdir, env, timeout, parts.tex, Path(tmp) / "output.txt")
         except EngineError:
             return None
         made = workdir / f"{name}.fmt"
@@ -227,7 +217,7 @@ def ensure(
     without, and the same inputs must give the same bytes. Variants built in
     parallel with the same preamble wait for one build of it.
     """
-    if not engines.spec(engine).formats:
+    if not spec(engine).formats:
         return None
     found = lookup(text, engine, epoch, cache_dir)
     if found is not None:

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = [
     "TexStr",

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Location
+from ..errors import InputError, Location
 
 #: Largest data file accepted. A résumé is a few KiB; this leaves a 100x margin.
 MAX_FILE_BYTES = 1_000_000

@@ -22,17 +22,14 @@ Decisions:
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import json
-import subprocess
-import sys
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CvpressError, InputError
+from ..errors import CvpressError, InputError
+from .git import previous_tag, read_at, repo_root, rev_exists
 
 #: Fields that name an entry, per section, most telling first.
 LABEL_FIELDS: dict[str, tuple[str, ...]] = {
@@ -110,80 +107,12 @@ class Changelog:
         return "\n".join(lines) + "\n"
 
 
-# ---------------------------------------------------------------------- git
-
-
-def git(repo: Path, *args: str) -> str:
-    """Run git in ``repo``; a failure is the user's bad revision, hence InputError."""
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(repo), *args], capture_output=True, text=True, check=False, timeout=30
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise InputError(f"cannot run git: {exc}", hint="install git") from None
-    if result.returncode != 0:
-        message = result.stderr.strip().splitlines()[-1:] or ["no output"]
-        raise InputError(f"git {' '.join(args)} failed: {message[0]}")
-    return result.stdout
-
-
-def repo_root(where: Path) -> Path | None:
-    """The work tree holding ``where``, or None outside git."""
-    try:
-        return Path(
-            git(where if where.is_dir() else where.parent, "rev-parse", "--show-toplevel").strip()
-        )
-    except InputError:
-        return None
-
-
-def rev_exists(repo: Path, rev: str) -> bool:
-    try:
-        git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
-    except InputError:
-        return False
-    return True
-
-
-def previous_tag(repo: Path, until: str | None = None) -> str | None:
-    """The release before ``until``: the nearest ``v*`` tag behind it.
-
-    With ``until`` a revision (the tag being released), tags on that very
-    commit are skipped, so v2 is compared with v1, not with itself. With
-    ``until`` None (the working tree) the nearest tag at or behind HEAD counts.
-    """
-    start = "HEAD"
-    if until is not None:
-        start = f"{until}^"
-        if not rev_exists(repo, start):
-            return None  # the first commit: nothing before it
-    if not rev_exists(repo, start):
-        return None  # no commits yet
-    try:
-        return git(repo, "describe", "--tags", "--abbrev=0", "--match", "v*", start).strip() or None
-    except InputError:
-        return None
-
-
-def read_at(repo: Path, rev: str | None, relpath: str) -> str | None:
-    """A file's text at ``rev`` (None: the working tree); None if it did not exist."""
-    if rev is None:
-        path = repo / relpath
-        return path.read_text(encoding="utf-8") if path.is_file() else None
-    try:
-        return git(repo, "show", f"{rev}:{relpath}")
-    except InputError:
-        if not rev_exists(repo, rev):
-            raise InputError(f"unknown revision {rev!r}", hint="list tags with `git tag`") from None
-        return None
-
-
 # ------------------------------------------------------------------- parsing
 
 
 def parse(text: str, display: str) -> dict[str, Any]:
     """Plain JSON-like data, normalised through the model when it validates."""
-    from . import load, validate
+    from ..data import load, validate
 
     loaded = load.loads(text, display, json_syntax=display.endswith(".json"))
     try:
@@ -455,7 +384,7 @@ def summary(data: dict[str, Any]) -> str:
 
 def data_files(variants_file: Path) -> list[Path]:
     """Every data file a variant builds from, in first-use order."""
-    from . import validate
+    from ..data import validate
 
     seen: list[Path] = []
     for variant in validate.variants(variants_file):
@@ -506,25 +435,3 @@ def changelog(
             result.changes.append(Change(section, change.kind, change.label, change.details))
     result.summary = " ".join(summaries)
     return result
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``invoke changelog``: print the résumé diff as Markdown."""
-    parser = argparse.ArgumentParser(prog="cvpress.changelog", description=__doc__.splitlines()[0])
-    parser.add_argument("--since", help="earlier revision (default: the previous v* tag)")
-    parser.add_argument("--until", help="later revision (default: the working tree)")
-    parser.add_argument("--variants", type=Path, default=Path("data/variants.yaml"))
-    args = parser.parse_args(argv)
-    try:
-        log = changelog(args.variants, since=args.since or None, until=args.until or None)
-    except CvpressError as exc:
-        from .cli import print_error
-
-        print_error(exc, sys.stderr)
-        return exc.exit_code
-    sys.stdout.write(log.markdown())
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

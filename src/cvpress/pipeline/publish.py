@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import PublishError
+from ..errors import PublishError
 
 #: A ``.part`` file older than this belongs to no running build.
 STALE_SECONDS = 600.0

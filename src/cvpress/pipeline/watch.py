@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import Options, Outcome
-from .errors import CvpressError, InputError
+from ..errors import CvpressError, InputError
+from .targets import Options, Outcome
 
 #: Milliseconds without further changes before a rebuild starts (a save is often several writes).
 STEP_MS = 50
@@ -57,7 +57,8 @@ def inputs(
     variants_file: Path, names: Sequence[str] = (), options: Options | None = None
 ) -> Inputs:
     """Read the variants file and list every file each chosen variant depends on."""
-    from . import render, validate
+    from ..data import validate
+    from ..tex import templates
 
     extra = options.template_paths if options else ()
     variants_file = variants_file.resolve()
@@ -65,7 +66,7 @@ def inputs(
     by_variant: dict[str, frozenset[Path]] = {}
     for variant in chosen:
         files = {(variants_file.parent / variant.data).resolve(), variants_file}
-        files.update(p.resolve() for p in render.template_files(variant.template, extra))
+        files.update(p.resolve() for p in templates.template_files(variant.template, extra))
         by_variant[variant.name] = frozenset(files)
     return Inputs(variants_file, by_variant)
 
@@ -179,13 +180,13 @@ def _rebuild(
     previous: Inputs | None,
 ) -> Inputs | None:
     """One cycle: re-read what each variant depends on, build the affected ones."""
-    from . import build
+    from . import targets
 
     try:
         current = inputs(variants_file, names, options)
         chosen = [n for n in (wanted or list(current.by_variant)) if n in current.by_variant]
         if chosen:
-            build.build_variants(variants_file, chosen, options, progress=report)
+            targets.build_variants(variants_file, chosen, options, progress=report)
         return current
     except CvpressError as exc:
         problem(exc)

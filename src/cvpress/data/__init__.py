@@ -1,0 +1,1 @@
+"""What the person wrote: loaded, validated into typed models, selected per variant."""

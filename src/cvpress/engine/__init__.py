@@ -1,0 +1,1 @@
+"""Running TeX: which engines exist, the sandbox, processes, the pass loop, logs, formats."""

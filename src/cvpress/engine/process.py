@@ -1,0 +1,177 @@
+"""Engine processes: start one confined, wait for it with a timeout, kill its whole group.
+
+The public process API every TeX run goes through (the pass loop, format
+dumps, runs started early): a process runs in its own process group, inside
+the kernel sandbox (:mod:`cvpress.engine.landlock`), and past its timeout the
+whole group is killed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import EngineError
+from .catalogue import INSTALL_HINT, program
+
+
+def run(
+    cmd: list[str],
+    workdir: Path,
+    env: dict[str, str],
+    timeout: float,
+    engine: str,
+    output: Path | None = None,
+    on_start: Callable[[int], object] | None = None,
+    *,
+    readable: Sequence[str] = (),
+) -> None:
+    """One pass from start to end, its output (stdout and stderr) into ``output``."""
+    sink = open(output, "wb") if output is not None else subprocess.DEVNULL  # noqa: SIM115
+    try:
+        process = start(cmd, workdir, env, engine, sink, readable=readable)
+        finish(process, timeout, engine, on_start)
+    finally:
+        if output is not None and not isinstance(sink, int):
+            sink.close()
+
+
+def start(
+    cmd: list[str],
+    workdir: Path,
+    env: dict[str, str],
+    engine: str,
+    sink: Any,
+    *,
+    die_with_parent: bool = False,
+    readable: Sequence[str] = (),
+) -> subprocess.Popen[bytes]:
+    """Start one pass in its own process group, confined to ``workdir`` (and ``readable`` files).
+
+    ``die_with_parent``: the kernel kills the run if the calling thread dies
+    (a run started early waits on a pipe and would otherwise wait forever).
+    """
+    from . import landlock
+
+    # Kernel-enforced confinement to workdir (see landlock.py); tectonic is
+    # left out because it downloads its bundle over the network.
+    caches = [env[k] for k in ("TEXMFVAR", "TEXMFCACHE") if k in env]
+    for cache in caches:
+        os.makedirs(cache, exist_ok=True)
+    name = program(engine)
+    confine = (
+        None
+        if name == "tectonic"
+        else landlock.confiner(workdir, cmd[0], writable=caches, readable=readable)
+    )
+    if die_with_parent:
+        confine = _with_parent_death(confine)
+    try:
+        return subprocess.Popen(
+            cmd,
+            cwd=workdir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=confine,
+        )
+    except subprocess.SubprocessError as exc:
+        raise EngineError(
+            f"{engine} could not be started inside its sandbox: {exc}",
+            hint="CVPRESS_NO_LANDLOCK=1 runs without the kernel sandbox (TeX's own limits remain)",
+        ) from None
+    except FileNotFoundError:
+        raise EngineError(
+            f"the TeX engine {engine!r} could not be started",
+            hint=f"install it: {INSTALL_HINT.get(name, name)}",
+        ) from None
+    except OSError as exc:  # not executable, not a program, or refused by the sandbox
+        raise EngineError(
+            f"the TeX engine {engine!r} could not be started: {exc.strerror or exc}",
+            hint=f"check {cmd[0]} (is it executable?), or reinstall it",
+        ) from None
+
+
+def _with_parent_death(then: Callable[[], None] | None) -> Callable[[], None]:
+    """A ``preexec_fn`` asking for SIGKILL when the parent goes, then running ``then``."""
+    import ctypes
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    set_parent_death_signal = 1  # PR_SET_PDEATHSIG
+
+    def preexec() -> None:
+        prctl(set_parent_death_signal, signal.SIGKILL, 0, 0, 0)
+        if then is not None:
+            then()
+
+    return preexec
+
+
+def finish(
+    process: subprocess.Popen[bytes],
+    timeout: float,
+    engine: str,
+    on_start: Callable[[int], object] | None = None,
+) -> None:
+    """Wait for a pass; a timeout or a crash is an :class:`EngineError`."""
+    try:
+        if on_start is not None:
+            on_start(process.pid)
+        code, expired = wait(process, timeout)
+    except BaseException:
+        kill_group(process)
+        raise
+    if expired:
+        raise EngineError(
+            f"{engine} did not finish within {timeout:g} s and was stopped",
+            hint="the document may loop forever; check recent template changes",
+        )
+    if code == -getattr(signal, "SIGXFSZ", -1):
+        raise EngineError(
+            f"{engine} was stopped writing a file larger than allowed (file size limit)",
+            hint="free disk space or raise the file size limit (ulimit -f) and build again",
+        )
+    if code < 0:
+        raise EngineError(
+            f"{engine} crashed (killed by signal {-code})",
+            hint="run again; if it persists, reinstall the engine",
+        )
+
+
+def wait(process: subprocess.Popen[bytes], timeout: float) -> tuple[int, bool]:
+    """Wait for the run; past ``timeout`` kill its whole process group.
+
+    Returns the exit code and whether the timeout expired. A blocking wait
+    with a timer, not ``Popen.wait(timeout=...)``, which polls with sleeps of
+    up to 50 ms and so adds that much to every run.
+    """
+    expired = threading.Event()
+
+    def expire() -> None:
+        expired.set()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+    timer = threading.Timer(timeout, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        code = process.wait()
+    finally:
+        timer.cancel()
+    return code, expired.is_set()
+
+
+def kill_group(process: subprocess.Popen[bytes]) -> None:
+    """Kill the run and everything it started (its process group), and reap it."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()

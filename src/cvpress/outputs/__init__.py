@@ -1,0 +1,1 @@
+"""Other renderings of a build: exports (JSON Resume, Markdown, text) and PNG previews."""

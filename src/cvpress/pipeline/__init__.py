@@ -1,0 +1,1 @@
+"""The stages per variant: build, incremental cache, dates, error location, check, publish."""

@@ -1,0 +1,281 @@
+"""The stage sequence, per variant: select, render, compile, check, publish.
+
+:func:`run_targets` validates each data file once, then builds every target
+in parallel; :func:`build_one` is one variant's way through the stages, read
+top to bottom. What to build comes from :mod:`cvpress.pipeline.targets`;
+what can be skipped, from :mod:`cvpress.pipeline.incremental`. A built
+variant starts TeX from a precompiled preamble
+(:mod:`cvpress.engine.formats`, built first when missing).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import CheckError, CvpressError, EngineError, InputError, Problem, Warnings
+from . import incremental
+from .incremental import CACHE_DIR
+from .targets import Options, Outcome, Target
+
+if TYPE_CHECKING:
+    from ..data.model import Resume
+
+
+def run_targets(
+    targets: Sequence[Target],
+    options: Options,
+    progress: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Validate each data file once, then build every target, in parallel."""
+    from ..data import load, validate
+    from . import publish
+
+    publish.prepare(options.out)
+    # Each variant's input key is taken before its data is read for the build:
+    # a save landing in between then costs one needless rebuild later, never a
+    # stale PDF recorded as up to date.
+    keys: dict[str, str | None] = {}
+    for target in targets:
+        try:
+            keys[target.variant.name] = incremental.input_key(target, options)
+        except OSError:
+            keys[target.variant.name] = None
+    resumes: dict[Path, tuple[Resume, Any] | CvpressError] = {}
+    shared_warnings: dict[Path, list[Problem]] = {}
+    for target in targets:
+        if target.data in resumes:
+            continue
+        warnings = Warnings()
+        try:
+            loaded = load.load(_display(target.data))
+            resumes[target.data] = (validate.resume(loaded, warnings), loaded.source)
+        except CvpressError as exc:
+            resumes[target.data] = exc
+        shared_warnings[target.data] = warnings.items
+
+    reporting = threading.Lock()
+
+    def one(target: Target) -> Outcome:
+        started = time.perf_counter()
+        parsed = resumes[target.data]
+        if isinstance(parsed, CvpressError):
+            outcome = Outcome(target.variant.name, "failed", error=parsed)
+        else:
+            try:
+                key = keys[target.variant.name]
+                outcome = build_one(target, parsed[0], parsed[1], options, key)
+            except CvpressError as exc:
+                outcome = Outcome(target.variant.name, "failed", error=exc)
+        outcome.seconds = time.perf_counter() - started
+        outcome.warnings = [*shared_warnings.get(target.data, []), *outcome.warnings]
+        if progress:
+            with reporting:  # one variant's lines at a time, whichever thread finishes
+                progress(outcome)
+        return outcome
+
+    jobs = options.jobs or os.cpu_count() or 1
+    try:
+        if jobs <= 1 or len(targets) <= 1:
+            return [one(t) for t in targets]
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(jobs, len(targets))) as pool:
+            return list(pool.map(one, targets))
+    finally:
+        from ..engine.sandbox import sweep
+
+        sweep()  # what killed builds left in /tmp (after the PDFs: off their path)
+
+
+def _display(path: Path) -> Path:
+    """Show paths relative to the working directory in messages when possible."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def build_one(
+    target: Target, resume: Resume, source: Any, options: Options, key: str | None = None
+) -> Outcome:
+    from ..data import select
+    from . import check, dates, locate, publish
+
+    variant = target.variant
+    name = variant.name
+    out = options.out
+    key = key or incremental.input_key(target, options)
+    if not options.force and incremental.stamp_matches(out, name, key):
+        return Outcome(name, "unchanged", pdf=out / f"{name}.pdf")
+    try:
+        select.require_known_sections(resume, variant)
+    except InputError as exc:
+        raise locate.sections_in_variants(exc, target, resume) from None
+    selected, order = select.apply(resume, variant)
+
+    def at_source(problem: Problem) -> Problem:
+        return locate.at_source(problem, resume, variant, source)
+
+    epoch = dates.source_epoch(target.data)
+    try:
+        engine, tex = _render(target, selected, order, options)
+    except CvpressError as exc:
+        exc.problems = [at_source(p) for p in exc.problems]
+        raise
+    if not options.force and incremental.tex_matches(out, name, tex, engine):
+        # The data changed, but not what this variant shows.
+        incremental.write_stamp(out, name, key, tex, engine)
+        return Outcome(name, "unchanged", pdf=out / f"{name}.pdf")
+    try:
+        result, fmt = _compile(name, tex, engine, epoch, options)
+    except EngineError as exc:
+        _keep_failed(out, name, tex, exc)
+        from ..tex import templates
+
+        files = templates.template_files(variant.template, options.template_paths)
+        traced = locate.trace(exc, selected, source, engine, files, variant.bold_keywords)
+        traced.problems = [at_source(p) for p in traced.problems]
+        raise traced from None
+    facts = check.read_pdf(result.pdf)
+    from ..tex import templates
+
+    omit = templates.omits(variant.template, options.template_paths)
+    try:
+        check.check(facts, selected, variant=name, max_pages=variant.max_pages, omit=omit)
+    except CheckError as exc:
+        # Text missing from the PDF names its field; say where it is written too.
+        exc.problems = [at_source(p) for p in exc.problems]
+        raise
+    published = publish.publish(
+        out,
+        name,
+        {"tex": tex.encode("utf-8"), "log": result.log.encode("utf-8"), "pdf": result.pdf},
+    )
+    publish.remove_quietly(out / f"{name}.failed.tex")
+    publish.remove_quietly(out / f"{name}.failed.log")
+    incremental.write_stamp(out, name, key, tex, engine, fmt, epoch)
+    warnings = [
+        at_source(
+            Problem(
+                f"{m.message} in variant {name!r}",
+                field_path=locate.field_at_line(tex, m.line, selected, engine),
+                hint="a line is too wide for the page",
+                severity="warning",
+            )
+        )
+        for m in result.messages
+        if m.kind == "overfull"
+    ]
+    return Outcome(name, "built", pdf=published["pdf"], pages=facts.pages, warnings=warnings)
+
+
+def _render(
+    target: Target, selected: Resume, order: tuple[str, ...], options: Options
+) -> tuple[str, str]:
+    """The engine to use and the ``.tex`` rendered for it.
+
+    ``auto`` means pdfLaTeX (the fastest) unless the data holds a character
+    pdfLaTeX cannot print; then the first installed Unicode engine (the
+    template's ``engines:`` list in its ``template.yaml`` first, then XeLaTeX,
+    LuaLaTeX, tectonic). An explicit engine that cannot print the data is bad
+    input (exit 2) with the field, the character and the fix.
+    """
+    from ..engine import catalogue
+    from ..tex import render, templates
+    from ..tex import texify as texify_mod
+    from . import dates, locate
+
+    variant = target.variant
+    requested = options.engine or variant.engine
+    preferred = templates.preferred_engines(variant.template, options.template_paths)
+    engine = catalogue.resolve(requested, preferred=preferred)
+
+    def tex_for(engine: str) -> str:
+        return render.render(
+            selected,
+            variant,
+            engine=engine,
+            sections=order,
+            version=options.version,
+            updated=dates.updated(target.data, variant.locale),
+            extra_paths=options.template_paths,
+            cache_dir=options.out / CACHE_DIR / "jinja",
+        )
+
+    try:
+        return engine, tex_for(engine)
+    except texify_mod.UnprintableCharacter as exc:
+        if requested != "auto":
+            raise locate.name_unprintable(exc, selected) from None
+    engine = catalogue.resolve("auto", unicode=True, preferred=preferred)
+    try:
+        return engine, tex_for(engine)
+    except texify_mod.UnprintableCharacter as exc:
+        raise locate.name_unprintable(exc, selected) from None
+
+
+def _compile(
+    name: str, tex: str, engine: str, epoch: int, options: Options
+) -> tuple[Any, Path | None]:
+    """One engine run, from the precompiled preamble (built first when not cached).
+
+    A run that fails with a format is retried once without it, and the format
+    dropped, so a stale or broken format can never fail a build.
+    """
+    from ..engine import formats, passes
+    from ..engine.catalogue import spec
+
+    fmt = None
+    if spec(engine).formats:
+        preamble = formats.preamble(tex)
+        if preamble is not None:
+            fmt = formats.ensure(preamble, engine, epoch, options.out / CACHE_DIR, options.timeout)
+
+    def compile_with(fmt: Path | None) -> Any:
+        return passes.compile_tex(
+            tex, engine, timeout=options.timeout, epoch=epoch, fmt=fmt, on_start=_preload_checker
+        )
+
+    if "cvpress.engine.prestart" in sys.modules:
+        waiting = sys.modules["cvpress.engine.prestart"].take(options.out, name)
+        if waiting is not None:
+            if waiting.fits(engine, fmt, epoch):
+                result = waiting.finish(tex, on_start=_preload_checker)
+                if result is not None:
+                    return result, fmt
+            else:
+                waiting.cancel()
+    if fmt is None:
+        return compile_with(None), None
+    try:
+        return compile_with(fmt), fmt
+    except EngineError as exc:
+        if "did not finish within" in exc.message:
+            raise
+        result = compile_with(None)
+        formats.discard(fmt)
+        return result, None
+
+
+def _preload_checker(_pid: int) -> None:
+    """Import the PDF reader while TeX runs (the main thread would otherwise just wait)."""
+    import pypdfium2  # noqa: F401
+
+
+def _keep_failed(out: Path, name: str, tex: str, exc: EngineError) -> None:
+    """Keep the failed run's .tex and .log beside the outputs for debugging."""
+    from . import publish
+
+    cause = exc.__cause__
+    log = getattr(cause, "log", "")
+    with contextlib.suppress(CvpressError):
+        publish.publish(
+            out, f"{name}.failed", {"tex": tex.encode("utf-8"), "log": str(log).encode("utf-8")}
+        )

@@ -1,0 +1,206 @@
+"""What to build: the build's types, its entry points, and batch discovery.
+
+:func:`build_variants` builds the variants of a variants file and
+:func:`build_adhoc` the data files given on the command line (one file, or a
+folder: the batch mode). Both bind each variant to its data file
+(:class:`Target`) and hand the targets to the stage sequence
+(:func:`cvpress.pipeline.build.run_targets`), which is imported only once the
+no-op check (:mod:`cvpress.pipeline.incremental`) has found work to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import CvpressError, InputError, Location, Problem
+
+if TYPE_CHECKING:
+    from ..data.model import Variant
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What happened to one variant."""
+
+    name: str
+    status: str  # "built", "unchanged" or "failed"
+    pdf: Path | None = None
+    pages: int | None = None
+    seconds: float = 0.0
+    error: CvpressError | None = None
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Options:
+    """How to build: the command line's choices."""
+
+    out: Path = Path("build")
+    engine: str | None = None  # overrides each variant's engine
+    jobs: int | None = None
+    force: bool = False
+    version: str = ""
+    timeout: float = 60.0
+    png: bool = False
+    template_paths: tuple[Path, ...] = ()
+
+
+@dataclass(slots=True)
+class Target:
+    """One variant bound to its data file."""
+
+    variant: Variant
+    data: Path
+    raw_options: dict[str, Any]
+    #: Where the variant is written (None for ``--data``/``--template`` builds).
+    variants_file: Path | None = None
+
+
+# ------------------------------------------------------------------ entry points
+
+
+def build_variants(
+    variants_file: Path,
+    names: Sequence[str] = (),
+    options: Options | None = None,
+    progress: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Build the named variants of ``variants_file`` (all when ``names`` is empty)."""
+    options = options or Options()
+    from . import incremental
+
+    if not options.force:
+        fast = incremental.all_unchanged(variants_file, names, options)
+        if fast is not None:
+            for outcome in fast:
+                if progress:
+                    progress(outcome)
+            return fast
+    started = incremental.start_early(variants_file, names, options)
+    try:
+        return _build_variants(variants_file, names, options, progress)
+    finally:
+        if started:
+            from ..engine import prestart
+
+            prestart.cancel_all()
+
+
+def _build_variants(
+    variants_file: Path,
+    names: Sequence[str],
+    options: Options,
+    progress: Callable[[Outcome], None] | None,
+) -> list[Outcome]:
+    from ..data import validate
+
+    variants = validate.variants(variants_file)
+    by_name = {v.name: v for v in variants}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise InputError(
+            f"no variant named {unknown[0]!r} in {variants_file}",
+            hint="variants: " + ", ".join(by_name),
+        )
+    chosen = [by_name[n] for n in names] if names else variants
+    raw = _raw_variants(variants_file)
+    targets = [
+        Target(v, (variants_file.parent / v.data).resolve(), raw.get(v.name, {}), variants_file)
+        for v in chosen
+    ]
+    # The inputs are fingerprinted before they are read for the build: a save
+    # that lands during the build must not be recorded as already built.
+    from . import build, incremental
+
+    inputs = incremental.input_snapshot(variants_file, options, targets)
+    outcomes = build.run_targets(targets, options, progress)
+    incremental.write_manifest(variants_file, names, options, inputs, outcomes)
+    return outcomes
+
+
+def build_adhoc(
+    data_files: Iterable[Path],
+    template: str,
+    options: Options | None = None,
+    progress: Callable[[Outcome], None] | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> list[Outcome]:
+    """``cvpress build --data FILE --template NAME``: one variant per data file.
+
+    One file gives ``OUT/<template>.pdf``; several files, or a folder (its
+    .yaml/.yml/.json files, hidden ones skipped), give ``OUT/<file stem>.pdf``
+    each: the batch mode. Each résumé is validated once and built on its own,
+    ``options.jobs`` at a time (default: the number of cores); one bad file
+    fails only its own PDF. Per file, only its validated data (a few KiB) and
+    its outcome stay in memory, so memory stays flat (tests/test_load.py).
+    """
+    from ..data.model import Variant
+
+    options = options or Options()
+    files: list[Path] = []
+    batch = False
+    for item in data_files:
+        if item.is_dir():
+            batch = True
+            found = sorted(
+                p
+                for p in item.iterdir()
+                if p.suffix.lower() in (".yaml", ".yml", ".json")
+                and not p.name.startswith(".")
+                and p.is_file()
+            )
+            if not found:
+                raise InputError(
+                    f"no .yaml, .yml or .json files in the folder {item}",
+                    hint="pass --data FILE, or a folder that holds résumé data files",
+                )
+            files.extend(found)
+        else:
+            files.append(item)
+    if not files:
+        raise InputError(
+            "no data files given", hint="pass --data FILE (or a folder of .yaml/.json files)"
+        )
+    batch = batch or len(files) > 1
+    targets = []
+    # Batch outputs are named after their files; two files that map to one
+    # name (cv.yaml and cv.json, a/cv.yaml and b/cv.yaml) would overwrite
+    # each other's PDF, so that is refused before anything is built.
+    claimed: dict[str, Path] = {}
+    for path in files:
+        name = _safe_name(path.stem) if batch else template
+        if name in claimed and claimed[name].resolve() != path.resolve():
+            raise InputError(
+                f"{claimed[name]} and {path} would both be written as {name}.pdf",
+                location=Location(str(path)),
+                hint="rename one of the files: in a batch each PDF is named after its file",
+            )
+        if name in claimed:
+            continue  # the same file given twice
+        claimed[name] = path
+        raw = {"template": template, **(overrides or {})}
+        variant = Variant.model_validate({"name": name, **raw})
+        targets.append(Target(variant, path.resolve(), raw))
+    from . import build
+
+    return build.run_targets(targets, options, progress)
+
+
+def _safe_name(name: str) -> str:
+    import re
+
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "resume"
+    return cleaned[:64]
+
+
+def _raw_variants(variants_file: Path) -> dict[str, dict[str, Any]]:
+    import yaml
+
+    data = yaml.safe_load(variants_file.read_text(encoding="utf-8")) or {}
+    defaults = data.get("defaults") or {}
+    return {
+        name: {**defaults, **(opts or {})} for name, opts in (data.get("variants") or {}).items()
+    }

@@ -1,0 +1,1 @@
+"""Releases: git helpers, the résumé changelog, the release directory."""

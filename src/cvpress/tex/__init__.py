@@ -1,0 +1,1 @@
+"""From validated values to a ``.tex`` document: escaping, templates, words per language."""

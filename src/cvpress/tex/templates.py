@@ -1,0 +1,81 @@
+"""Where templates are, which files each one reads, and what its ``template.yaml`` says.
+
+The one place ``template.yaml`` is read: its ``description`` (``cvpress
+templates``), ``engines`` (the template's ranking for ``auto``) and
+``omits`` (fields it leaves out by design, which the PDF check then does not
+look for).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+#: Templates bundled with the package (the repository's ``latex/`` folder).
+BUNDLED = Path(__file__).resolve().parent.parent / "latex"
+TEMPLATE_FILE = "template.tex.j2"
+MANIFEST = "template.yaml"
+
+
+def search_path(extra: Iterable[Path] = ()) -> list[Path]:
+    """Template folders, first match wins: the user's ``latex/`` shadows bundled ones."""
+    paths = [Path(p) for p in extra]
+    local = Path.cwd() / "latex"
+    if local.is_dir() and local.resolve() != BUNDLED.resolve():
+        paths.append(local)
+    paths.append(BUNDLED)
+    return paths
+
+
+def available(extra: Iterable[Path] = ()) -> dict[str, Path]:
+    """Template name -> folder, for every template on the search path."""
+    found: dict[str, Path] = {}
+    for root in search_path(extra):
+        if not root.is_dir():
+            continue
+        for child in sorted(root.iterdir()):
+            if not child.name.startswith("_") and (child / TEMPLATE_FILE).is_file():
+                found.setdefault(child.name, child)
+    return found
+
+
+def template_files(name: str, extra: Iterable[Path] = ()) -> list[Path]:
+    """Every file a template may read (its folder and the shared base), for cache keys."""
+    files: list[Path] = []
+    for root in search_path(extra):
+        for folder in (root / name, root / "_base"):
+            if folder.is_dir():
+                files.extend(sorted(p for p in folder.rglob("*") if p.is_file()))
+    return files
+
+
+def manifest(folder: Path) -> dict[str, Any]:
+    """The template folder's ``template.yaml`` as a mapping ({} when it has none)."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        return {}
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return data if isinstance(data, dict) else {}
+
+
+def _manifest_of(template: str, extra: Iterable[Path]) -> dict[str, Any]:
+    folder = available(extra).get(template)
+    return {} if folder is None else manifest(folder)
+
+
+def description(folder: Path) -> str:
+    """One line about the template (``description:``), for ``cvpress templates``."""
+    return str(manifest(folder).get("description", ""))
+
+
+def preferred_engines(template: str, extra: Iterable[Path] = ()) -> tuple[str, ...]:
+    """Engines a template prefers for ``auto`` (``engines:`` in its template.yaml), best first."""
+    return tuple(str(x) for x in _manifest_of(template, extra).get("engines") or ())
+
+
+def omits(template: str, extra: Iterable[Path] = ()) -> frozenset[str]:
+    """Fields a template leaves out by design (``omits:`` in its template.yaml)."""
+    return frozenset(str(x) for x in _manifest_of(template, extra).get("omits") or ())
