@@ -96,8 +96,8 @@ def test_english_dates_without_babel_match_cldr(tmp_path: Path) -> None:
 
     from babel.dates import format_skeleton
 
-    from cvpress import i18n
     from cvpress.data.model import parse_date
+    from cvpress.tex import i18n
 
     for month in range(1, 13):
         day = datetime.date(2024, month, 7)

@@ -88,7 +88,7 @@ def write_stamp(
         "size": pdf.stat().st_size,
         "tex": _sha(tex.encode("utf-8")),
         "engine": engine,
-        # What the next build may start TeX from before it has rendered (cvpress.prestart).
+        # What the next build may start TeX from before it has rendered (cvpress.engine.prestart).
         "fmt": str(fmt.resolve()) if fmt is not None else None,
         "epoch": epoch,
     }

@@ -254,7 +254,7 @@ def at_source(problem: Problem, resume: Resume, variant: Variant, source: Any) -
     """A problem found in the variant's selection, re-pointed at the data file.
 
     Its field path is the selected résumé's (``work[1]`` may be the data's
-    ``work[3]``: :func:`cvpress.select.source_path`); the path, in the field
+    ``work[3]``: :func:`cvpress.data.select.source_path`); the path, in the field
     and in the message, and the location become the data file's.
     """
     if not problem.field_path:

@@ -3,7 +3,7 @@
 Templates use LaTeX-friendly delimiters so they stay readable LaTeX:
 ``<< expr >>`` prints, ``<% stmt %>`` controls, ``<# note #>`` comments, and a
 line starting with ``%%`` is a statement. Every printed value goes through
-``finalize``, which escapes anything that is not a :class:`~cvpress.texify.TexStr`;
+``finalize``, which escapes anything that is not a :class:`~cvpress.tex.texify.TexStr`;
 the only way to produce trusted LaTeX from data is a ``texify`` filter
 (``md``, ``url``, ``link``, ``daterange``...). A template therefore cannot
 forget to escape, and an undefined name is an error, not an empty string.
