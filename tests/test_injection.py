@@ -28,7 +28,7 @@ import pytest
 
 from conftest import FULL, squash
 from cvpress.engine import landlock, passes
-from cvpress.errors import CvpressError, EngineError
+from cvpress.errors import CvpressError, EngineError, TexError
 from cvpress.pipeline import incremental, targets
 from cvpress.pipeline.check import read_pdf
 from cvpress.tex import templates
@@ -331,7 +331,7 @@ def test_sandbox_holds_against_raw_tex(
     try:
         result = passes.compile_tex(tex, engine, timeout=60)
     except EngineError as exc:
-        log = str(getattr(exc.__cause__, "log", ""))
+        log = exc.log if isinstance(exc, TexError) else ""
         _assert_no_leak(token, log.encode())
     else:
         _assert_no_leak(token, result.pdf, result.log.encode())

@@ -1,6 +1,6 @@
 """One error hierarchy for every stage.
 
-Stages raise; only ``cli`` formats. Every error can carry where it happened (a
+Stages raise; only :mod:`cvpress.report` formats. Every error can carry where it happened (a
 source location and a field path) and a one-line hint, because a message that
 does not say where and how to fix is a message the user has to debug.
 """
@@ -91,6 +91,47 @@ class BuildError(CvpressError):
 
 class EngineError(BuildError):
     """The TeX engine failed, is missing, crashed or timed out."""
+
+
+class EngineTimeout(EngineError):
+    """A run did not finish within its timeout; its whole process group was killed.
+
+    Kept apart from other engine errors because retrying (without a format,
+    say) would only wait as long again.
+    """
+
+    def __init__(self, engine: str, seconds: float) -> None:
+        super().__init__(
+            f"{engine} did not finish within {seconds:g} s and was stopped",
+            hint="the document may loop forever; check recent template changes",
+        )
+        self.engine = engine
+        self.seconds = seconds
+
+
+class TexError(EngineError):
+    """TeX stopped on an error in the document (or left no PDF).
+
+    Carries what tracing the error back to a data field or template line
+    needs: TeX's own message, the line of the generated ``.tex`` it names,
+    the whole log and the ``.tex`` itself.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str,
+        tex_message: str,
+        line: int | None,
+        log: str,
+        tex: str,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.tex_message = tex_message
+        self.line = line
+        self.log = log
+        self.tex = tex
 
 
 class CheckError(BuildError):

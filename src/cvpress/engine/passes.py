@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import EngineError
+from ..errors import EngineError, TexError
 from . import process
 from .catalogue import spec
 from .log import LogMessage, error_hint, needs_rerun, parse_log, read_log
@@ -93,8 +93,9 @@ def compile_tex(
     first pass's process id (also its process group id) once it is running,
     to overlap Python work with TeX's.
 
-    Raises :class:`EngineError` on a missing engine, a TeX error (with the
-    message and the ``.tex`` line), a timeout or a crash.
+    Raises :class:`~cvpress.errors.TexError` on a TeX error (with the
+    message and the ``.tex`` line), :class:`~cvpress.errors.EngineTimeout`
+    on a timeout, and :class:`EngineError` on a missing engine or a crash.
     """
     parts = spec(engine)
     use_fmt = fmt is not None and parts.formats
@@ -135,11 +136,14 @@ def compile_tex(
             one_pass, workdir, engine, max_passes=max_passes, started=started, output=output
         )
         if isinstance(result, TexFailed):
-            raise EngineError(
+            raise TexError(
                 f"{parts.program}: {result.message.message}",
                 hint=error_hint(result.message.message, engine),
-                problems=None,
-            ) from _TexFailure(result.message, result.log, tex)
+                tex_message=result.message.message,
+                line=result.message.line,
+                log=result.log,
+                tex=tex,
+            )
         return result
 
 
@@ -217,13 +221,3 @@ def _no_pdf(engine: str, log: str, output: Path | None) -> str:
     if spec(engine).program == "tectonic":
         return f"tectonic produced no PDF ({tail or 'no output'})"
     return f"no PDF was produced{f' ({tail})' if tail and not log else ''}"
-
-
-class _TexFailure(Exception):
-    """Carries the failing log message and sources for tracing back to a field."""
-
-    def __init__(self, message: LogMessage, log: str, tex: str) -> None:
-        super().__init__(message.message)
-        self.log_message = message
-        self.log = log
-        self.tex = tex

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import EngineError
+from ..errors import EngineError, EngineTimeout
 from .catalogue import INSTALL_HINT, program
 
 
@@ -121,7 +121,7 @@ def finish(
     engine: str,
     on_start: Callable[[int], object] | None = None,
 ) -> None:
-    """Wait for a pass; a timeout or a crash is an :class:`EngineError`."""
+    """Wait for a pass; a timeout is an :class:`EngineTimeout`, a crash an :class:`EngineError`."""
     try:
         if on_start is not None:
             on_start(process.pid)
@@ -130,10 +130,7 @@ def finish(
         kill_group(process)
         raise
     if expired:
-        raise EngineError(
-            f"{engine} did not finish within {timeout:g} s and was stopped",
-            hint="the document may loop forever; check recent template changes",
-        )
+        raise EngineTimeout(engine, timeout)
     if code == -getattr(signal, "SIGXFSZ", -1):
         raise EngineError(
             f"{engine} was stopped writing a file larger than allowed (file size limit)",

@@ -19,7 +19,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import CheckError, CvpressError, EngineError, InputError, Problem, Warnings
+from ..errors import (
+    CheckError,
+    CvpressError,
+    EngineError,
+    EngineTimeout,
+    InputError,
+    Problem,
+    TexError,
+    Warnings,
+)
 from . import incremental
 from .incremental import CACHE_DIR
 from .targets import Options, Outcome, Target
@@ -256,9 +265,9 @@ def _compile(
         return compile_with(None), None
     try:
         return compile_with(fmt), fmt
-    except EngineError as exc:
-        if "did not finish within" in exc.message:
-            raise
+    except EngineTimeout:
+        raise  # without the format it would only wait as long again
+    except EngineError:
         result = compile_with(None)
         formats.discard(fmt)
         return result, None
@@ -273,9 +282,8 @@ def _keep_failed(out: Path, name: str, tex: str, exc: EngineError) -> None:
     """Keep the failed run's .tex and .log beside the outputs for debugging."""
     from . import publish
 
-    cause = exc.__cause__
-    log = getattr(cause, "log", "")
+    log = exc.log if isinstance(exc, TexError) else ""
     with contextlib.suppress(CvpressError):
         publish.publish(
-            out, f"{name}.failed", {"tex": tex.encode("utf-8"), "log": str(log).encode("utf-8")}
+            out, f"{name}.failed", {"tex": tex.encode("utf-8"), "log": log.encode("utf-8")}
         )

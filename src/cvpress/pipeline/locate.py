@@ -27,10 +27,19 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ..data.model import Resume
-from ..errors import BuildError, CvpressError, EngineError, InputError, Location, Problem
+from ..errors import (
+    BuildError,
+    CvpressError,
+    EngineError,
+    InputError,
+    Location,
+    Problem,
+    TexError,
+)
 
 if TYPE_CHECKING:
     from ..data.model import Variant
+    from ..tex.texify import UnprintableCharacter
     from .targets import Target
 
 _JINJA = re.compile(r"<<.*?>>|<%.*?%>|<#.*?#>")
@@ -48,13 +57,11 @@ def trace(
     bold: tuple[str, ...] = (),
 ) -> EngineError:
     """Point ``exc`` (a failed TeX run) at a data field, else at a template line."""
-    cause = exc.__cause__
-    message = getattr(cause, "log_message", None)
-    tex = str(getattr(cause, "tex", "") or "")
-    line = getattr(message, "line", None)
-    text = str(getattr(message, "message", "") or exc.message)
+    if isinstance(exc, TexError):
+        tex, line, text, log = exc.tex, exc.line, exc.tex_message, exc.log
+    else:  # no log to go by (a crash): only the message
+        tex, line, text, log = "", None, exc.message, ""
     problem = exc.problems[0]
-    log = str(getattr(cause, "log", "") or "")
     before = _context(log, line)
     # A missing glyph is noticed when TeX ends the paragraph, so the failing
     # line points past the field that holds it: the character itself is surer.
@@ -270,27 +277,22 @@ def at_source(problem: Problem, resume: Resume, variant: Variant, source: Any) -
     return problem
 
 
-def name_unprintable(exc: CvpressError, resume: Resume) -> CvpressError:
+def name_unprintable(exc: UnprintableCharacter, resume: Resume) -> UnprintableCharacter:
     """Name the field that holds the unprintable character the renderer refused.
 
     Its path is the selected résumé's; the caller points it at the data file
     (:func:`at_source`).
     """
-    import re
-
-    match = re.search(r"U\+([0-9A-F]{4,6})", exc.message)
-    if match:
-        char = chr(int(match.group(1), 16))
-        for path, value in _strings(resume):
-            if char in value:
-                problem = exc.problems[0]
-                problem.field_path = path
-                problem.message = (
-                    problem.message.replace(")", f") in {path}", 1)
-                    if " in " not in problem.message
-                    else problem.message
-                )
-                break
+    for path, value in _strings(resume):
+        if exc.char in value:
+            problem = exc.problems[0]
+            problem.field_path = path
+            problem.message = (
+                problem.message.replace(")", f") in {path}", 1)
+                if " in " not in problem.message
+                else problem.message
+            )
+            break
     return exc
 
 

@@ -42,7 +42,17 @@ class TexStr(str):
 
 
 class UnprintableCharacter(InputError):
-    """A character the chosen engine cannot print (e.g. CJK under pdflatex)."""
+    """A character the chosen engine cannot print (e.g. CJK under pdflatex).
+
+    ``char`` is the character, so the build can find the field that holds it
+    (a renderer that escapes a joined string does not know the field).
+    """
+
+    def __init__(
+        self, message: str, *, char: str, field_path: str | None = None, hint: str | None = None
+    ) -> None:
+        super().__init__(message, field_path=field_path, hint=hint)
+        self.char = char
 
 
 # Characters pdfLaTeX prints *and* a PDF reader extracts as that character,
@@ -171,6 +181,7 @@ def check_printable(text: str, engine: str, field: str | None = None) -> None:
         where = f" in {field}" if field else ""
         raise UnprintableCharacter(
             f"pdflatex cannot print {char!r} (U+{code:04X} {name}){where}",
+            char=char,
             field_path=field,
             hint="set 'engine: xelatex' (or lualatex) for this variant: "
             "it prints any Unicode the fonts have",
