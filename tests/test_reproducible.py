@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,16 +80,67 @@ def test_the_git_epoch_is_asked_once_per_head_commit(
         return real(path)
 
     monkeypatch.setattr(git_mod, "last_commit_time", counting)
-    monkeypatch.setattr(dates, "_EPOCHS", {})
     assert dates.source_epoch(data) == 1700000000
-    monkeypatch.setattr(dates, "_EPOCHS", {})  # a new process: only the file cache is left
-    assert dates.source_epoch(data) == 1700000000
+    assert dates.source_epoch(data) == 1700000000  # from the per-user cache
     assert len(asked) == 1, "asked git again with HEAD unchanged"
     data.write_text("basics: {name: B}\n")
     git("commit", "-qam", "two", date="1700000500 +0000")
-    monkeypatch.setattr(dates, "_EPOCHS", {})
     assert dates.source_epoch(data) == 1700000500
     assert len(asked) == 2
+
+
+def _repo(tmp_path: Path) -> tuple[Path, Any]:
+    """A scratch repository with ``resume.yaml`` committed at 1700000000, and a git runner."""
+    import subprocess
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+
+    def git(*args: str, date: str = "", cwd: Path = repo) -> None:
+        env = {"GIT_COMMITTER_DATE": date, "GIT_AUTHOR_DATE": date} if date else {}
+        subprocess.run(
+            ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args],
+            cwd=cwd,
+            check=True,
+            capture_output=True,
+            env={**os.environ, **env},
+        )
+
+    git("init", "-q")
+    (repo / "resume.yaml").write_text("basics: {name: A}\n")
+    git("add", "resume.yaml")
+    git("commit", "-qm", "one", date="1700000000 +0000")
+    return repo, git
+
+
+def test_a_long_running_process_sees_a_new_commit_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: ``watch`` kept its first SOURCE_DATE_EPOCH after a commit (memo before HEAD)."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setenv("CVPRESS_CACHE_DIR", str(tmp_path / "cache"))
+    repo, git = _repo(tmp_path)
+    data = repo / "resume.yaml"
+    assert dates.source_epoch(data) == 1700000000
+    data.write_text("basics: {name: B}\n")
+    git("commit", "-qam", "two", date="1700000500 +0000")
+    assert dates.source_epoch(data) == 1700000500  # same process, nothing reset
+
+
+def test_a_worktree_follows_its_own_head(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a git worktree (``.git`` is a file) a commit changes the epoch, packed refs too."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setenv("CVPRESS_CACHE_DIR", str(tmp_path / "cache"))
+    _, git = _repo(tmp_path)
+    tree = tmp_path / "tree"
+    git("worktree", "add", "-q", "-b", "side", str(tree))
+    git("pack-refs", "--all")
+    data = tree / "resume.yaml"
+    assert git_mod.head_commit(data) is not None
+    assert dates.source_epoch(data) == 1700000000
+    data.write_text("basics: {name: C}\n")
+    git("commit", "-qam", "three", date="1700000900 +0000", cwd=tree)
+    assert dates.source_epoch(data) == 1700000900
 
 
 def test_english_dates_without_babel_match_cldr(tmp_path: Path) -> None:

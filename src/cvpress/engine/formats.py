@@ -33,6 +33,7 @@ import subprocess
 import tempfile
 import threading
 import zlib
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,7 +53,8 @@ SCHEME = "cvpress-format-3"
 KEEP = 12
 
 _LOCK = threading.Lock()
-_KEY_LOCKS: dict[str, threading.Lock] = {}
+#: Format key -> (its lock, how many threads want it); an entry goes with its last user.
+_KEY_LOCKS: dict[str, tuple[threading.Lock, int]] = {}
 
 
 def preamble(tex: str) -> str | None:
@@ -222,11 +224,26 @@ def ensure(
     found = lookup(text, engine, epoch, cache_dir)
     if found is not None:
         return found
-    name = key(text, engine, epoch)
-    with _LOCK:
-        lock = _KEY_LOCKS.setdefault(name, threading.Lock())
-    with lock:
+    with _one_build_of(key(text, engine, epoch)):
         return build(text, engine, epoch, cache_dir, timeout)
+
+
+@contextlib.contextmanager
+def _one_build_of(name: str) -> Iterator[None]:
+    """Hold the lock of format ``name``: threads wanting the same format wait for one build."""
+    with _LOCK:
+        lock, users = _KEY_LOCKS.get(name, (threading.Lock(), 0))
+        _KEY_LOCKS[name] = (lock, users + 1)
+    try:
+        with lock:
+            yield
+    finally:
+        with _LOCK:
+            lock, users = _KEY_LOCKS[name]
+            if users > 1:
+                _KEY_LOCKS[name] = (lock, users - 1)
+            else:
+                del _KEY_LOCKS[name]
 
 
 def _prune(directory: Path) -> None:

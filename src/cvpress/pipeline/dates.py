@@ -27,34 +27,34 @@ def source_epoch(data: Path) -> int:
     return _git_epoch(str(data)) or DEFAULT_EPOCH
 
 
-_EPOCHS: dict[str, int | None] = {}
-
-
 def _git_epoch(data: str) -> int | None:
     """The data file's last commit time; asked of git once per HEAD commit.
 
     ``git log`` costs ~5 ms, and its answer only changes with HEAD, which two
-    file reads identify (:func:`cvpress.release.git.head_commit`), so answers are kept in the
-    per-user cache (``epochs.json``), keyed by file and commit.
+    file reads identify (:func:`cvpress.release.git.head_commit`), so answers
+    are kept in the per-user cache (``epochs.json``), keyed by file and
+    commit. HEAD is read on every call, before the cache: a long-running
+    ``watch`` sees a new commit at once. Outside any repository git is not
+    asked at all.
     """
-    if data in _EPOCHS:
-        return _EPOCHS[data]
-    commit = git.head_commit(Path(data))
+    path = Path(data)
+    if git.head(path) is None and "GIT_DIR" not in os.environ:
+        return None
+    commit = git.head_commit(path)
+    if commit is None:  # HEAD not plainly readable: ask git, remember nothing
+        return git.last_commit_time(data)
     memo_key = os.path.abspath(data)
-    memo = _epoch_memo() if commit is not None else {}
+    memo = _epoch_memo()
     known = memo.get(memo_key)
     if isinstance(known, list) and len(known) == 2 and known[0] == commit:
         cached = known[1]
-        _EPOCHS[data] = cached if isinstance(cached, int) else None
-        return _EPOCHS[data]
+        return cached if isinstance(cached, int) else None
     value = git.last_commit_time(data)
-    _EPOCHS[data] = value
-    if commit is not None:
-        if len(memo) > 500:  # bounded: old entries go all at once
-            memo = {}
-        memo[memo_key] = [commit, value]
-        with contextlib.suppress(OSError):
-            write_atomic(_epoch_memo_path(), json.dumps(memo).encode(), durable=False)
+    if len(memo) > 500:  # bounded: old entries go all at once
+        memo = {}
+    memo[memo_key] = [commit, value]
+    with contextlib.suppress(OSError):
+        write_atomic(_epoch_memo_path(), json.dumps(memo).encode(), durable=False)
     return value
 
 

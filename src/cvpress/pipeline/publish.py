@@ -19,7 +19,6 @@ import contextlib
 import errno
 import os
 import secrets
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,13 +28,9 @@ from ..errors import PublishError
 
 #: A ``.part`` file older than this belongs to no running build.
 STALE_SECONDS = 600.0
+#: Mode a new file is created with; the kernel takes the umask off (no chmod:
+#: reading the umask means setting it, process-wide, from a worker thread).
 _MODE = 0o644
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def write_atomic(path: Path, content: bytes, *, durable: bool = True) -> None:
@@ -59,15 +54,13 @@ def atomic_file(path: Path, *, durable: bool = True) -> Iterator[BinaryIO]:
     fd = _unnamed(folder)
     named = fd is None
     if fd is None:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-        tmp = Path(name)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, _MODE)
     try:
         with os.fdopen(fd, "wb", closefd=False) as handle:
             yield handle
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
-        os.fchmod(fd, _MODE & ~_umask())
         if not named:
             _link(fd, tmp)
             named = True
@@ -190,9 +183,6 @@ def reason(exc: OSError) -> str:
     if exc.errno in (errno.ENOTDIR, errno.EEXIST):
         return "the output path (or a parent of it) is a file, not a folder"
     return exc.strerror or str(exc)
-
-
-_reason = reason  # the old private name
 
 
 def remove_quietly(path: Path) -> None:

@@ -15,30 +15,59 @@ from ..errors import InputError
 
 
 def head(path: Path) -> str | None:
-    """The commit HEAD points at in the repository holding ``path`` (cheap: two file reads).
+    """What HEAD points at in the repository holding ``path``; None outside git.
 
-    ``SOURCE_DATE_EPOCH`` comes from the data file's last commit: any new
-    commit sends the build down the full path, which checks precisely.
+    Cheap (two or three file reads): ``HEAD``, then the branch's ref, loose
+    or in ``packed-refs``. A worktree
+    or submodule (``.git`` is a file naming the real git folder) is followed.
+    ``SOURCE_DATE_EPOCH`` comes from the data file's last commit, so any new
+    commit must change this answer.
     """
     for parent in path.resolve().parents:
-        git = parent / ".git"
-        if git.is_file():  # a worktree or submodule: let the full path decide
-            return git.read_text(errors="replace") + str(git.stat().st_mtime_ns)
-        if git.is_dir():
+        dot_git = parent / ".git"
+        if dot_git.is_dir():
+            return _head_in(dot_git, dot_git)
+        if dot_git.is_file():
             try:
-                head = (git / "HEAD").read_text(errors="replace").strip()
-                if head.startswith("ref: "):
-                    ref = git / head[5:]
-                    commit = (
-                        ref.read_text().strip()
-                        if ref.is_file()
-                        else str((git / "packed-refs").stat().st_mtime_ns)
-                    )
-                    return f"{head} {commit}"
-                return head
+                gitdir = _gitfile_target(dot_git)
+                common = gitdir
+                if (gitdir / "commondir").is_file():
+                    common = gitdir / (gitdir / "commondir").read_text().strip()
             except OSError:
                 return "unreadable"
+            return _head_in(gitdir, common)
     return None
+
+
+def _gitfile_target(gitfile: Path) -> Path:
+    """The folder a ``.git`` file names (``gitdir: PATH``, relative to the file's folder)."""
+    text = gitfile.read_text(errors="replace").strip()
+    if not text.startswith("gitdir: "):
+        raise OSError(f"{gitfile} is not a gitfile")
+    return gitfile.parent / text[len("gitdir: ") :]
+
+
+def _head_in(gitdir: Path, common: Path) -> str:
+    """HEAD of ``gitdir`` with the commit it names; refs live in ``common`` (worktrees share it)."""
+    try:
+        state = (gitdir / "HEAD").read_text(errors="replace").strip()
+        if state.startswith("ref: "):
+            ref = common / state[5:]
+            commit = ref.read_text().strip() if ref.is_file() else _packed(common, state[5:])
+            return f"{state} {commit}"
+        return state
+    except OSError:
+        return "unreadable"
+
+
+def _packed(common: Path, ref: str) -> str:
+    """The commit of a packed ``ref`` (a fresh clone packs its branches), else the file's time."""
+    packed = common / "packed-refs"
+    for line in packed.read_text(errors="replace").splitlines():
+        commit, _, name = line.partition(" ")
+        if name == ref:
+            return commit
+    return str(packed.stat().st_mtime_ns)
 
 
 def head_commit(path: Path) -> str | None:
