@@ -66,7 +66,7 @@ def test_bullets_added_removed_and_reworded_are_told_apart() -> None:
     changes = diff(BASE, new)
     assert len(changes) == 1
     change = changes[0]
-    assert (change.section, change.kind) == ("Work", "changed")
+    assert (change.section, change.kind) == ("Experience", "changed")
     assert change.label == "Programmer, Analytical Engines Ltd (1842-01 – present)"
     assert change.details == (
         "changed bullet: “Wrote the first published algorithm for a machine.” → "
@@ -120,7 +120,7 @@ def test_fields_keywords_basics_and_custom_sections() -> None:
     new["custom"][0]["entries"].append({"title": "On Bernoulli numbers", "startDate": "1843"})  # type: ignore[index]
     details = {c.section: (c.kind, c.details) for c in diff(BASE, new)}
     assert details["Basics"] == ("changed", ("label: “Analyst” → “Mathematician”",))
-    assert details["Work"] == ("changed", ("endDate: “1842” → “1843”",))
+    assert details["Experience"] == ("changed", ("endDate: “1842” → “1843”",))
     assert details["Skills"] == (
         "changed",
         ("keywords: added “Algorithms”", "keywords: removed “Calculus”"),
@@ -201,7 +201,7 @@ def test_with_no_tag_it_is_the_first_release_with_a_summary(repo: Path) -> None:
     log = changelog.changelog(repo / "data" / "variants.yaml")
     assert log.since is None
     assert log.markdown() == (
-        "## First release\n\nFirst published version of Ada Lovelace's résumé: 2 work entries, "
+        "## First release\n\nFirst published version of Ada Lovelace's résumé: 2 experience entries, "
         "1 education entry, 1 skills entry, 1 talks entry.\n"
     )
 

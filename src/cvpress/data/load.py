@@ -57,14 +57,6 @@ class SourceMap:
             probe = probe[:-1]
         return self.values.get((), Location(self.file, 1, 1))
 
-    def line_text(self, line: int) -> str | None:
-        """The source line (1-based), for quoting it under an error."""
-        try:
-            lines = Path(self.file).read_text(encoding="utf-8").splitlines()
-        except OSError:
-            return None
-        return lines[line - 1] if 0 < line <= len(lines) else None
-
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
@@ -82,6 +74,14 @@ def format_path(path: PathKey) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out or "(document)"
+
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def parse_path(dotted: str) -> PathKey:
+    """``work[0].highlights[2]`` -> ``("work", 0, "highlights", 2)``: :func:`format_path` undone."""
+    return tuple(int(index) if index else name for name, index in _PATH_PART.findall(dotted))
 
 
 def load(path: Path | str) -> Loaded:

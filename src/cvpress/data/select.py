@@ -20,11 +20,11 @@ Rules, in order:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from ..errors import InputError
+from .load import format_path, parse_path
 from .model import SECTIONS, Resume, Tagged, Variant
 
 T = TypeVar("T", bound=Tagged)
@@ -101,9 +101,6 @@ def apply(resume: Resume, variant: Variant) -> tuple[Resume, tuple[str, ...]]:
     return selected, order
 
 
-_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
 def source_path(resume: Resume, variant: Variant, path: str) -> str:
     """Where the field ``path`` of :func:`apply`'s résumé is in ``resume`` (the data file).
 
@@ -112,15 +109,12 @@ def source_path(resume: Resume, variant: Variant, path: str) -> str:
     résumé (TeX's, the text check's) is reported at the data's own path and
     line through this. A path it cannot follow is returned unchanged.
     """
-    parts: list[str | int] = [int(i) if i else n for n, i in _PART.findall(path)]
+    parts: list[str | int] = list(parse_path(path))
     try:
         _remap(resume, variant, parts)
     except (IndexError, AttributeError, TypeError):
         return path
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
+    return format_path(tuple(parts))
 
 
 def _remap(resume: Resume, variant: Variant, parts: list[str | int]) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel, to_snake
 
-from ..errors import InputError, Problem, Warnings
+from ..errors import InputError, Location, Problem, Warnings
 from . import load as load_mod
 from .load import Loaded, PathKey, SourceMap, format_path
 from .model import Bullet, Model, Resume, Variant, VariantOptions, VariantsFile
@@ -380,6 +380,12 @@ def _locate(source: SourceMap, path: PathKey, *, key: bool = False) -> Any:
         if candidate in table or candidate in source.values:
             return source.locate(candidate, key=key)
     return source.locate(path, key=key)
+
+
+def locate_field(source: SourceMap, dotted: str) -> Location:
+    """Where ``work[0].highlights[2].text`` stands in the data file (any key spelling)."""
+    found: Location = _locate(source, load_mod.parse_path(dotted))
+    return found
 
 
 def _spellings(path: PathKey) -> list[PathKey]:

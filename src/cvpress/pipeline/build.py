@@ -44,7 +44,7 @@ def run_targets(
 ) -> list[Outcome]:
     """Validate each data file once, then build every target, in parallel."""
     from ..data import load, validate
-    from . import publish
+    from . import locate, publish
 
     publish.prepare(options.out)
     # Each variant's input key is taken before its data is read for the build:
@@ -63,7 +63,7 @@ def run_targets(
             continue
         warnings = Warnings()
         try:
-            loaded = load.load(_display(target.data))
+            loaded = load.load(locate.display(target.data))
             resumes[target.data] = (validate.resume(loaded, warnings), loaded.source)
         except CvpressError as exc:
             resumes[target.data] = exc
@@ -101,14 +101,6 @@ def run_targets(
         from ..engine.sandbox import sweep
 
         sweep()  # what killed builds left in /tmp (after the PDFs: off their path)
-
-
-def _display(path: Path) -> Path:
-    """Show paths relative to the working directory in messages when possible."""
-    try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
-        return path
 
 
 def build_one(

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..data.load import format_path
 from ..data.model import Resume
-from ..errors import CheckError, Problem
-from ..tex.texify import display_url, plain_markdown
+from ..errors import CheckError
+from ..tex.texify import plain_markdown
 from . import pdf as pdfium
 
 _LIGATURES = str.maketrans(
@@ -49,13 +49,6 @@ class PdfFacts:
     @property
     def text(self) -> str:
         return "\n".join(self.page_texts)
-
-
-@dataclass(slots=True)
-class CheckReport:
-    pages: int
-    missing: list[tuple[str, str]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
 
 
 #: Info keys beyond PDF's standard ones that cvpress writes (the release label).
@@ -151,9 +144,8 @@ def check(
     variant: str,
     max_pages: int | None,
     omit: frozenset[str] = frozenset(),
-) -> CheckReport:
+) -> None:
     """Raise :class:`CheckError` if the page limit is broken or text is missing."""
-    report = CheckReport(pages=facts.pages)
     if max_pages is not None and facts.pages > max_pages:
         over = facts.pages - max_pages
         lines = sum(
@@ -166,20 +158,16 @@ def check(
             " or raise max_pages",
         )
     haystack = normalize(facts.text)
-    for path, text in visible_strings(resume, omit):
-        needle = normalize(text)
-        if needle and needle not in haystack:
-            report.missing.append((path, text))
-    if report.missing:
-        path, text = report.missing[0]
-        more = f" (and {len(report.missing) - 1} more)" if len(report.missing) > 1 else ""
+    missing = [
+        (path, text)
+        for path, text in visible_strings(resume, omit)
+        if (needle := normalize(text)) and needle not in haystack
+    ]
+    if missing:
+        path, text = missing[0]
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
         raise CheckError(
             f"text of {path} is missing from the PDF's extracted text{more}: {text[:80]!r}",
             field_path=path,
             hint="the template drops this field, or the font maps glyphs to the wrong characters",
         )
-    return report
-
-
-def printed_url(url: str) -> str:
-    return display_url(url)

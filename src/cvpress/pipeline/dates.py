@@ -74,11 +74,7 @@ def updated(data: Path, locale: str) -> str:
     """ "November 2026": the month of the data's last change, in the variant's language."""
     import datetime
 
+    from ..tex.i18n import month_year
+
     day = datetime.datetime.fromtimestamp(source_epoch(data), tz=datetime.UTC).date()
-    if locale in ("en", "en_US", "en-US"):  # without babel's import and locale data
-        from ..tex.i18n import ENGLISH_MONTHS
-
-        return f"{ENGLISH_MONTHS[day.month - 1]} {day.year}"
-    from babel.dates import format_skeleton
-
-    return str(format_skeleton("yMMMM", day, locale=locale.replace("-", "_")))
+    return month_year(day, locale)

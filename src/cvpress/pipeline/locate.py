@@ -26,6 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from ..data import validate
 from ..data.model import Resume
 from ..errors import (
     BuildError,
@@ -67,7 +68,7 @@ def trace(
     # line points past the field that holds it: the character itself is surer.
     # LuaTeX logs the glyph and then reports only "Fatal error occurred".
     char = _MISSING.search(text) or _MISSING_IN_LOG.search(log)
-    path = _field_with(char.group(1), resume) if char is not None else None
+    path = field_with(char.group(1), resume) if char is not None else None
     if path is not None and char is not None and not _MISSING.search(text):
         problem.message = f"{engine}: the font has no glyph for {char.group(1)!r}"
         problem.hint = "use a font that has it (or another engine), or remove the character"
@@ -75,7 +76,7 @@ def trace(
         path = field_at_line(tex, line, resume, engine, bold, before)
     if path is not None:
         problem.field_path = path
-        problem.location = locate_field(source, path)
+        problem.location = validate.locate_field(source, path)
         problem.message += f" (caused by the text of {path})"
         return exc
     where = template_line(tex, line, templates)
@@ -142,24 +143,14 @@ def field_at_line(
     return best[2] if best else None
 
 
-def _field_with(char: str, resume: Resume) -> str | None:
+def field_with(char: str, resume: Resume) -> str | None:
+    """The first printed field whose text holds ``char``."""
     from .check import visible_strings
 
     for path, value in visible_strings(resume):
         if char in value:
             return path
     return None
-
-
-def locate_field(source: Any, dotted: str) -> Location:
-    """Where ``work[0].highlights[2].text`` stands in the data file (any key spelling)."""
-    from ..data.validate import _locate
-
-    parts: list[str | int] = []
-    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", dotted):
-        parts.append(int(index) if index else name)
-    found: Location = _locate(source, tuple(parts))
-    return found
 
 
 def template_line(tex: str, line: int | None, templates: Iterable[Path]) -> Location | None:
@@ -273,7 +264,7 @@ def at_source(problem: Problem, resume: Resume, variant: Variant, source: Any) -
     if original != shown:
         problem.message = problem.message.replace(shown, original)
         problem.field_path = original
-    problem.location = locate_field(source, original)
+    problem.location = validate.locate_field(source, original)
     return problem
 
 
@@ -283,20 +274,10 @@ def name_unprintable(exc: UnprintableCharacter, resume: Resume) -> UnprintableCh
     Its path is the selected résumé's; the caller points it at the data file
     (:func:`at_source`).
     """
-    for path, value in _strings(resume):
-        if exc.char in value:
-            problem = exc.problems[0]
-            problem.field_path = path
-            problem.message = (
-                problem.message.replace(")", f") in {path}", 1)
-                if " in " not in problem.message
-                else problem.message
-            )
-            break
+    path = field_with(exc.char, resume)
+    if path is not None:
+        problem = exc.problems[0]
+        problem.field_path = path
+        if " in " not in problem.message:
+            problem.message = problem.message.replace(")", f") in {path}", 1)
     return exc
-
-
-def _strings(resume: Resume) -> list[tuple[str, str]]:
-    from .check import visible_strings
-
-    return list(visible_strings(resume))

@@ -54,7 +54,6 @@ class Target:
 
     variant: Variant
     data: Path
-    raw_options: dict[str, Any]
     #: Where the variant is written (None for ``--data``/``--template`` builds).
     variants_file: Path | None = None
 
@@ -106,11 +105,7 @@ def _build_variants(
             hint="variants: " + ", ".join(by_name),
         )
     chosen = [by_name[n] for n in names] if names else variants
-    raw = _raw_variants(variants_file)
-    targets = [
-        Target(v, (variants_file.parent / v.data).resolve(), raw.get(v.name, {}), variants_file)
-        for v in chosen
-    ]
+    targets = [Target(v, (variants_file.parent / v.data).resolve(), variants_file) for v in chosen]
     # The inputs are fingerprinted before they are read for the build: a save
     # that lands during the build must not be recorded as already built.
     from . import build, incremental
@@ -181,9 +176,8 @@ def build_adhoc(
         if name in claimed:
             continue  # the same file given twice
         claimed[name] = path
-        raw = {"template": template, **(overrides or {})}
-        variant = Variant.model_validate({"name": name, **raw})
-        targets.append(Target(variant, path.resolve(), raw))
+        variant = Variant.model_validate({"name": name, "template": template, **(overrides or {})})
+        targets.append(Target(variant, path.resolve()))
     from . import build
 
     return build.run_targets(targets, options, progress)
@@ -194,13 +188,3 @@ def _safe_name(name: str) -> str:
 
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "resume"
     return cleaned[:64]
-
-
-def _raw_variants(variants_file: Path) -> dict[str, dict[str, Any]]:
-    import yaml
-
-    data = yaml.safe_load(variants_file.read_text(encoding="utf-8")) or {}
-    defaults = data.get("defaults") or {}
-    return {
-        name: {**defaults, **(opts or {})} for name, opts in (data.get("variants") or {}).items()
-    }

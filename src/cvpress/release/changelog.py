@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CvpressError, InputError
+from ..tex.i18n import words
 from .git import previous_tag, read_at, repo_root, rev_exists
 
 #: Fields that name an entry, per section, most telling first.
@@ -45,21 +46,8 @@ LABEL_FIELDS: dict[str, tuple[str, ...]] = {
     "interests": ("name",),
     "references": ("name",),
 }
-#: Section headings in the notes, in the order JSON Resume lists sections.
-TITLES: dict[str, str] = {
-    "basics": "Basics",
-    "work": "Work",
-    "volunteer": "Volunteering",
-    "education": "Education",
-    "projects": "Projects",
-    "publications": "Publications",
-    "awards": "Awards",
-    "certificates": "Certificates",
-    "skills": "Skills",
-    "languages": "Languages",
-    "interests": "Interests",
-    "references": "References",
-}
+#: Section headings in the notes: the words the PDFs use (English), and "Basics".
+TITLES: dict[str, str] = {"basics": "Basics", **{s: words("en")[s] for s in LABEL_FIELDS}}
 #: Keys never reported: not printed in any PDF.
 IGNORED = frozenset({"tags", "meta", "$schema"})
 #: Lists of bullets: diffed in order, a reworded bullet reported as changed.

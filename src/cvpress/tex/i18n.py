@@ -8,8 +8,12 @@ table still gets correct dates and falls back to English words.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ..data.model import PartialDate
+
+if TYPE_CHECKING:
+    import datetime
 
 #: The template's own words, per language. Keys are stable identifiers used by templates.
 WORDS: dict[str, dict[str, str]] = {
@@ -164,21 +168,38 @@ ENGLISH_MONTHS = (
 
 
 @lru_cache(maxsize=256)
+def _english(locale: str) -> bool:
+    """Whether CLDR's English patterns apply, which are written here without babel.
+
+    Loading babel and its locale data costs ~25 ms on the edit-rebuild path;
+    tests/test_reproducible.py compares these patterns with babel's.
+    """
+    return locale in ("en", "en_US", "en-US")
+
+
 def format_date(date: PartialDate, locale: str = "en") -> str:
     """``2024-09`` -> "Sep 2024" (en), "sept 2024" (es); a year stays a year."""
     if date.month is None:
         return str(date.year)
-    if locale in ("en", "en_US", "en-US"):
-        # CLDR's English patterns, without loading babel and its locale data
-        # (~25 ms on the edit-rebuild path); tests/test_reproducible.py compares with babel.
+    if _english(locale):
         month = ENGLISH_MONTHS[date.month - 1][:3]
         return f"{month} {date.year}" if date.day is None else f"{month} {date.day}, {date.year}"
     import datetime
 
+    day = datetime.date(date.year, date.month, date.day or 1)
+    return _babel("yMMM" if date.day is None else "yMMMd", day, locale)
+
+
+def month_year(day: datetime.date, locale: str = "en") -> str:
+    """ "November 2026", in the variant's language (the footer's "Updated ...")."""
+    if _english(locale):
+        return f"{ENGLISH_MONTHS[day.month - 1]} {day.year}"
+    return _babel("yMMMM", day, locale)
+
+
+def _babel(skeleton: str, day: datetime.date, locale: str) -> str:
     from babel.dates import format_skeleton
 
-    day = datetime.date(date.year, date.month, date.day or 1)
-    skeleton = "yMMM" if date.day is None else "yMMMd"
     return str(format_skeleton(skeleton, day, locale=locale.replace("-", "_")))
 
 

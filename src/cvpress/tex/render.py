@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 
 from ..data.model import SECTIONS, Resume, Variant, Work
+from ..engine.catalogue import is_unicode
 from ..errors import BuildError, InputError
 from . import i18n, texify
 from .templates import TEMPLATE_FILE, available, search_path
@@ -212,7 +213,7 @@ def render(
             cv=resume,
             v=variant,
             engine=engine,
-            unicode_engine=engine in texify.UNICODE_ENGINES,
+            unicode_engine=is_unicode(engine),
             t=i18n.words(variant.locale),
             language=i18n.latex_language(variant.locale),
             sections=_section_order(resume, sections),

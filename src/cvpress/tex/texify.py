@@ -11,11 +11,12 @@ ligatures turning ``--`` into a dash or ``'`` into a curly quote), then pretty.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
+from ..engine.catalogue import is_unicode
 from ..errors import InputError
 
 __all__ = [
@@ -35,10 +36,6 @@ class TexStr(str):
     """
 
     __slots__ = ()
-
-    @classmethod
-    def join_all(cls, separator: str, items: Iterable[TexStr]) -> TexStr:
-        return cls(separator.join(items))
 
 
 class UnprintableCharacter(InputError):
@@ -80,11 +77,6 @@ _PDFTEX_RANGES: tuple[tuple[int, int], ...] = (
 )
 # fmt: on
 _PDFTEX_OK = frozenset(c for lo, hi in _PDFTEX_RANGES for c in range(lo, hi + 1))
-
-#: Engines that read UTF-8 natively and print whatever the fonts hold.
-UNICODE_ENGINES = frozenset(
-    {"xelatex", "lualatex", "tectonic", "latexmk:xelatex", "latexmk:lualatex"}
-)
 
 # LaTeX's special characters, and the ASCII characters whose T1 glyph is not
 # the character itself (quotes) or that TeX turns into ligatures.
@@ -169,7 +161,7 @@ _NEEDS_ENCODER = re.compile(r"[\\{}#$%&_~^<>|\"'`\u00a0\u00ad]")
 
 def check_printable(text: str, engine: str, field: str | None = None) -> None:
     """Refuse characters the engine cannot print, naming the field and the fix."""
-    if engine in UNICODE_ENGINES:
+    if is_unicode(engine):
         return
     for char in text:
         code = ord(char)
