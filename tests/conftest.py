@@ -45,6 +45,14 @@ def built_variants(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A per-user cache (formats, epochs, font caches) of this test's own, empty at the start."""
+    cache = tmp_path / "user-cache"
+    monkeypatch.setenv("CVPRESS_CACHE_DIR", str(cache))
+    return cache
+
+
+@pytest.fixture
 def write_yaml(tmp_path: Path) -> Callable[[str, str], Path]:
     def write(text: str, name: str = "resume.yaml") -> Path:
         path = tmp_path / name

@@ -201,8 +201,8 @@ def test_with_no_tag_it_is_the_first_release_with_a_summary(repo: Path) -> None:
     log = changelog.changelog(repo / "data" / "variants.yaml")
     assert log.since is None
     assert log.markdown() == (
-        "## First release\n\nFirst published version of Ada Lovelace's résumé: 2 experience entries, "
-        "1 education entry, 1 skills entry, 1 talks entry.\n"
+        "## First release\n\nFirst published version of Ada Lovelace's résumé: "
+        "2 experience entries, 1 education entry, 1 skills entry, 1 talks entry.\n"
     )
 
 

@@ -170,9 +170,8 @@ def test_each_installed_engine_builds_classic(engine: str, tmp_path: Path) -> No
 
 
 def test_precompiled_preamble_is_reused_and_rebuilt_when_the_preamble_changes(
-    tmp_path: Path,
+    own_cache: Path, tmp_path: Path
 ) -> None:
-    cache = tmp_path / ".cache"
 
     def build(overrides: dict[str, object]) -> None:
         options = targets.Options(out=tmp_path, engine="pdflatex", force=True)
@@ -180,28 +179,28 @@ def test_precompiled_preamble_is_reused_and_rebuilt_when_the_preamble_changes(
         assert outcome.status == "built", outcome.error and outcome.error.problems
 
     build({})
-    first = sorted(formats.folder(cache).glob("*.fmt"))
+    first = sorted(formats.folder().glob("*.fmt"))
     assert len(first) == 1
     inode = first[0].stat().st_ino
     build({})
-    assert sorted(formats.folder(cache).glob("*.fmt")) == first
+    assert sorted(formats.folder().glob("*.fmt")) == first
     assert first[0].stat().st_ino == inode, "the format was rebuilt, not reused"
     tex = (tmp_path / "classic.tex").read_text(encoding="utf-8")
     assert formats.MARKER in tex
     build({"accent": "#AA0000"})  # the accent colour is defined in the preamble
-    assert len(list(formats.folder(cache).glob("*.fmt"))) == 2
+    assert len(list(formats.folder().glob("*.fmt"))) == 2
     assert "Gerard" in pdf_text(tmp_path / "classic.pdf")
 
 
 def test_formats_are_cached_inflated_and_give_the_bytes_of_the_gzipped_ones(
-    tmp_path: Path,
+    own_cache: Path, tmp_path: Path
 ) -> None:
     import gzip
 
     options = targets.Options(out=tmp_path, engine="pdflatex", force=True)
     [outcome] = targets.build_adhoc([DATA], "classic", options)
     assert outcome.status == "built", outcome.error and outcome.error.problems
-    [fmt] = formats.folder(tmp_path / ".cache").glob("*.fmt")
+    [fmt] = formats.folder().glob("*.fmt")
     stored = fmt.read_bytes()
     assert stored[:2] != b"\x1f\x8b", "the cached format is still gzipped"
     gzipped = tmp_path / "gzipped.fmt"
@@ -211,6 +210,17 @@ def test_formats_are_cached_inflated_and_give_the_bytes_of_the_gzipped_ones(
     from_stored = passes.compile_tex(tex, "pdflatex", epoch=epoch, fmt=fmt)
     from_gzipped = passes.compile_tex(tex, "pdflatex", epoch=epoch, fmt=gzipped)
     assert from_stored.pdf == from_gzipped.pdf == (tmp_path / "classic.pdf").read_bytes()
+
+
+def test_formats_are_shared_by_builds_into_fresh_folders(own_cache: Path, tmp_path: Path) -> None:
+    """The format lives in the user's cache: a second output folder reuses it, not re-dumps it."""
+    for out in ("one", "two"):
+        options = targets.Options(out=tmp_path / out, engine="pdflatex", force=True)
+        [outcome] = targets.build_adhoc([DATA], "classic", options)
+        assert outcome.status == "built", outcome.error and outcome.error.problems
+    [fmt] = formats.folder().glob("*.fmt")
+    assert fmt.is_relative_to(own_cache)
+    assert not list((tmp_path / "two").rglob("*.fmt"))
 
 
 def test_a_format_is_read_in_place_when_its_path_is_plain(tmp_path: Path) -> None:
@@ -228,10 +238,13 @@ def test_a_format_is_read_in_place_when_its_path_is_plain(tmp_path: Path) -> Non
     assert (workdir / f"{sandbox.FORMAT_NAME}.fmt").read_bytes() == b"format"
 
 
-def test_builds_from_a_format_in_place_or_linked_give_the_same_bytes(tmp_path: Path) -> None:
+def test_builds_from_a_format_in_place_or_linked_give_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pdfs = []
     for folder in ("plain", "with space and 'quote'"):  # read in place; linked
         out = tmp_path / folder
+        monkeypatch.setenv("CVPRESS_CACHE_DIR", str(out / "user-cache"))
         options = targets.Options(out=out, engine="pdflatex", force=True, version="")
         for _ in range(2):  # the second run finds the format cached
             [outcome] = targets.build_adhoc([DATA], "classic", options)
@@ -241,10 +254,10 @@ def test_builds_from_a_format_in_place_or_linked_give_the_same_bytes(tmp_path: P
     assert pdfs[0] == pdfs[1]
 
 
-def test_a_broken_format_never_fails_a_build(tmp_path: Path) -> None:
+def test_a_broken_format_never_fails_a_build(own_cache: Path, tmp_path: Path) -> None:
     options = targets.Options(out=tmp_path, engine="pdflatex", force=True)
     targets.build_adhoc([DATA], "classic", options)
-    [fmt] = formats.folder(tmp_path / ".cache").glob("*.fmt")
+    [fmt] = formats.folder().glob("*.fmt")
     fmt.write_bytes(b"not a format")
     [outcome] = targets.build_adhoc([DATA], "classic", options)
     assert outcome.status == "built", outcome.error and outcome.error.problems

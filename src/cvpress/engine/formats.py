@@ -12,8 +12,10 @@ data-dependent ``\\hypersetup``: mylatexformat dumps everything above it, and
 a run from the format skips to it. Without a format the line is ``\\relax``,
 so the same ``.tex`` compiles either way (and gives the same bytes).
 
-A format is cached in ``<out>/.cache/formats/<key>.fmt``; the key hashes the
-preamble's text, the engine, ``SOURCE_DATE_EPOCH`` and the TeX installation
+A format is cached per user, in ``cache_home()/formats/<key>.fmt``
+(``~/.cache/cvpress/formats``), so builds into fresh folders (tests, CI,
+batch runs, a second project with the same template) reuse it; the key hashes
+the preamble's text, the engine, ``SOURCE_DATE_EPOCH`` and the TeX installation
 (the engine's executable, its base format and ``texmf.cnf``, which
 ``fmtutil``/``apt`` rewrite when TeX Live changes), so any change builds a
 new one. It is built in the same sandbox as every run. Only pdfTeX can use
@@ -32,6 +34,7 @@ import os
 import subprocess
 import tempfile
 import threading
+import time
 import zlib
 from collections.abc import Iterator
 from functools import lru_cache
@@ -46,11 +49,11 @@ from .sandbox import FORMAT_NAME, JOBNAME, cache_home, dump_command, run_prefix,
 MARKER = r"\csname endofdump\endcsname"
 #: Bump when the way formats are built changes, so old ones are not reused.
 SCHEME = "cvpress-format-3"
-#: Formats kept per cache folder (each is ~22 MB, stored uncompressed: see
-#: :func:`_store`); the least recently used go first. More than a project's
-#: variants have distinct preambles, so a full build never evicts a format it
-#: is about to need.
-KEEP = 12
+#: Formats kept (each is ~22 MB, stored uncompressed: see :func:`_store`); the
+#: least recently used go first, but never one used within :data:`IN_USE`
+#: seconds, which a build running now may be about to read.
+KEEP = 16
+IN_USE = 3600.0
 
 _LOCK = threading.Lock()
 #: Format key -> (its lock, how many threads want it); an entry goes with its last user.
@@ -66,8 +69,9 @@ def preamble(tex: str) -> str | None:
     return tex[: end + 1] if end >= 0 else tex
 
 
-def folder(cache_dir: Path) -> Path:
-    return cache_dir / "formats"
+def folder() -> Path:
+    """Where formats are cached: the user's, shared by every build."""
+    return cache_home() / "formats"
 
 
 def key(text: str, engine: str, epoch: int) -> str:
@@ -138,11 +142,11 @@ def _installation_files(tex: str, exe_id: str, *, refresh: bool = False) -> list
     return found
 
 
-def lookup(text: str, engine: str, epoch: int, cache_dir: Path) -> Path | None:
+def lookup(text: str, engine: str, epoch: int) -> Path | None:
     """The cached format for this preamble, if it exists (marked as just used)."""
     if not spec(engine).formats:
         return None
-    path = folder(cache_dir) / f"{key(text, engine, epoch)}.fmt"
+    path = folder() / f"{key(text, engine, epoch)}.fmt"
     try:
         os.utime(path)
     except OSError:
@@ -150,9 +154,7 @@ def lookup(text: str, engine: str, epoch: int, cache_dir: Path) -> Path | None:
     return path
 
 
-def build(
-    text: str, engine: str, epoch: int, cache_dir: Path, timeout: float = 60.0
-) -> Path | None:
+def build(text: str, engine: str, epoch: int, timeout: float = 60.0) -> Path | None:
     """Compile ``text`` (a preamble ending with the marker) into a cached format.
 
     Runs ``pdflatex -ini "&pdflatex" mylatexformat.ltx`` in the sandbox of
@@ -161,7 +163,7 @@ def build(
     parts = spec(engine)
     if not parts.formats:
         return None
-    target = folder(cache_dir) / f"{key(text, engine, epoch)}.fmt"
+    target = folder() / f"{key(text, engine, epoch)}.fmt"
     if target.exists():
         return target
     name = FORMAT_NAME
@@ -209,9 +211,7 @@ def _store(made: Path, target: Path) -> None:
                 raise EOFError(f"{made} is a truncated gzip file")
 
 
-def ensure(
-    text: str, engine: str, epoch: int, cache_dir: Path, timeout: float = 60.0
-) -> Path | None:
+def ensure(text: str, engine: str, epoch: int, timeout: float = 60.0) -> Path | None:
     """The format for this preamble, built first if it is not cached (None if it cannot be).
 
     A build always compiles from the format when the engine can use one, even
@@ -221,21 +221,25 @@ def ensure(
     """
     if not spec(engine).formats:
         return None
-    found = lookup(text, engine, epoch, cache_dir)
+    found = lookup(text, engine, epoch)
     if found is not None:
         return found
     with _one_build_of(key(text, engine, epoch)):
-        return build(text, engine, epoch, cache_dir, timeout)
+        return build(text, engine, epoch, timeout)
 
 
 @contextlib.contextmanager
 def _one_build_of(name: str) -> Iterator[None]:
-    """Hold the lock of format ``name``: threads wanting the same format wait for one build."""
+    """Hold the lock of format ``name``: builds wanting the same format wait for one dump.
+
+    Threads of this process wait on a lock; other processes (parallel builds,
+    test workers) on a file lock beside the formats.
+    """
     with _LOCK:
         lock, users = _KEY_LOCKS.get(name, (threading.Lock(), 0))
         _KEY_LOCKS[name] = (lock, users + 1)
     try:
-        with lock:
+        with lock, _file_lock(folder() / f".{name}.lock"):
             yield
     finally:
         with _LOCK:
@@ -246,15 +250,37 @@ def _one_build_of(name: str) -> Iterator[None]:
                 del _KEY_LOCKS[name]
 
 
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive ``flock`` on ``path`` (none when it cannot be made: the dump goes on)."""
+    import fcntl
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+b")  # noqa: SIM115
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _prune(directory: Path) -> None:
-    """Keep the :data:`KEEP` most recently used formats."""
+    """Keep the :data:`KEEP` most recently used formats, and any used within :data:`IN_USE`."""
     try:
         found = sorted(directory.glob("*.fmt"), key=lambda p: p.stat().st_mtime, reverse=True)
     except OSError:
         return
+    now = time.time()
     for old in found[KEEP:]:
         with contextlib.suppress(OSError):
-            old.unlink()
+            if now - old.stat().st_mtime > IN_USE:
+                old.unlink()
+                (directory / f".{old.stem}.lock").unlink(missing_ok=True)
 
 
 def discard(path: Path) -> None:

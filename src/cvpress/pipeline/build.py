@@ -237,7 +237,7 @@ def _compile(
     if spec(engine).formats:
         preamble = formats.preamble(tex)
         if preamble is not None:
-            fmt = formats.ensure(preamble, engine, epoch, options.out / CACHE_DIR, options.timeout)
+            fmt = formats.ensure(preamble, engine, epoch, options.timeout)
 
     def compile_with(fmt: Path | None) -> Any:
         return passes.compile_tex(
