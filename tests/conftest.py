@@ -1,10 +1,16 @@
-"""Shared fixtures: real TeX, real PDFs, read back with pypdf."""
+"""Shared fixtures: real TeX, real PDFs (read back with PDFium, as the build does), one CLI runner.
+
+Tests that run TeX carry the ``tex`` marker (``pytest -m "not tex"`` runs the
+rest in well under a minute).
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -22,6 +28,34 @@ SEED = ROOT / "tests" / "fixtures" / "resume-source.md"
 FULL = os.environ.get("CVPRESS_FULL_TESTS") == "1"
 
 requires_tex = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
+
+
+def cvpress_command(*args: str, python: Sequence[str] = ()) -> list[str]:
+    """The argv that runs the ``cvpress`` command line in a process of its own."""
+    return [sys.executable, *python, "-m", "cvpress", *args]
+
+
+def run_cvpress(
+    *args: str,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 300,
+    python: Sequence[str] = (),
+) -> subprocess.CompletedProcess[str]:
+    """``cvpress ARGS`` as a shell runs it: output captured as text, no colour, any exit code.
+
+    ``env`` is added to this process's environment; ``python``: interpreter
+    flags (``-X importtime``).
+    """
+    return subprocess.run(
+        cvpress_command(*args, python=python),
+        cwd=cwd,
+        env={**os.environ, "NO_COLOR": "1", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def pdf_text(path: Path) -> str:
@@ -42,6 +76,30 @@ def built_variants(tmp_path_factory: pytest.TempPathFactory) -> Path:
     failed = [o for o in outcomes if o.status == "failed"]
     assert not failed, [(o.name, o.error and o.error.problems) for o in failed]
     return out
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> Callable[..., Path]:
+    """A project factory: ``make_project(resume, variants, templates={name: text})`` -> its folder.
+
+    Writes ``data/resume.yaml`` (and ``data/variants.yaml`` when given) into
+    this test's ``tmp_path``, and each template as ``latex/<name>/template.tex.j2``.
+    """
+
+    def make(
+        resume: str, variants: str | None = None, *, templates: Mapping[str, str] = {}
+    ) -> Path:
+        data = tmp_path / "data"
+        data.mkdir(exist_ok=True)
+        (data / "resume.yaml").write_text(resume, encoding="utf-8")
+        if variants is not None:
+            (data / "variants.yaml").write_text(variants, encoding="utf-8")
+        for name, text in templates.items():
+            (tmp_path / "latex" / name).mkdir(parents=True, exist_ok=True)
+            (tmp_path / "latex" / name / "template.tex.j2").write_text(text, encoding="utf-8")
+        return tmp_path
+
+    return make
 
 
 @pytest.fixture

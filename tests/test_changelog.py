@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import run_cvpress
 from cvpress.release import changelog
 from cvpress.release import git as git_mod
 from cvpress.release.changelog import Change
@@ -256,12 +257,7 @@ def test_invoke_changelog_prints_the_diff_and_refuses_an_unknown_revision(repo: 
     )
     assert ok.returncode == 0, ok.stderr
     assert "### Skills" in ok.stdout and "keywords: added “Poetry”" in ok.stdout
-    bad = subprocess.run(
-        [sys.executable, "-m", "cvpress", "changelog", "--since", "v9"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-    )
+    bad = run_cvpress("changelog", "--since", "v9", cwd=repo)
     assert bad.returncode == 2
     assert "unknown revision 'v9'" in bad.stderr
     assert "Traceback" not in bad.stderr

@@ -5,14 +5,14 @@ failed build never touches the last good PDF."""
 from __future__ import annotations
 
 import gc
-import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, pdf_text, requires_tex, squash
+from conftest import ROOT, pdf_text, requires_tex, run_cvpress, squash
 from cvpress import cli, report
 
 SMALL = """\
@@ -55,25 +55,12 @@ BAD_INPUTS = {
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The real console entry point, as a shell runs it (no colour: piped)."""
-    env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "cvpress", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_cvpress(*args, cwd=cwd, timeout=120)
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "resume.yaml").write_text(SMALL, encoding="utf-8")
-    (tmp_path / "data" / "variants.yaml").write_text(
-        "variants:\n  cv:\n    template: classic\n", encoding="utf-8"
-    )
-    return tmp_path
+def project(make_project: Callable[..., Path]) -> Path:
+    return make_project(SMALL, "variants:\n  cv:\n    template: classic\n")
 
 
 @requires_tex

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FULL
+from conftest import FULL, cvpress_command, run_cvpress
 from cvpress.engine import sandbox
 from cvpress.errors import PublishError
 from cvpress.pipeline import publish
@@ -50,18 +50,9 @@ work:
 
 
 def _cli(
-    args: list[str], cwd: Path, env: dict[str, str] | None = None, **kwargs: object
+    args: list[str], cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cvpress", *args],
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        **kwargs,  # type: ignore[arg-type]
-    )
+    return run_cvpress(*args, cwd=cwd, env=env)
 
 
 def _build_to(out: Path | str) -> list[str]:
@@ -145,7 +136,7 @@ def test_sigkill_at_random_points_loses_nothing(project: Path) -> None:
         before = (out / "classic.pdf").read_bytes()
         _edit(project, f"Edit number {i}")
         child = subprocess.Popen(
-            [sys.executable, "-m", "cvpress", *BUILD],
+            cvpress_command(*BUILD),
             cwd=project,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -212,7 +203,7 @@ def test_two_builds_on_one_folder_both_succeed(project: Path) -> None:
         _edit(project, f"Race {round_}")
         children = [
             subprocess.Popen(
-                [sys.executable, "-m", "cvpress", *BUILD],
+                cvpress_command(*BUILD),
                 cwd=project,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,

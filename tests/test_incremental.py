@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import pdf_text
+from conftest import pdf_text, run_cvpress
 from cvpress.pipeline import targets
 
 DATA = """\
@@ -39,12 +37,8 @@ TEMPLATE = """\
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "resume.yaml").write_text(DATA, encoding="utf-8")
-    (tmp_path / "data" / "variants.yaml").write_text(VARIANTS, encoding="utf-8")
-    (tmp_path / "latex" / "mine").mkdir(parents=True)
-    (tmp_path / "latex" / "mine" / "template.tex.j2").write_text(TEMPLATE, encoding="utf-8")
+def project(make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    tmp_path = make_project(DATA, VARIANTS, templates={"mine": TEMPLATE})
     monkeypatch.chdir(tmp_path)  # ./latex is on the template search path
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704067200")
     return tmp_path
@@ -104,15 +98,10 @@ def test_a_deleted_pdf_is_rebuilt(project: Path) -> None:
 
 
 def test_noop_build_reports_unchanged_without_importing_the_heavy_stages(project: Path) -> None:
-    env = {**os.environ, "CVPRESS_VERSION": ""}
-    command = [sys.executable, "-X", "importtime", "-m", "cvpress", "build"]
-    first = subprocess.run(
-        command, cwd=project, env=env, capture_output=True, text=True, timeout=300, check=False
-    )
+    env = {"CVPRESS_VERSION": ""}
+    first = run_cvpress("build", cwd=project, env=env, python=("-X", "importtime"))
     assert first.returncode == 0, first.stderr
-    second = subprocess.run(
-        command, cwd=project, env=env, capture_output=True, text=True, timeout=300, check=False
-    )
+    second = run_cvpress("build", cwd=project, env=env, python=("-X", "importtime"))
     assert second.returncode == 0, second.stderr
     assert "unchanged full" in second.stderr and "unchanged short" in second.stderr
     imported = {
@@ -125,13 +114,7 @@ def test_noop_build_reports_unchanged_without_importing_the_heavy_stages(project
 
 
 def test_help_imports_none_of_the_heavy_stages() -> None:
-    result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "cvpress", "--help"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_cvpress("--help", timeout=60, python=("-X", "importtime"))
     assert result.returncode == 0
     imported = {
         line.split("|")[-1].strip()
@@ -156,7 +139,8 @@ def test_tex_started_before_rendering_gives_the_same_bytes(
     statuses = _build(project)
     assert statuses["full"] == "built"
     assert not calls, "the variant started early is not compiled again"
-    assert not prestart._WAITING, "every early run is finished or cancelled"
+    for name in ("full", "short"):  # every early run was taken (finished) or cancelled
+        assert prestart.take(Path("build"), name) is None, name
     monkeypatch.setattr(passes, "compile_tex", real)
     fresh = targets.Options(out=project / "fresh", jobs=1, version="")
     [outcome] = targets.build_variants(project / "data" / "variants.yaml", ["full"], fresh)

@@ -17,8 +17,6 @@ import os
 import re
 import secrets
 import shutil
-import subprocess
-import sys
 import tempfile
 import zlib
 from pathlib import Path
@@ -26,7 +24,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from conftest import FULL, squash
+from conftest import FULL, run_cvpress, squash
 from cvpress.engine import landlock, passes
 from cvpress.errors import CvpressError, EngineError, TexError
 from cvpress.pipeline import incremental, targets
@@ -181,11 +179,10 @@ def test_cli_refusal_is_clear(tmp_path: Path) -> None:
     """The command line says file:line:column and the field, exits 2, no traceback."""
     data = tmp_path / "cv.json"
     data.write_text(json.dumps(corpus.document(line=["bell \a here"])), encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, "-m", "cvpress", "build", "--data", str(data), "--template", "classic",
-         "--out", str(tmp_path / "out")],
-        capture_output=True, text=True, cwd=tmp_path, check=False,
-    )  # fmt: skip
+    run = run_cvpress(
+        *("build", "--data", str(data), "--template", "classic", "--out", str(tmp_path / "out")),
+        cwd=tmp_path,
+    )
     assert run.returncode == 2
     assert "work[0].position" in run.stderr and "U+0007" in run.stderr
     assert "cv.json:1:" in run.stderr

@@ -10,14 +10,13 @@ the billion-laughs timing is printed (``-s``) and reported in the README.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import run_cvpress
 from cvpress.data import load, validate
 from cvpress.data.load import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 from cvpress.data.model import MAX_ITEMS, MAX_LINE, MAX_TEXT, MAX_URL
@@ -137,12 +136,7 @@ def test_list_length_limit(section: str, tmp_path: Path) -> None:
 def test_cli_refuses_a_bomb_without_traceback(tmp_path: Path) -> None:
     path = tmp_path / "laughs.yaml"
     path.write_text(BILLION_LAUGHS, encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, "-m", "cvpress", "validate", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = run_cvpress("validate", str(path))
     assert run.returncode == 2
     assert "laughs.yaml:" in run.stderr and "more than" in run.stderr
     assert "Traceback" not in run.stderr

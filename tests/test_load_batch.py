@@ -16,7 +16,6 @@ import os
 import random
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from conftest import FULL
+from conftest import FULL, cvpress_command
 from cvpress.pipeline.check import read_pdf
 
 COUNT = 200 if FULL else 20
@@ -111,22 +110,10 @@ def test_batch_of_generated_resumes(tmp_path: Path) -> None:
     out = tmp_path / "out"
     started = time.perf_counter()
     child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "cvpress",
-            "build",
-            "--data",
-            str(folder),
-            "--template",
-            "classic",
-            "--out",
-            str(out),
-            "--jobs",
-            "2",
-            "--engine",
-            "pdflatex",
-        ],
+        cvpress_command(
+            *("build", "--data", str(folder), "--template", "classic", "--out", str(out)),
+            *("--jobs", "2", "--engine", "pdflatex"),
+        ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

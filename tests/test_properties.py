@@ -26,7 +26,7 @@ from cvpress.data import load, validate
 from cvpress.errors import CvpressError, InputError
 from cvpress.pipeline import targets
 from cvpress.pipeline.check import read_pdf
-from cvpress.tex.texify import _PDFTEX_OK, plain_markdown
+from cvpress.tex.texify import PDFTEX_OK, plain_markdown
 
 TEX_EXAMPLES = 100 if FULL else 15
 LOADER_EXAMPLES = 2000 if FULL else 200
@@ -44,7 +44,7 @@ FIELDS = {
 # claim; the fourth draws from all of Unicode but surrogates, and must then
 # print or be refused with a clear error.
 _PRINTABLE = st.text(
-    st.sampled_from([*sorted(chr(c) for c in _PDFTEX_OK), "\n", "\t"]), min_size=1, max_size=30
+    st.sampled_from([*sorted(chr(c) for c in PDFTEX_OK), "\n", "\t"]), min_size=1, max_size=30
 )
 _ANY = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=30)
 _TEXTS = st.one_of(_PRINTABLE, _PRINTABLE, _PRINTABLE, _ANY)

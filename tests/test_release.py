@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, requires_tex, squash
+from conftest import ROOT, requires_tex, run_cvpress, squash
 from cvpress import cli
 from cvpress.pipeline.check import read_pdf
 from cvpress.release import git as git_mod
@@ -218,7 +218,7 @@ def test_a_new_release_directory_replaces_the_old_one_whole(tmp_path: Path) -> N
     staging = tmp_path / ".dist.new"
     staging.mkdir()
     (staging / "New_cv.pdf").write_bytes(b"new")
-    release._replace(staging, out)
+    release.replace_directory(staging, out)
     assert [p.name for p in out.iterdir()] == ["New_cv.pdf"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
@@ -332,14 +332,7 @@ def test_outside_a_release_cvpress_build_labels_with_git_describe(
     shutil.copytree(released.repo, repo, ignore=shutil.ignore_patterns("build", "dist"))
     with (repo / "tasks.py").open("a", encoding="utf-8") as handle:
         handle.write("# an uncommitted edit\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "cvpress", "build", "--variant", "cv", "--out", "b"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        env=clean_env(),
-        check=False,
-    )
+    result = run_cvpress("build", "--variant", "cv", "--out", "b", cwd=repo, env=clean_env())
     assert result.returncode == 0, result.stderr
     facts = read_pdf((repo / "b" / "cv.pdf").read_bytes())
     assert facts.metadata.get("Version") == f"{TAG}-dirty"

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import DATA, requires_tex
+from conftest import DATA, requires_tex, run_cvpress
 from cvpress.data import load, select, validate
 from cvpress.data.model import Resume, Variant
 from cvpress.tex import render
@@ -91,7 +89,7 @@ def test_exclude_tags_win_over_include(resume: Resume) -> None:
 def test_tags_on_custom_sections(resume: Resume) -> None:
     chosen, order = pick(resume, exclude_tags=["talks"])
     assert chosen.custom == ()
-    assert "talks" not in render._section_order(chosen, order)
+    assert "talks" not in render.section_order(chosen, order)
 
 
 def test_sections_choose_and_order(resume: Resume) -> None:
@@ -99,7 +97,7 @@ def test_sections_choose_and_order(resume: Resume) -> None:
     assert order == ("skills", "work", "talks")
     assert chosen.education == ()
     assert chosen.basics.summary is None  # summary not listed: dropped
-    assert render._section_order(chosen, order) == ["skills", "work", "talks"]
+    assert render.section_order(chosen, order) == ["skills", "work", "talks"]
 
 
 def test_max_items_and_max_highlights(resume: Resume) -> None:
@@ -155,13 +153,7 @@ def test_overlong_compact_fails_with_the_overflow(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     out = tmp_path / "out"
-    run = subprocess.run(
-        [sys.executable, "-m", "cvpress", "build", "--variants", str(variants), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    run = run_cvpress("build", "--variants", str(variants), "--out", str(out), timeout=120)
     assert run.returncode == 1, run.stderr
     assert "'too-long'" in run.stderr
     assert "over its limit of 1" in run.stderr

@@ -18,14 +18,12 @@ import fcntl
 import json
 import os
 import re
-import subprocess
-import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pytest
 
-from conftest import requires_tex, squash
+from conftest import requires_tex, run_cvpress, squash
 from cvpress.data import load, select, validate
 from cvpress.data.model import Variant
 from cvpress.pipeline import targets
@@ -200,13 +198,8 @@ def test_compact_leaves_out_courses_only(matrix: dict[str, Built]) -> None:
 
 
 def test_templates_command_lists_four_with_descriptions() -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "cvpress", "templates"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    run = run_cvpress("templates", timeout=60)
+    assert run.returncode == 0, run.stderr
     rows = dict(line.split("\t", 1) for line in run.stdout.splitlines() if "\t" in line)
     assert set(TEMPLATES) <= set(rows)
     assert all(rows[t].strip() for t in TEMPLATES)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import pdf_text, squash
+from conftest import pdf_text, run_cvpress, squash
 from cvpress.engine import catalogue
 from cvpress.pipeline import targets
 
@@ -78,25 +76,10 @@ def test_unicode_engines_print_every_script(
 
 def test_pdflatex_refuses_with_field_character_and_fix(world: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cvpress",
-            "build",
-            "--data",
-            str(world),
-            "--template",
-            "classic",
-            "--engine",
-            "pdflatex",
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
+    result = run_cvpress(
+        *("build", "--data", str(world), "--template", "classic", "--engine", "pdflatex"),
+        *("--out", str(out)),
         timeout=120,
-        check=False,
     )
     assert result.returncode == 2, result.stderr
     err = result.stderr

@@ -10,14 +10,13 @@ import os
 import queue
 import re
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import pdf_text, requires_tex
+from conftest import cvpress_command, pdf_text, requires_tex
 
 pytest.importorskip("watchfiles")
 
@@ -41,16 +40,7 @@ class Watcher:
     def __init__(self, cwd: Path) -> None:
         env = {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "cvpress",
-                "watch",
-                "--variants",
-                "data/variants.yaml",
-                "--out",
-                "build",
-            ],
+            cvpress_command("watch", "--variants", "data/variants.yaml", "--out", "build"),
             cwd=cwd,
             env=env,
             stdout=subprocess.PIPE,

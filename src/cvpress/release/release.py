@@ -161,7 +161,7 @@ def make(
         release.sums = out / SUMS
         (staging / NOTES).write_text(notes_text(log.markdown(), release), encoding="utf-8")
         release.notes = out / NOTES
-        _replace(staging, out)
+        replace_directory(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -213,7 +213,7 @@ def _check_out(out: Path) -> None:
         )
 
 
-def _replace(staging: Path, out: Path) -> None:
+def replace_directory(staging: Path, out: Path) -> None:
     """Swap the finished directory in: renames, so ``out`` is never half-written."""
     old = None
     if out.exists():

@@ -216,7 +216,7 @@ def render(
             unicode_engine=is_unicode(engine),
             t=i18n.words(variant.locale),
             language=i18n.latex_language(variant.locale),
-            sections=_section_order(resume, sections),
+            sections=section_order(resume, sections),
             version=version,
             updated=updated,
         )
@@ -230,7 +230,7 @@ def render(
         _ACTIVE.reset(token)
 
 
-def _section_order(resume: Resume, sections: tuple[str, ...] | None) -> list[str]:
+def section_order(resume: Resume, sections: tuple[str, ...] | None) -> list[str]:
     """The sections to print, in order, skipping empty ones (so they vanish cleanly)."""
     custom = {f"{s.key}": s for s in resume.custom}
     wanted = list(sections) if sections is not None else [*SECTIONS, *custom]

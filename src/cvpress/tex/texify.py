@@ -76,7 +76,8 @@ _PDFTEX_RANGES: tuple[tuple[int, int], ...] = (
     (12296, 12297), (64256, 64262),
 )
 # fmt: on
-_PDFTEX_OK = frozenset(c for lo, hi in _PDFTEX_RANGES for c in range(lo, hi + 1))
+#: Code points above ASCII that pdfLaTeX prints and a PDF reader extracts as themselves.
+PDFTEX_OK = frozenset(c for lo, hi in _PDFTEX_RANGES for c in range(lo, hi + 1))
 
 # LaTeX's special characters, and the ASCII characters whose T1 glyph is not
 # the character itself (quotes) or that TeX turns into ligatures.
@@ -165,7 +166,7 @@ def check_printable(text: str, engine: str, field: str | None = None) -> None:
         return
     for char in text:
         code = ord(char)
-        if code < 0x7F or code in _PDFTEX_OK or char in "\n\t":
+        if code < 0x7F or code in PDFTEX_OK or char in "\n\t":
             continue
         import unicodedata
 
