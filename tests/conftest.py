@@ -27,7 +27,18 @@ SEED = ROOT / "tests" / "fixtures" / "resume-source.md"
 #: Set by `invoke test --full`: run every Hypothesis example and fault.
 FULL = os.environ.get("CVPRESS_FULL_TESTS") == "1"
 
-requires_tex = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
+#: Marks a test that runs TeX (skipped where pdflatex is missing; ``-m "not tex"`` leaves it out).
+requires_tex = pytest.mark.tex
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``tex`` are skipped, saying why, on a machine without pdflatex."""
+    if shutil.which("pdflatex") is not None:
+        return
+    skip = pytest.mark.skip(reason="pdflatex not installed")
+    for item in items:
+        if "tex" in item.keywords:
+            item.add_marker(skip)
 
 
 def cvpress_command(*args: str, python: Sequence[str] = ()) -> list[str]:
@@ -41,11 +52,12 @@ def run_cvpress(
     env: Mapping[str, str] | None = None,
     timeout: float = 300,
     python: Sequence[str] = (),
+    preexec_fn: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``cvpress ARGS`` as a shell runs it: output captured as text, no colour, any exit code.
 
     ``env`` is added to this process's environment; ``python``: interpreter
-    flags (``-X importtime``).
+    flags (``-X importtime``); ``preexec_fn``: run in the child (resource limits).
     """
     return subprocess.run(
         cvpress_command(*args, python=python),
@@ -55,6 +67,7 @@ def run_cvpress(
         text=True,
         timeout=timeout,
         check=False,
+        preexec_fn=preexec_fn,
     )
 
 

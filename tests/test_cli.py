@@ -152,6 +152,7 @@ def test_tex_error_in_a_template_exits_1_naming_the_template_line(project: Path)
     assert not (project / "build" / "cv.pdf").exists()
 
 
+@pytest.mark.tex
 def test_jinja_error_names_the_template_file_and_line(project: Path) -> None:
     folder = project / "latex" / "typo"
     folder.mkdir(parents=True)

@@ -39,6 +39,7 @@ def _fake(tmp_path: Path, name: str, script: str, monkeypatch: pytest.MonkeyPatc
 # ------------------------------------------------------------ command lines
 
 
+@pytest.mark.tex
 @pytest.mark.parametrize("engine", ["pdflatex", "xelatex", "lualatex"])
 def test_tex_command_line_has_the_sandbox_flags(engine: str) -> None:
     if not shutil.which(engine):
@@ -56,12 +57,14 @@ def test_tex_command_line_has_the_sandbox_flags(engine: str) -> None:
     assert not any(a.startswith("-shell-escape") or a == "-enable-write18" for a in cmd)
 
 
+@pytest.mark.tex
 def test_only_pdflatex_takes_a_format() -> None:
     assert "-fmt=cvpress" in sandbox.command("pdflatex", fmt="cvpress")
     if shutil.which("xelatex"):
         assert not any(a.startswith("-fmt") for a in sandbox.command("xelatex", fmt="cvpress"))
 
 
+@pytest.mark.tex
 @pytest.mark.parametrize(
     ("engine", "mode", "tex"),
     [
@@ -125,6 +128,7 @@ def test_tectonic_without_its_bundle_says_what_to_do(
     assert "run it once with internet access" in (info.value.hint or "")
 
 
+@pytest.mark.tex
 def test_auto_prefers_pdflatex_then_unicode_engines() -> None:
     assert catalogue.resolve("auto") == "pdflatex"
     unicode = catalogue.resolve("auto", unicode=True)
@@ -154,6 +158,7 @@ def test_rerun_only_when_the_log_asks() -> None:
 # ------------------------------------------------------------ real builds
 
 
+@pytest.mark.tex
 @pytest.mark.parametrize("engine", INSTALLED)
 def test_each_installed_engine_builds_classic(engine: str, tmp_path: Path) -> None:
     options = targets.Options(out=tmp_path, engine=engine, force=True)
@@ -169,6 +174,7 @@ def test_each_installed_engine_builds_classic(engine: str, tmp_path: Path) -> No
     assert banner in log.splitlines()[0]
 
 
+@pytest.mark.tex
 def test_precompiled_preamble_is_reused_and_rebuilt_when_the_preamble_changes(
     own_cache: Path, tmp_path: Path
 ) -> None:
@@ -192,6 +198,7 @@ def test_precompiled_preamble_is_reused_and_rebuilt_when_the_preamble_changes(
     assert "Gerard" in pdf_text(tmp_path / "classic.pdf")
 
 
+@pytest.mark.tex
 def test_formats_are_cached_inflated_and_give_the_bytes_of_the_gzipped_ones(
     own_cache: Path, tmp_path: Path
 ) -> None:
@@ -212,6 +219,7 @@ def test_formats_are_cached_inflated_and_give_the_bytes_of_the_gzipped_ones(
     assert from_stored.pdf == from_gzipped.pdf == (tmp_path / "classic.pdf").read_bytes()
 
 
+@pytest.mark.tex
 def test_formats_are_shared_by_builds_into_fresh_folders(own_cache: Path, tmp_path: Path) -> None:
     """The format lives in the user's cache: a second output folder reuses it, not re-dumps it."""
     for out in ("one", "two"):
@@ -238,6 +246,7 @@ def test_a_format_is_read_in_place_when_its_path_is_plain(tmp_path: Path) -> Non
     assert (workdir / f"{sandbox.FORMAT_NAME}.fmt").read_bytes() == b"format"
 
 
+@pytest.mark.tex
 def test_builds_from_a_format_in_place_or_linked_give_the_same_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -254,6 +263,7 @@ def test_builds_from_a_format_in_place_or_linked_give_the_same_bytes(
     assert pdfs[0] == pdfs[1]
 
 
+@pytest.mark.tex
 def test_a_broken_format_never_fails_a_build(own_cache: Path, tmp_path: Path) -> None:
     options = targets.Options(out=tmp_path, engine="pdflatex", force=True)
     targets.build_adhoc([DATA], "classic", options)
@@ -267,6 +277,7 @@ def test_a_broken_format_never_fails_a_build(own_cache: Path, tmp_path: Path) ->
 # ------------------------------------------------------------ failures
 
 
+@pytest.mark.tex
 def test_timeout_kills_the_whole_process_group() -> None:
     started: list[int] = []
     endless = "\\documentclass{article}\\begin{document}\\def\\loop{\\loop}\\loop\\end{document}\n"
@@ -277,6 +288,7 @@ def test_timeout_kills_the_whole_process_group() -> None:
     assert _group_gone(started[0])
 
 
+@pytest.mark.tex
 def test_timeout_kills_latexmk_and_the_engine_it_started() -> None:
     if not catalogue.installed("latexmk"):
         pytest.skip("latexmk not installed")
@@ -317,6 +329,7 @@ def test_a_crashing_engine_is_reported(tmp_path: Path, monkeypatch: pytest.Monke
     assert "crashed (killed by signal 11)" in info.value.message
 
 
+@pytest.mark.tex
 def test_a_tex_error_names_the_line(tmp_path: Path) -> None:
     broken = "\\documentclass{article}\n\\begin{document}\n\\undefinedmacro\n\\end{document}\n"
     with pytest.raises(TexError) as info:

@@ -296,6 +296,7 @@ def _build_failure(tmp_path: Path, data: str, template: str | None, **variant: o
     return outcome.error.problems[0]
 
 
+@pytest.mark.tex
 @pytest.mark.skipif(__import__("shutil").which("pdflatex") is None, reason="needs pdflatex")
 def test_tex_error_is_traced_to_the_data_field(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -311,6 +312,7 @@ def test_tex_error_is_traced_to_the_data_field(
     assert problem.message.endswith("(caused by the text of basics.label)")  # type: ignore[attr-defined]
 
 
+@pytest.mark.tex
 @pytest.mark.skipif(__import__("shutil").which("xelatex") is None, reason="needs xelatex")
 def test_missing_glyph_is_traced_to_the_bullet(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

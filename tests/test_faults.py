@@ -23,7 +23,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -34,7 +34,8 @@ from cvpress.errors import PublishError
 from cvpress.pipeline import publish
 from cvpress.pipeline.check import read_pdf
 
-pytestmark = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
+pytestmark = pytest.mark.tex
+
 
 DATA = """\
 basics:
@@ -50,9 +51,12 @@ work:
 
 
 def _cli(
-    args: list[str], cwd: Path, env: dict[str, str] | None = None
+    args: list[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    preexec_fn: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    return run_cvpress(*args, cwd=cwd, env=env)
+    return run_cvpress(*args, cwd=cwd, env=env, preexec_fn=preexec_fn)
 
 
 def _build_to(out: Path | str) -> list[str]:

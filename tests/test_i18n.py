@@ -86,6 +86,7 @@ def test_babel_languages_compile(tmp_path: Path) -> None:
     assert "100% of R&D" in fr  # French babel adds no space before punctuation
 
 
+@pytest.mark.tex
 def test_cv_es_shows_spanish_titles_and_months(built_variants: Path) -> None:
     text = read_pdf((built_variants / "cv-es.pdf").read_bytes()).text
     for title in ("Perfil", "Experiencia profesional", "Voluntariado", "Formación", "Premios"):

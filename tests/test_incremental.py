@@ -60,6 +60,7 @@ def _mtimes(project: Path) -> dict[str, int]:
     }
 
 
+@pytest.mark.tex
 def test_rebuilds_exactly_what_changed(project: Path) -> None:
     assert _build(project) == {"full": "built", "short": "built"}
     before = _mtimes(project)
@@ -91,12 +92,14 @@ def test_rebuilds_exactly_what_changed(project: Path) -> None:
     assert _build(project) == {"full": "unchanged", "short": "unchanged"}
 
 
+@pytest.mark.tex
 def test_a_deleted_pdf_is_rebuilt(project: Path) -> None:
     _build(project)
     (project / "build" / "short.pdf").unlink()
     assert _build(project) == {"full": "unchanged", "short": "built"}
 
 
+@pytest.mark.tex
 def test_noop_build_reports_unchanged_without_importing_the_heavy_stages(project: Path) -> None:
     env = {"CVPRESS_VERSION": ""}
     first = run_cvpress("build", cwd=project, env=env, python=("-X", "importtime"))
@@ -125,6 +128,7 @@ def test_help_imports_none_of_the_heavy_stages() -> None:
         assert heavy not in imported, heavy
 
 
+@pytest.mark.tex
 def test_tex_started_before_rendering_gives_the_same_bytes(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -149,6 +153,7 @@ def test_tex_started_before_rendering_gives_the_same_bytes(
     assert early == (project / "fresh" / "full.pdf").read_bytes()
 
 
+@pytest.mark.tex
 def test_a_save_during_a_build_is_not_recorded_as_built(project: Path) -> None:
     """The no-op record fingerprints the inputs the build read, not the ones after it.
 

@@ -36,7 +36,7 @@ TEMPLATES = sorted(templates.available())
 ENGINES = [e for e in ("pdflatex", "xelatex", "lualatex") if shutil.which(e)]
 COMBOS = [(t, e) for t in TEMPLATES for e in ENGINES]
 
-pytestmark = pytest.mark.skipif(not ENGINES, reason="no TeX engine installed")
+pytestmark = [pytest.mark.tex, pytest.mark.skipif(not ENGINES, reason="no TeX engine installed")]
 
 
 # ------------------------------------------------------------------ fixtures

@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from conftest import SEED, pdf_text, squash
+
+pytestmark = pytest.mark.tex
 
 
 def _seed_bullets() -> list[str]:

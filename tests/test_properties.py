@@ -107,6 +107,7 @@ _TEX_SETTINGS = settings(
 )
 
 
+@pytest.mark.tex
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
 @_TEX_SETTINGS
 @given(cases=_CASES)
@@ -114,6 +115,7 @@ def test_any_text_prints_verbatim_or_is_refused(cases: list[tuple[str, str]]) ->
     _round_trip(cases, "pdflatex")
 
 
+@pytest.mark.tex
 @pytest.mark.skipif(not FULL or shutil.which("xelatex") is None, reason="FULL run with xelatex")
 @_TEX_SETTINGS
 @given(cases=_CASES)

@@ -16,6 +16,7 @@ from cvpress.pipeline.check import read_pdf
 from cvpress.release import git as git_mod
 
 
+@pytest.mark.tex
 @pytest.mark.parametrize(
     "engine", [e for e in ("pdflatex", "xelatex", "lualatex") if catalogue.installed(e)]
 )

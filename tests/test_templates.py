@@ -208,12 +208,14 @@ def test_templates_command_lists_four_with_descriptions() -> None:
 # ------------------------------------------------------------------ the person's PDFs
 
 
+@pytest.mark.tex
 def test_person_variants_fit_and_have_no_overfull_box(built_variants: Path) -> None:
     assert read_pdf((built_variants / "resume.pdf").read_bytes()).pages == 1
     for log in built_variants.glob("*.log"):
         assert "Overfull \\hbox" not in log.read_text(encoding="utf-8", errors="replace"), log.name
 
 
+@pytest.mark.tex
 def test_no_section_heading_ends_a_page(built_variants: Path) -> None:
     titles = {w for lang in ("en", "es") for w in i18n.words(lang).values()}
     for pdf in built_variants.glob("*.pdf"):
@@ -277,6 +279,7 @@ def _decode_png(data: bytes) -> tuple[int, int, int, bytes]:
     )
 
 
+@pytest.mark.tex
 def test_png_preview_of_a_built_pdf(built_variants: Path, tmp_path: Path) -> None:
     pytest.importorskip("pypdfium2")
     from cvpress.outputs import preview
@@ -291,6 +294,7 @@ def test_png_preview_of_a_built_pdf(built_variants: Path, tmp_path: Path) -> Non
     assert _decode_png(grey.read_bytes())[2] == 1  # a page without colour is greyscale
 
 
+@pytest.mark.tex
 def test_readme_gallery_matches_the_build(built_variants: Path) -> None:
     """docs/gallery/<variant>.png shows what the build makes now (`invoke gallery` refreshes)."""
     pytest.importorskip("pypdfium2")

@@ -49,6 +49,7 @@ def world(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.tex
 @pytest.mark.parametrize(("template", "noto"), [("classic", "NotoSerif"), ("modern", "NotoSans")])
 @pytest.mark.parametrize("engine", ["auto", "lualatex"])
 def test_unicode_engines_print_every_script(
