@@ -511,6 +511,11 @@ class Publication(Tagged):
     publisher: Line | None = F(None, "Journal, conference or site.", "MLSys")
     release_date: Date | None = F(None, "When: YYYY, YYYY-MM or YYYY-MM-DD.", "2023-05")
     url: Url | None = F(None, "Link to it.", "https://example.com/paper")
+    authors: Keywords = F(
+        (),
+        "cvpress extension: the authors, in order; a variant's highlight_author bolds yours.",
+        ["Ada Lovelace", "Charles Babbage"],
+    )
     summary: Text | None = F(
         None, "One or two sentences; inline Markdown allowed.", "How we served 1,000 models."
     )
@@ -766,6 +771,35 @@ class VariantOptions(BaseModel):
     title: Line | None = F(
         None, "PDF title; default: '<name> – <label or Curriculum Vitae>'.", "Ada Lovelace – CV"
     )
+    photo: bool = F(
+        False,
+        "Print basics.image (a local JPEG or PNG), cropped round or square by the template.",
+        True,
+    )
+    bibliography: Line | None = F(
+        None,
+        "A .bib file, relative to the variants file: its entries join `publications`.",
+        "publications.bib",
+    )
+    highlight_author: tuple[Line, ...] = Field(
+        (),
+        description="Your name as written in author lists (one form or several): printed bold.",
+        examples=["Ada Lovelace", ["Ada Lovelace", "A. Lovelace"]],
+    )
+    private: bool | Line = F(
+        True,
+        "Merge private.yaml (beside the data file; git-ignored) over the data on local builds;"
+        " false keeps it out of this variant, a path names another file.",
+        False,
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_author_form(cls, value: Any) -> Any:
+        """``highlight_author: "Ada Lovelace"`` is the one-item list."""
+        if isinstance(value, dict) and isinstance(value.get("highlight_author"), str):
+            return {**value, "highlight_author": [value["highlight_author"]]}
+        return value
 
 
 class Variant(VariantOptions):
