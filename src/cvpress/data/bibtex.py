@@ -164,7 +164,7 @@ def _publication(
     entry: Entry, display: str, found: Warnings
 ) -> tuple[dict[str, Any], dict[str, Location]]:
     fields = {f.key.lower(): f for f in entry.fields}
-    start = Location(display, entry.start_line + 1)
+    start = Location(display, (entry.start_line or 0) + 1)
     where = {
         name: Location(display, f.start_line + 1) if f.start_line is not None else start
         for name, f in fields.items()

@@ -148,9 +148,9 @@ def normalise(content: bytes, shape: Shape, location: Location) -> Photo:
                 "photo is not a JPEG or PNG file (judged by its content, not its name)",
                 "convert it to JPEG or PNG with an image editor",
             ) from None
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise refuse(
-                "photo claims more pixels than it could hold (a decompression bomb)",
+                f"photo is a decompression bomb, refused before decoding: {exc}",
                 "save the photo again from an image editor",
             ) from None
         except (OSError, ValueError, SyntaxError) as exc:

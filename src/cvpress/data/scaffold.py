@@ -1,7 +1,8 @@
 """``cvpress new NAME``: a starter project that builds as it is.
 
 Decision: ``NAME`` is a new folder holding ``data/resume.yaml``,
-``data/variants.yaml`` and ``schema/`` (the JSON Schemas the first line of
+``data/variants.yaml``, a ``.gitignore`` (outputs, and ``data/private.yaml``:
+private details stay out of the repository from the first commit) and ``schema/`` (the JSON Schemas the first line of
 each data file points editors at), so ``cd NAME && cvpress build`` works at
 once and the layout matches this repository's. Nothing is overwritten: an
 existing ``NAME/data`` is an error.
@@ -101,6 +102,13 @@ variants:
 """
 
 
+GITIGNORE = """\
+build/
+# Private details (phone, address): merged into local builds only, never committed.
+data/private.yaml
+"""
+
+
 def new(name: Path | str) -> list[Path]:
     """Write the starter project into folder ``name``; return the files written."""
     root = Path(name)
@@ -122,4 +130,16 @@ def new(name: Path | str) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as handle:  # "x": never replace a file
             handle.write(text)
-    return list(files)
+    return [*files, _ignore(root / ".gitignore")]
+
+
+def _ignore(path: Path) -> Path:
+    """Write ``.gitignore``, or add the lines it lacks to the one already there."""
+    have = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    missing = [line for line in GITIGNORE.splitlines() if line not in have]
+    if missing:
+        with path.open("a", encoding="utf-8") as handle:
+            if have and have[-1] != "":
+                handle.write("\n")
+            handle.write("\n".join(missing) + "\n")
+    return path
