@@ -146,7 +146,7 @@ def test_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
 
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="photo not found: nope.jpg"):
+    with pytest.raises(InputError, match=r"photo not found: nope\.jpg"):
         photo.prepare("nope.jpg", tmp_path / "resume.yaml", "square", AT, Warnings())
     with pytest.raises(InputError, match="is not a file"):
         photo.prepare(".", tmp_path / "resume.yaml", "square", AT, Warnings())

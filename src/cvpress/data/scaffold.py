@@ -2,8 +2,9 @@
 
 Decision: ``NAME`` is a new folder holding ``data/resume.yaml``,
 ``data/variants.yaml``, a ``.gitignore`` (outputs, and ``data/private.yaml``:
-private details stay out of the repository from the first commit) and ``schema/`` (the JSON Schemas the first line of
-each data file points editors at), so ``cd NAME && cvpress build`` works at
+private details stay out of the repository from the first commit) and
+``schema/`` (the JSON Schemas the first line of each data file points editors
+at), so ``cd NAME && cvpress build`` works at
 once and the layout matches this repository's. Nothing is overwritten: an
 existing ``NAME/data`` is an error.
 
