@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cvpress import load, validate
+from cvpress.data import load, validate
 from cvpress.data import bibtex
 from cvpress.errors import InputError, Location, Warnings
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cvpress import load, validate
+from cvpress.data import load, validate
 from cvpress.data import private
 from cvpress.errors import InputError
 
@@ -104,7 +104,7 @@ def test_audit_warns_when_tracked_or_repeated_in_a_public_file(tmp_path: Path) -
 
 
 def test_repository_and_new_projects_ignore_the_private_file(tmp_path: Path) -> None:
-    from cvpress import scaffold
+    from cvpress.data import scaffold
 
     root = Path(__file__).resolve().parent.parent
     assert "data/private.yaml" in (root / ".gitignore").read_text(encoding="utf-8").split()

@@ -48,7 +48,7 @@ from pylatexenc import latexwalker
 from pylatexenc.latex2text import LatexNodes2Text, get_default_latex_context_db
 
 from ..errors import InputError, Location, Problem, Warnings
-from ..load import PathKey, SourceMap
+from .load import PathKey, SourceMap
 
 # bibtexparser logs each broken block itself; they are reported here, with
 # their lines, so its messages must not reach the terminal through logging's

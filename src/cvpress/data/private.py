@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Location, Problem
-from ..load import Loaded, PathKey, SourceMap, format_path, load
+from .load import Loaded, PathKey, SourceMap, format_path, load
 
 #: The private file's name, beside the data file, unless a variant names another.
 DEFAULT_NAME = "private.yaml"
