@@ -21,17 +21,19 @@ image parser inside TeX is no place to meet a hostile file. Instead Pillow
   (GPS position, camera serial, date), no XMP, no ICC profile, no comments.
 
 The result is a file's worth of bytes that the build writes into the run's
-folder (:attr:`Photo.name`); the same input gives the same bytes.
+folder, named after its content (:attr:`Photo.name`, so a changed photo
+changes the ``.tex``); the same input gives the same bytes.
 
 A URL is not fetched (builds are offline): a warning, and no photo.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -62,6 +64,9 @@ class Photo:
     content: bytes
     width: int
     height: int
+    #: The file it was made from, and the SHA-256 of the bytes read (for the build's cache).
+    source: str = ""
+    digest: str = ""
 
 
 def is_url(image: str) -> bool:
@@ -91,7 +96,9 @@ def prepare(
         )
         return None
     path = (data_file.parent / image).resolve()
-    return normalise(read(path, image, location), shape, location)
+    content = read(path, image, location)
+    made = normalise(content, shape, location)
+    return replace(made, source=str(path), digest=hashlib.sha256(content).hexdigest())
 
 
 def read(path: Path, written: str, location: Location) -> bytes:
@@ -162,11 +169,14 @@ def normalise(content: bytes, shape: Shape, location: Location) -> Photo:
     buffer = io.BytesIO()
     if shape == "round" or kind == "PNG":
         cropped.save(buffer, format="PNG", optimize=False)
-        name = "cvpress-photo.png"
+        suffix = "png"
     else:
         cropped.save(buffer, format="JPEG", quality=92)
-        name = "cvpress-photo.jpg"
-    return Photo(name, buffer.getvalue(), cropped.width, cropped.height)
+        suffix = "jpg"
+    content = buffer.getvalue()
+    # Named by its content: a new photo is a new .tex, never mistaken for the last build's.
+    name = f"cvpress-photo-{hashlib.sha256(content).hexdigest()[:16]}.{suffix}"
+    return Photo(name, content, cropped.width, cropped.height)
 
 
 def _plain(image: Image.Image) -> Image.Image:
