@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cvpress.data import load, validate
-from cvpress.data import bibtex
+from conftest import pdf_text, requires_tex, squash
+from cvpress.data import bibtex, load, validate
 from cvpress.errors import InputError, Location, Warnings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extras"
@@ -70,6 +70,8 @@ def test_latex_markup_becomes_unicode(written: str, text: str) -> None:
         r"$$\int$$",
         r"\textbf{\include{secret}}",
         r"\csname input\endcsname{/etc/passwd}",
+        "{" * 1500 + "}" * 1500,  # past Python's recursion limit: found by the corpus
+        r"\href{file:///etc/passwd}{click}",  # pylatexenc's converter raised IndexError
     ],
 )
 def test_latex_that_is_not_text_prints_as_written(written: str) -> None:
@@ -139,3 +141,113 @@ def test_a_month_that_is_no_month_is_a_warning(tmp_path: Path) -> None:
 def test_missing_bib_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="bibliography not found"):
         read(tmp_path / "none.bib")
+
+
+# ------------------------------------------------------------ real TeX builds
+
+#: Corpus payloads that must print as written (LaTeX that is not text).
+MUST_BE_VERBATIM = {
+    "input-abs",
+    "input-rel",
+    "include",
+    "write18",
+    "csname",
+    "percent",
+    "ampersand",
+}
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def hostile_titles(secret: Path) -> list[tuple[str, str]]:
+    """(id, title) for every corpus payload a .bib can hold that converts to itself."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from injection import corpus
+
+    found = Warnings()
+    chosen = []
+    for payload in corpus.payloads(str(secret), secret.name):
+        text = " ".join(payload.text.split())
+        latex = any(c in text for c in "\\%&")
+        if len(text) > 250 or not latex or not _balanced(text):
+            continue
+        if bibtex.to_text(text, AT, payload.id, found) == text:
+            chosen.append((payload.id, text))
+    assert {i for i, _ in chosen} >= MUST_BE_VERBATIM
+    return chosen
+
+
+@requires_tex
+def test_a_bib_prints_verbatim_and_newest_first(tmp_path: Path) -> None:
+    import secrets
+
+    from cvpress.pipeline import targets
+
+    token = f"SECRET-{secrets.token_hex(8)}"
+    secret = tmp_path / "secret.txt"
+    secret.write_text(token, encoding="utf-8")
+    hostile = hostile_titles(secret)
+    entries = [
+        f"@misc{{h{i},\n  title = {{{title}}},\n  year = {{{1990 - i}}},\n}}\n"
+        for i, (_, title) in enumerate(hostile)
+    ]
+    bib = BIB.read_text(encoding="utf-8") + "\n" + "\n".join(entries)
+    (tmp_path / "publications.bib").write_text(bib, encoding="utf-8")
+    resume = (FIXTURES / "resume.yaml").read_text(encoding="utf-8")
+    (tmp_path / "resume.yaml").write_text(resume, encoding="utf-8")
+    (tmp_path / "variants.yaml").write_text(
+        "variants:\n  cv: {template: classic, bibliography: publications.bib,"
+        ' highlight_author: ["Ada Lovelace", "A. Lovelace"]}\n',
+        encoding="utf-8",
+    )
+    options = targets.Options(out=tmp_path / "out")
+    (outcome,) = targets.build_variants(tmp_path / "variants.yaml", options=options)
+    assert outcome.error is None, outcome.error and outcome.error.problems
+    assert outcome.pdf is not None
+    text = squash(pdf_text(outcome.pdf))
+    expected = [
+        *(title for _, title in hostile),  # 1990, 1989, ...
+        "Passages from the Life of a Philosopher",
+        "On the Bernoulli Numbers — a Naïve Approach",
+        "L. F. Menabrea, A. Lovelace, et al.",
+        "Sketch of the Analytical Engine",
+        "Café Notes on GPU-Free Computing: Pages 10–20 & More",
+        "Ada Lovelace, Charles Babbage",
+        "Notes on an undated letter",
+    ]
+    at = [text.find(squash(e)) for e in expected]
+    missing = [e for e, i in zip(expected, at, strict=True) if i < 0]
+    assert not missing
+    assert at == sorted(at), "not newest first"
+    content = outcome.pdf.read_bytes()
+    assert token not in pdf_text(outcome.pdf) and token.encode() not in content
+    assert not list(tmp_path.glob("pwned*"))
+    tex = (tmp_path / "out" / "cv.tex").read_text(encoding="utf-8")
+    assert r"\textbf{Ada Lovelace}" in tex and r"\textbf{A. Lovelace}" in tex
+    assert "https://doi.org/10.1000/xyz-123\\_(4)" in tex or "doi.org/10.1000/xyz-123" in tex
+
+
+@requires_tex
+def test_a_bib_error_fails_the_build_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cvpress.cli import main
+
+    (tmp_path / "resume.yaml").write_text("basics: {name: Ada}\n", encoding="utf-8")
+    (tmp_path / "p.bib").write_text("@article{a, title={A}}\n\n@misc{b,\n title = {x\n", "utf-8")
+    (tmp_path / "variants.yaml").write_text(
+        "variants:\n  cv: {bibliography: p.bib}\n", encoding="utf-8"
+    )
+    code = main(["build", "--variants", str(tmp_path / "variants.yaml"), "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "p.bib:3" in err and "not valid BibTeX" in err

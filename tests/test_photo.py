@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
+from conftest import pdf_text, requires_tex
 from cvpress.data import photo
 from cvpress.errors import InputError, Location, Warnings
 
@@ -158,3 +159,94 @@ def test_a_url_is_not_fetched() -> None:
     assert result is None
     (warning,) = found.items
     assert warning.location == AT and "offline" in warning.message
+
+
+# ------------------------------------------------------------ real TeX builds
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extras"
+
+
+def photo_project(folder: Path, image: bytes, with_photo: bool = True) -> Path:
+    """The extras résumé, ``image`` as its photo.jpg, and a variant per template (and shape)."""
+    from cvpress.tex import templates
+
+    folder.mkdir(parents=True, exist_ok=True)
+    resume = (FIXTURES / "resume.yaml").read_text(encoding="utf-8")
+    (folder / "resume.yaml").write_text(resume, encoding="utf-8")
+    (folder / "photo.jpg").write_bytes(image)
+    lines = ["variants:"]
+    for name in sorted(templates.available()):
+        lines.append(f"  {name}: {{template: {name}, photo: {str(with_photo).lower()}}}")
+    (folder / "variants.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder / "variants.yaml"
+
+
+def images_on_first_page(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(pdf).pages[0].images)
+
+
+@requires_tex
+def test_every_template_prints_the_photo_without_its_exif(tmp_path: Path) -> None:
+    from cvpress.pipeline import targets
+
+    variants = photo_project(tmp_path / "p", striped_jpeg())
+    out = tmp_path / "out"
+    outcomes = targets.build_variants(variants, options=targets.Options(out=out, jobs=2))
+    assert [o.error for o in outcomes if o.error] == []
+    assert len(outcomes) >= 4
+    for outcome in outcomes:
+        assert outcome.pdf is not None
+        assert images_on_first_page(outcome.pdf) == 1, outcome.name
+        content = outcome.pdf.read_bytes()
+        assert SECRET.encode() not in content, outcome.name
+        assert b"Exif" not in content, outcome.name
+        assert "Ada Lovelace" in pdf_text(outcome.pdf)
+    # photo: false (the default): no image at all, the same text.
+    plain = photo_project(tmp_path / "q", striped_jpeg(), with_photo=False)
+    for outcome in targets.build_variants(plain, options=targets.Options(out=tmp_path / "o2")):
+        assert outcome.pdf is not None and images_on_first_page(outcome.pdf) == 0
+
+
+@requires_tex
+@pytest.mark.parametrize(
+    ("image", "words"),
+    [
+        (png_claiming(50_000, 50_000), "decompression bomb"),
+        (b"GIF89a" + b"\0" * 64, "not a JPEG or PNG"),
+    ],
+    ids=["png-bomb", "gif-named-jpg"],
+)
+def test_a_bad_photo_fails_the_build_at_its_line(
+    tmp_path: Path, image: bytes, words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cvpress.cli import main
+
+    variants = photo_project(tmp_path, image)
+    out = tmp_path / "out"
+    code = main(["build", "--variants", str(variants), "--variant", "classic", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert words in err
+    assert "resume.yaml:6:10" in err  # basics.image
+    assert "Traceback" not in err
+    assert not (out / "classic.pdf").exists()
+
+
+def test_photo_true_without_an_image_is_a_warning(tmp_path: Path) -> None:
+    from cvpress.data import load
+    from cvpress.data.model import Variant
+    from cvpress.pipeline import build, targets
+
+    data = tmp_path / "resume.yaml"
+    data.write_text("basics: {name: Ada}\n", encoding="utf-8")
+    loaded = load.load(data)
+    from cvpress.data import validate
+
+    resume = validate.resume(loaded)
+    target = targets.Target(Variant(name="cv", photo=True), data, {})
+    found = Warnings()
+    assert build._photo(target, resume, loaded.source, targets.Options(), found) is None
+    (warning,) = found.items
+    assert warning.field_path == "basics.image"

@@ -78,6 +78,8 @@ _MONTHS = {
     )
     for name in names
 }
+#: Deepest brace nesting converted (a title needs two or three levels).
+MAX_DEPTH = 16
 #: Commands pylatexenc knows but that are not text: a title with them prints as written.
 _NOT_TEXT = frozenset({"input", "include", "includeonly"})
 _SPACE = re.compile(r"[ \t\r\n]+")
@@ -253,22 +255,30 @@ def to_text(value: str, where: Location, what: str, found: Warnings) -> str:
     """BibTeX's LaTeX as Unicode text; LaTeX that is not text prints as written (a warning)."""
     written = _SPACE.sub(" ", value).strip()
     reason = _not_text(written)
-    if reason is not None:
-        found.add(
-            Problem(
-                f"{what}: {reason}, so it is printed as written, not converted",
-                location=where,
-                hint="BibTeX files hold text; LaTeX in them is never run",
-            )
+    if reason is None:
+        try:
+            return _SPACE.sub(" ", _converter().latex_to_text(written)).strip()
+        except Exception:  # a converter bug met on hostile input: print it as written
+            reason = "pylatexenc cannot convert it"
+    found.add(
+        Problem(
+            f"{what}: {reason}, so it is printed as written, not converted",
+            location=where,
+            hint="BibTeX files hold text; LaTeX in them is never run",
         )
-        return written
-    return _SPACE.sub(" ", _converter().latex_to_text(written)).strip()
+    )
+    return written
 
 
 def _not_text(value: str) -> str | None:
     """Why ``value`` does not convert to text (None when it does)."""
     if "\\" not in value and not re.search(r"[%&$]", value):
         return None
+    depth = 0
+    for char in value:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth > MAX_DEPTH:
+            return f"its braces nest deeper than {MAX_DEPTH}"
     try:
         nodes, _, _ = latexwalker.LatexWalker(value, tolerant_parsing=False).get_latex_nodes()
     except latexwalker.LatexWalkerError:
