@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cvpress.data import load, validate
-from cvpress.data import private
+from conftest import pdf_text, requires_tex, squash
+from cvpress.data import load, private, validate
 from cvpress.errors import InputError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extras"
@@ -112,3 +112,81 @@ def test_repository_and_new_projects_ignore_the_private_file(tmp_path: Path) -> 
     ignore = tmp_path / "cv" / ".gitignore"
     assert ignore in written
     assert "data/private.yaml" in ignore.read_text(encoding="utf-8").split()
+
+
+# ------------------------------------------------------------ real TeX builds
+
+
+def private_repo(repo: Path) -> Path:
+    """A git repository like a user's: data committed, private.yaml beside it, ignored."""
+    data = repo / "data"
+    data.mkdir(parents=True)
+    project(data)
+    (data / "resume.yaml").write_text(
+        (data / "resume.yaml").read_text(encoding="utf-8").replace("  image: photo.jpg\n", ""),
+        encoding="utf-8",
+    )
+    (data / "variants.yaml").write_text(
+        "variants:\n  cv: {template: classic}\n  web: {template: modern, private: false}\n",
+        encoding="utf-8",
+    )
+    (repo / ".gitignore").write_text("build/\ndist/\ndata/private.yaml\n", encoding="utf-8")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "data")
+    git(repo, "tag", "v1.0.0")
+    return data / "variants.yaml"
+
+
+def leaked(path: Path) -> bool:
+    """The phone or the address in the file's bytes, or in a PDF's extracted text."""
+    content = path.read_bytes()
+    needles = [PHONE, ADDRESS, PHONE.replace(" ", "")]
+    if any(n.encode() in content for n in needles):
+        return True
+    if path.suffix == ".pdf":
+        text = squash(pdf_text(path))
+        return any(squash(n) in text for n in needles)
+    return False
+
+
+@requires_tex
+def test_private_details_are_in_local_builds_and_in_no_release_asset(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cvpress.cli import main
+
+    variants = private_repo(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert main(["build", "--variants", str(variants), "--out", "build"]) == 0
+    err = capsys.readouterr().err
+    assert "merged private details from data/private.yaml" in err
+    assert leaked(tmp_path / "build" / "cv.pdf")
+    assert not leaked(tmp_path / "build" / "web.pdf")  # private: false
+    # The release, from the same build folder (its caches must not hand back the local PDF):
+    code = main(["release", "--tag", "v1.0.0", "--out", "dist", "--variants", str(variants)])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "merged private details" not in err
+    assets = sorted((tmp_path / "dist").iterdir())
+    assert {p.suffix for p in assets} >= {".pdf", ".png", ".md", ""}
+    assert [p.name for p in assets if leaked(p)] == []
+    # --private asks for them explicitly.
+    code = main(["release", "--tag", "v1.0.0", "--out", "dist", "--private", "--no-png"])
+    assert code == 0, capsys.readouterr().err
+    assert any(leaked(p) for p in (tmp_path / "dist").glob("*_cv.pdf"))
+
+
+def test_validate_warns_about_a_committed_private_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cvpress.cli import main
+
+    variants = private_repo(tmp_path)
+    data = variants.parent / "resume.yaml"
+    assert main(["validate", str(data), "--variants", str(variants)]) == 0
+    assert "warning" not in capsys.readouterr().err
+    git(tmp_path, "add", "-f", "data/private.yaml")
+    assert main(["validate", str(data), "--variants", str(variants)]) == 0
+    assert "is tracked by git" in capsys.readouterr().err
