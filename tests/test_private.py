@@ -190,3 +190,16 @@ def test_validate_warns_about_a_committed_private_file(
     git(tmp_path, "add", "-f", "data/private.yaml")
     assert main(["validate", str(data), "--variants", str(variants)]) == 0
     assert "is tracked by git" in capsys.readouterr().err
+
+
+def test_a_named_private_file_must_exist(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``private: "no"`` (a quoted word, not false) names a file: a clear error, not silence."""
+    from cvpress.cli import main
+
+    variants = private_repo(tmp_path)
+    variants.write_text('variants:\n  cv: {private: "no"}\n', encoding="utf-8")
+    assert main(["build", "--variants", str(variants), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "private file not found" in err and "data/no" in err

@@ -246,6 +246,7 @@ EndDate = Annotated[
 
 
 def _tags(value: Any) -> Any:
+    """One item may be written without the list: ``tags: ml`` is ``tags: [ml]``."""
     if isinstance(value, str):
         return [value]
     return value
@@ -781,7 +782,13 @@ class VariantOptions(BaseModel):
         "A .bib file, relative to the variants file: its entries join `publications`.",
         "publications.bib",
     )
-    highlight_author: tuple[Line, ...] = Field(
+    highlight_author: Annotated[
+        tuple[Line, ...],
+        BeforeValidator(_tags),
+        WithJsonSchema(
+            {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+        ),
+    ] = Field(
         (),
         description="Your name as written in author lists (one form or several): printed bold.",
         examples=["Ada Lovelace", ["Ada Lovelace", "A. Lovelace"]],
@@ -792,14 +799,6 @@ class VariantOptions(BaseModel):
         " false keeps it out of this variant, a path names another file.",
         False,
     )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _one_author_form(cls, value: Any) -> Any:
-        """``highlight_author: "Ada Lovelace"`` is the one-item list."""
-        if isinstance(value, dict) and isinstance(value.get("highlight_author"), str):
-            return {**value, "highlight_author": [value["highlight_author"]]}
-        return value
 
 
 class Variant(VariantOptions):

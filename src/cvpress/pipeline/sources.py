@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import InputError, Location
 from .targets import Options, Target
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ class Sources:
     #: The private file this build would merge (it may not exist); None when not read.
     private: Path | None = None
     bibliography: Path | None = None
+    #: The variant named the private file (``private: file.yaml``): it must exist.
+    named: bool = False
 
     @property
     def files(self) -> list[Path]:
@@ -57,7 +60,8 @@ def of(target: Target, options: Options) -> Sources:
     )
     base = target.variants_file.parent if target.variants_file else target.data.parent
     bibliography = (base / variant.bibliography).resolve() if variant.bibliography else None
-    return Sources(target.data, secret.resolve() if secret else None, bibliography)
+    named = secret is not None and isinstance(variant.private, str)
+    return Sources(target.data, secret.resolve() if secret else None, bibliography, named)
 
 
 def read(sources: Sources, found: Warnings) -> Document:
@@ -65,6 +69,12 @@ def read(sources: Sources, found: Warnings) -> Document:
     from ..data import bibtex, load, private, validate
     from .locate import display
 
+    if sources.named and sources.private is not None and not sources.private.is_file():
+        raise InputError(
+            f"private file not found: {display(sources.private)}",
+            location=Location(str(display(sources.private))),
+            hint="private: is true, false, or a YAML file's path relative to the variants file",
+        )
     loaded = load.load(display(sources.data))
     shown_private = Path(display(sources.private)) if sources.private else None
     loaded, merged = private.overlay(loaded, shown_private)
