@@ -49,6 +49,7 @@ from pylatexenc.latex2text import LatexNodes2Text, get_default_latex_context_db
 
 from ..errors import InputError, Location, Problem, Warnings
 from .load import PathKey, SourceMap
+from .validate import MONTHS
 
 # bibtexparser logs each broken block itself; they are reported here, with
 # their lines, so its messages must not reach the terminal through logging's
@@ -57,27 +58,6 @@ logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
 #: Largest .bib file accepted: a long publication list with abstracts is ~1 MB.
 MAX_BIB_BYTES = 5_000_000
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 #: Deepest brace nesting converted (a title needs two or three levels).
 MAX_DEPTH = 16
 #: Commands pylatexenc knows but that are not text: a title with them prints as written.
@@ -223,7 +203,7 @@ def _date(
     if month is None:
         return written
     name = str(month.value).strip().strip(".").lower()
-    number = int(name) if name.isdigit() else _MONTHS.get(name, 0)
+    number = int(name) if name.isdigit() else MONTHS.get(name, 0)
     if not 1 <= number <= 12:
         found.add(
             Problem(
