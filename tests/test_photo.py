@@ -245,7 +245,7 @@ def test_photo_true_without_an_image_is_a_warning(tmp_path: Path) -> None:
     from cvpress.data import validate
 
     resume = validate.resume(loaded)
-    target = targets.Target(Variant(name="cv", photo=True), data, {})
+    target = targets.Target(Variant(name="cv", photo=True), data)
     found = Warnings()
     assert build._photo(target, resume, loaded.source, targets.Options(), found) is None
     (warning,) = found.items

@@ -72,7 +72,7 @@ def read(sources: Sources, found: Warnings) -> Document:
     if sources.named and sources.private is not None and not sources.private.is_file():
         raise InputError(
             f"private file not found: {display(sources.private)}",
-            location=Location(str(display(sources.private))),
+            location=Location(display(sources.private)),
             hint="private: is true, false, or a YAML file's path relative to the variants file",
         )
     loaded = load.load(display(sources.data))

@@ -69,7 +69,7 @@ def inputs(
     for variant in chosen:
         data = (variants_file.parent / variant.data).resolve()
         # The data file, private.yaml and the .bib, as the build reads them.
-        target = Target(variant, data, {}, variants_file)
+        target = Target(variant, data, variants_file)
         files = {*sources.of(target, options).files, variants_file}
         files.update(p.resolve() for p in templates.template_files(variant.template, extra))
         by_variant[variant.name] = frozenset(files)
