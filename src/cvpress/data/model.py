@@ -413,7 +413,10 @@ class Basics(Model):
     name: Line = Field(description="Your name, as it heads the résumé.", examples=["Ada Lovelace"])
     label: Line | None = F(None, "A headline under the name.", "Machine Learning Engineer")
     image: Line | None = F(
-        None, "URL or path of a photo (most templates leave it out).", "https://example.com/ada.jpg"
+        None,
+        "A JPEG or PNG beside the data file, printed by variants with photo: true"
+        " (a URL is not fetched: builds are offline).",
+        "photo.jpg",
     )
     email: Email | None = F(None, "E-mail address, printed as a mailto: link.", "ada@example.com")
     phone: Line | None = F(None, "Phone number, as it should be printed.", "+34 600 000 000")

@@ -36,7 +36,9 @@ basics:
   name: Ada Lovelace                  # printed as the heading
   label: Analyst and Programmer       # a headline under the name
   email: ada@example.com              # becomes a mailto: link
-  phone: "+44 20 7946 0000"           # printed as written
+  phone: "+44 20 7946 0000"           # printed as written; or keep it in data/private.yaml
+                                      # (git-ignored; merged into local builds, not releases)
+  # image: photo.jpg                  # a JPEG/PNG here, printed by variants with photo: true
   url: https://example.com/ada        # your website, with https://
   summary: >-                         # '>-' folds the lines below into one paragraph
     Mathematician who wrote the first published **algorithm** for a machine,
@@ -100,6 +102,8 @@ variants:
   short:                  # a shorter one: drops bullets tagged 'detail'
     exclude_tags: [detail]
     max_pages: 1          # the build fails if it runs over one page
+# More options: photo: true, bibliography: papers.bib (publications from BibTeX),
+# highlight_author, private: false. See `cvpress schema --variants`.
 """
 
 
