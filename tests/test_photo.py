@@ -148,14 +148,14 @@ def test_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"photo not found: nope\.jpg"):
-        photo.prepare("nope.jpg", tmp_path / "resume.yaml", "square", AT, Warnings())
+        photo.original("nope.jpg", tmp_path / "resume.yaml", AT, Warnings())
     with pytest.raises(InputError, match="is not a file"):
-        photo.prepare(".", tmp_path / "resume.yaml", "square", AT, Warnings())
+        photo.original(".", tmp_path / "resume.yaml", AT, Warnings())
 
 
 def test_a_url_is_not_fetched() -> None:
     found = Warnings()
-    result = photo.prepare("https://example.com/me.jpg", Path("resume.yaml"), "square", AT, found)
+    result = photo.original("https://example.com/me.jpg", Path("resume.yaml"), AT, found)
     assert result is None
     (warning,) = found.items
     assert warning.location == AT and "offline" in warning.message
@@ -247,6 +247,6 @@ def test_photo_true_without_an_image_is_a_warning(tmp_path: Path) -> None:
     resume = validate.resume(loaded)
     target = targets.Target(Variant(name="cv", photo=True), data)
     found = Warnings()
-    assert build._photo(target, resume, loaded.source, targets.Options(), found) is None
+    assert build._photo_file(target, resume, loaded.source, found) is None
     (warning,) = found.items
     assert warning.field_path == "basics.image"

@@ -33,7 +33,7 @@ import hashlib
 import io
 import re
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -57,6 +57,16 @@ _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 
 
 @dataclass(frozen=True, slots=True)
+class Original:
+    """The photo file as read: its bytes, where it is, and their SHA-256 (for the build's cache)."""
+
+    path: Path
+    content: bytes
+    digest: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
 class Photo:
     """The normalised photo: the file TeX reads, by name, and its bytes."""
 
@@ -64,26 +74,17 @@ class Photo:
     content: bytes
     width: int
     height: int
-    #: The file it was made from, and the SHA-256 of the bytes read (for the build's cache).
-    source: str = ""
-    digest: str = ""
 
 
 def is_url(image: str) -> bool:
     return bool(_URL.match(image.strip()))
 
 
-def prepare(
-    image: str,
-    data_file: Path,
-    shape: Shape,
-    location: Location,
-    found: Warnings,
-) -> Photo | None:
-    """The photo ``image`` names (relative to ``data_file``), ready for TeX; None for a URL.
+def original(image: str, data_file: Path, location: Location, found: Warnings) -> Original | None:
+    """The file ``image`` names (relative to ``data_file``), read; None for a URL (a warning).
 
-    Raises :class:`InputError` (exit 2) at ``location`` for a file that is
-    missing, too large, not a JPEG or PNG, damaged or a decompression bomb.
+    Cheap (no decoding): the build hashes it into the variant's cache key and
+    calls :func:`normalise` only when the variant is built.
     """
     if is_url(image):
         found.add(
@@ -97,8 +98,7 @@ def prepare(
         return None
     path = (data_file.parent / image).resolve()
     content = read(path, image, location)
-    made = normalise(content, shape, location)
-    return replace(made, source=str(path), digest=hashlib.sha256(content).hexdigest())
+    return Original(path, content, hashlib.sha256(content).hexdigest(), location)
 
 
 def read(path: Path, written: str, location: Location) -> bytes:
@@ -148,6 +148,10 @@ def normalise(content: bytes, shape: Shape, location: Location) -> Photo:
                         f"save a smaller copy ({PRINT_SIDE} px a side is plenty)",
                     )
                 opened.seek(0)  # an animated PNG prints its first frame
+                # JPEG decodes at 1/2, 1/4 or 1/8 scale for free: keep the short side >= PRINT_SIDE.
+                scale = PRINT_SIDE / min(width, height)
+                if kind == "JPEG" and scale < 1:
+                    opened.draft(opened.mode, (round(width * scale) + 1, round(height * scale) + 1))
                 oriented = ImageOps.exif_transpose(opened)
                 pixels = _plain(oriented)
         except UnidentifiedImageError:
@@ -168,7 +172,8 @@ def normalise(content: bytes, shape: Shape, location: Location) -> Photo:
     cropped = _crop(pixels, shape)
     buffer = io.BytesIO()
     if shape == "round" or kind == "PNG":
-        cropped.save(buffer, format="PNG", optimize=False)
+        # Fast deflate: TeX re-compresses a PNG with transparency into the PDF anyway.
+        cropped.save(buffer, format="PNG", compress_level=1)
         suffix = "png"
     else:
         cropped.save(buffer, format="JPEG", quality=92)
@@ -204,7 +209,7 @@ def _crop(image: Image.Image, shape: Shape) -> Image.Image:
     big = side * _MASK_SCALE
     mask = Image.new("L", (big, big), 0)
     ImageDraw.Draw(mask).ellipse((0, 0, big - 1, big - 1), fill=255)
-    mask = mask.resize((side, side), Image.Resampling.LANCZOS)
+    mask = mask.reduce(_MASK_SCALE)
     round_ = square.convert("RGBA")
     if square.mode == "RGBA":
         mask = Image.composite(mask, Image.new("L", mask.size, 0), square.getchannel("A"))

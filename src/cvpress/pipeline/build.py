@@ -35,7 +35,7 @@ from .targets import Options, Outcome, Target
 
 if TYPE_CHECKING:
     from ..data.model import Resume
-    from ..data.photo import Photo
+    from ..data.photo import Original, Photo
 
 
 def run_targets(
@@ -117,10 +117,10 @@ def build_one(
     out = options.out
     key = key or incremental.input_key(target, options)
     found = Warnings()
-    photo = _photo(target, resume, source, options, found)
-    read = {photo.source: photo.digest} if photo is not None else {}
-    if photo is not None:
-        key = incremental.extended(key, photo.digest)
+    original = _photo_file(target, resume, source, found)
+    read = {str(original.path): original.digest} if original is not None else {}
+    if original is not None:
+        key = incremental.extended(key, original.digest)
     if not options.force and incremental.stamp_matches(out, name, key):
         return Outcome(name, "unchanged", pdf=out / f"{name}.pdf", warnings=found.items, read=read)
     try:
@@ -128,6 +128,7 @@ def build_one(
     except InputError as exc:
         raise locate.sections_in_variants(exc, target, resume) from None
     selected, order = select.apply(resume, variant)
+    photo = _photo(original, variant.template, options)
 
     def at_source(problem: Problem) -> Problem:
         return locate.at_source(problem, resume, variant, source)
@@ -191,15 +192,12 @@ def build_one(
     )
 
 
-def _photo(
-    target: Target, resume: Resume, source: Any, options: Options, found: Warnings
-) -> Photo | None:
-    """The variant's photo, prepared for TeX (None without ``photo: true`` or with a URL)."""
+def _photo_file(target: Target, resume: Resume, source: Any, found: Warnings) -> Original | None:
+    """The variant's photo file, read but not decoded (None without ``photo: true``, or a URL)."""
     variant = target.variant
     if not variant.photo:
         return None
     from ..data import photo
-    from ..tex import templates
 
     image = resume.basics.image
     if not image:
@@ -213,9 +211,19 @@ def _photo(
         )
         return None
     at = source.locate(("basics", "image"))
-    shape = templates.photo_shape(variant.template, options.template_paths)
     # Relative to the file the value is written in (the data file, or private.yaml).
-    return photo.prepare(image, Path(at.file), shape, at, found)
+    return photo.original(image, Path(at.file), at, found)
+
+
+def _photo(original: Original | None, template: str, options: Options) -> Photo | None:
+    """The photo TeX prints: decoded, checked and cropped as the template says."""
+    if original is None:
+        return None
+    from ..data import photo
+    from ..tex import templates
+
+    shape = templates.photo_shape(template, options.template_paths)
+    return photo.normalise(original.content, shape, original.location)
 
 
 def _render(
