@@ -79,15 +79,25 @@ def lint(c: Context) -> None:
         "out": "release directory, replaced whole (default: dist)",
         "since": "compare the résumé with this revision (default: the previous v* tag)",
         "png": "write first-page PNG previews (default: yes; --no-png to skip)",
+        "private": "merge data/private.yaml into the PDFs (default: no; releases are public)",
     }
 )
-def release(c: Context, tag: str, out: str = "dist", since: str = "", png: bool = True) -> None:
+def release(
+    c: Context,
+    tag: str,
+    out: str = "dist",
+    since: str = "",
+    png: bool = True,
+    private: bool = False,
+) -> None:
     """Make the release directory for TAG (PDFs, PNG previews, SHA256SUMS, notes); no upload."""
     args = ["release", "--tag", shlex.quote(tag), "--out", shlex.quote(out)]
     if since:
         args += ["--since", shlex.quote(since)]
     if not png:
         args.append("--no-png")
+    if private:
+        args.append("--private")
     c.run(f"{PY} -m cvpress " + " ".join(args), pty=False)
 
 

@@ -20,7 +20,8 @@ from .engine.catalogue import CHOICES as ENGINE_CHOICES  # imports little beyond
 from .report import paint, print_error, print_problem
 
 if TYPE_CHECKING:
-    from .errors import CvpressError
+    from .data.model import Variant
+    from .errors import CvpressError, Problem
     from .pipeline.targets import Outcome
 
 DEFAULT_VARIANTS = Path("data/variants.yaml")
@@ -74,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     build.add_argument("--png", action="store_true", help="also render page 1 of each PDF to PNG")
+    build.add_argument(
+        "--no-private",
+        dest="private",
+        action="store_false",
+        help="leave data/private.yaml out (build what a release would show)",
+    )
     build.add_argument(
         "--timeout", type=float, default=60.0, help="seconds per TeX run (default: %(default)s)"
     )
@@ -179,6 +186,11 @@ def _parser() -> argparse.ArgumentParser:
     release.add_argument("--no-png", dest="png", action="store_false", help="skip the PNG previews")
     release.add_argument("--jobs", type=int, metavar="N")
     release.add_argument(
+        "--private",
+        action="store_true",
+        help="merge data/private.yaml into the PDFs (default: a release is public: it is not read)",
+    )
+    release.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
 
@@ -283,6 +295,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         version=args.version_label if args.version_label is not None else _describe(args),
         timeout=args.timeout,
         png=args.png,
+        private=args.private,
     )
     stream = sys.stderr
     if args.data:
@@ -330,6 +343,13 @@ def _report(outcome: Outcome, stream: TextIO, prefix: str = "") -> None:
             f"({detail}{outcome.seconds:.2f} s)",
             file=stream,
         )
+    if outcome.private is not None and not any(outcome.private is s for s in _SHOWN):
+        _SHOWN.append(outcome.private)  # one document's path object, shared by its variants
+        print(
+            f"{prefix}  merged private details from {outcome.private} "
+            "(local builds only: a release leaves them out unless --private)",
+            file=stream,
+        )
     for warning in outcome.warnings:
         if not any(warning is shown for shown in _SHOWN):
             _SHOWN.append(warning)
@@ -352,13 +372,33 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if variants_file is None and default_project:
         variants_file = DEFAULT_VARIANTS  # the default project: check both files
     resume, variants = validate.project(args.file, variants_file, warnings)
-    for warning in warnings.items:
+    for warning in [*warnings.items, *_private_problems(args.file, variants_file, variants)]:
         print_problem(warning, sys.stderr)
     entries = sum(len(getattr(resume, s)) for s in ("work", "volunteer", "education", "projects"))
     print(f"{args.file}: valid ({resume.basics.name}, {entries} entries)")
     if variants_file is not None:
         print(f"{variants_file}: valid ({len(variants)} variants)")
     return 0
+
+
+def _private_problems(
+    data: Path, variants_file: Path | None, variants: Sequence[Variant]
+) -> list[Problem]:
+    """Every private file the project reads: valid over the data, untracked, not repeated."""
+    from .data import load, private, validate
+
+    named = {private.locate(data, v.private, variants_file) for v in variants} or {
+        private.locate(data, True, None)
+    }
+    public = private.public_files(data.parent) or [
+        data,
+        *([variants_file] if variants_file else []),
+    ]
+    problems: list[Problem] = []
+    for path in sorted(p for p in named if p is not None and p.is_file()):
+        validate.resume(private.overlay(load.load(data), path)[0])  # raises at private.yaml's line
+        problems.extend(private.audit(path, [p for p in public if p.resolve() != path.resolve()]))
+    return problems
 
 
 def _emit(text: str, out: Path | None) -> None:
@@ -459,6 +499,7 @@ def _cmd_release(args: argparse.Namespace) -> int:
         since=args.since,
         jobs=args.jobs,
         progress=report,
+        private=args.private,
     )
     for path in [*made.assets, *([made.notes] if made.notes else [])]:
         print(path)

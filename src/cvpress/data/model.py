@@ -246,6 +246,7 @@ EndDate = Annotated[
 
 
 def _tags(value: Any) -> Any:
+    """One item may be written without the list: ``tags: ml`` is ``tags: [ml]``."""
     if isinstance(value, str):
         return [value]
     return value
@@ -412,7 +413,10 @@ class Basics(Model):
     name: Line = Field(description="Your name, as it heads the résumé.", examples=["Ada Lovelace"])
     label: Line | None = F(None, "A headline under the name.", "Machine Learning Engineer")
     image: Line | None = F(
-        None, "URL or path of a photo (most templates leave it out).", "https://example.com/ada.jpg"
+        None,
+        "A JPEG or PNG beside the data file, printed by variants with photo: true"
+        " (a URL is not fetched: builds are offline).",
+        "photo.jpg",
     )
     email: Email | None = F(None, "E-mail address, printed as a mailto: link.", "ada@example.com")
     phone: Line | None = F(None, "Phone number, as it should be printed.", "+34 600 000 000")
@@ -511,6 +515,11 @@ class Publication(Tagged):
     publisher: Line | None = F(None, "Journal, conference or site.", "MLSys")
     release_date: Date | None = F(None, "When: YYYY, YYYY-MM or YYYY-MM-DD.", "2023-05")
     url: Url | None = F(None, "Link to it.", "https://example.com/paper")
+    authors: Keywords = F(
+        (),
+        "cvpress extension: the authors, in order; a variant's highlight_author bolds yours.",
+        ["Ada Lovelace", "Charles Babbage"],
+    )
     summary: Text | None = F(
         None, "One or two sentences; inline Markdown allowed.", "How we served 1,000 models."
     )
@@ -765,6 +774,33 @@ class VariantOptions(BaseModel):
     footer: bool = F(False, "Print 'Updated <month year>' and the version in a footer.", True)
     title: Line | None = F(
         None, "PDF title; default: '<name> – <label or Curriculum Vitae>'.", "Ada Lovelace – CV"
+    )
+    photo: bool = F(
+        False,
+        "Print basics.image (a local JPEG or PNG), cropped round or square by the template.",
+        True,
+    )
+    bibliography: Line | None = F(
+        None,
+        "A .bib file, relative to the variants file: its entries join `publications`.",
+        "publications.bib",
+    )
+    highlight_author: Annotated[
+        tuple[Line, ...],
+        BeforeValidator(_tags),
+        WithJsonSchema(
+            {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+        ),
+    ] = Field(
+        (),
+        description="Your name as written in author lists (one form or several): printed bold.",
+        examples=["Ada Lovelace", ["Ada Lovelace", "A. Lovelace"]],
+    )
+    private: bool | Line = F(
+        True,
+        "Merge private.yaml (beside the data file; git-ignored) over the data on local builds;"
+        " false keeps it out of this variant, a path names another file.",
+        False,
     )
 
 

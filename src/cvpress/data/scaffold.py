@@ -1,8 +1,10 @@
 """``cvpress new NAME``: a starter project that builds as it is.
 
 Decision: ``NAME`` is a new folder holding ``data/resume.yaml``,
-``data/variants.yaml`` and ``schema/`` (the JSON Schemas the first line of
-each data file points editors at), so ``cd NAME && cvpress build`` works at
+``data/variants.yaml``, a ``.gitignore`` (outputs, and ``data/private.yaml``:
+private details stay out of the repository from the first commit) and
+``schema/`` (the JSON Schemas the first line of each data file points editors
+at), so ``cd NAME && cvpress build`` works at
 once and the layout matches this repository's. Nothing is overwritten: an
 existing ``NAME/data`` is an error.
 
@@ -34,7 +36,9 @@ basics:
   name: Ada Lovelace                  # printed as the heading
   label: Analyst and Programmer       # a headline under the name
   email: ada@example.com              # becomes a mailto: link
-  phone: "+44 20 7946 0000"           # printed as written
+  phone: "+44 20 7946 0000"           # printed as written; or keep it in data/private.yaml
+                                      # (git-ignored; merged into local builds, not releases)
+  # image: photo.jpg                  # a JPEG/PNG here, printed by variants with photo: true
   url: https://example.com/ada        # your website, with https://
   summary: >-                         # '>-' folds the lines below into one paragraph
     Mathematician who wrote the first published **algorithm** for a machine,
@@ -98,6 +102,15 @@ variants:
   short:                  # a shorter one: drops bullets tagged 'detail'
     exclude_tags: [detail]
     max_pages: 1          # the build fails if it runs over one page
+# More options: photo: true, bibliography: papers.bib (publications from BibTeX),
+# highlight_author, private: false. See `cvpress schema --variants`.
+"""
+
+
+GITIGNORE = """\
+build/
+# Private details (phone, address): merged into local builds only, never committed.
+data/private.yaml
 """
 
 
@@ -122,4 +135,16 @@ def new(name: Path | str) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as handle:  # "x": never replace a file
             handle.write(text)
-    return list(files)
+    return [*files, _ignore(root / ".gitignore")]
+
+
+def _ignore(path: Path) -> Path:
+    """Write ``.gitignore``, or add the lines it lacks to the one already there."""
+    have = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    missing = [line for line in GITIGNORE.splitlines() if line not in have]
+    if missing:
+        with path.open("a", encoding="utf-8") as handle:
+            if have and have[-1] != "":
+                handle.write("\n")
+            handle.write("\n".join(missing) + "\n")
+    return path

@@ -24,7 +24,8 @@ from . import load as load_mod
 from .load import Loaded, PathKey, SourceMap, format_path
 from .model import Bullet, Model, Resume, Variant, VariantOptions, VariantsFile
 
-_MONTHS = {
+#: Month names and abbreviations (English), lower-case, to their numbers.
+MONTHS = {
     m: i
     for i, names in enumerate(
         (
@@ -556,8 +557,8 @@ def _guess_date(value: Any) -> str | None:
         return None
     text = value.strip().lower().replace(",", " ").replace(".", " ")
     match = re.fullmatch(r"([a-z]+)\s+(\d{4})", text)
-    if match and match.group(1) in _MONTHS:
-        return f"{match.group(2)}-{_MONTHS[match.group(1)]:02d}"
+    if match and match.group(1) in MONTHS:
+        return f"{match.group(2)}-{MONTHS[match.group(1)]:02d}"
     match = re.fullmatch(r"(\d{1,2})\s*[/-]\s*(\d{4})", text)
     if match and 1 <= int(match.group(1)) <= 12:
         return f"{match.group(2)}-{int(match.group(1)):02d}"

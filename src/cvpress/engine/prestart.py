@@ -30,7 +30,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO
 
@@ -101,12 +101,21 @@ class Prestart:
         tex: str,
         max_passes: int = MAX_PASSES,
         on_start: Callable[[int], object] | None = None,
+        files: Mapping[str, bytes] | None = None,
     ) -> EngineResult | None:
         """Feed ``tex`` to the waiting run; None if it could not be used (nothing was published).
 
-        Raises :class:`EngineError` only for a timeout or a crash, which a
-        fresh run would meet too.
+        ``files`` (the photo) are written into the run's folder first, as
+        :func:`cvpress.engine.passes.compile_tex` does. Raises
+        :class:`EngineError` only for a timeout or a crash, which a fresh run
+        would meet too.
         """
+        try:
+            for name, content in (files or {}).items():
+                (self.workdir / name).write_bytes(content)
+        except OSError:
+            self.cancel()
+            return None  # the fresh run reports it
         try:
             return self._finish(tex, max_passes, on_start)
         finally:

@@ -35,6 +35,7 @@ from .targets import Options, Outcome, Target
 
 if TYPE_CHECKING:
     from ..data.model import Resume
+    from ..data.photo import Original, Photo
 
 
 def run_targets(
@@ -43,8 +44,7 @@ def run_targets(
     progress: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
     """Validate each data file once, then build every target, in parallel."""
-    from ..data import load, validate
-    from . import locate, publish
+    from . import publish, sources
 
     publish.prepare(options.out)
     # Each variant's input key is taken before its data is read for the build:
@@ -56,34 +56,37 @@ def run_targets(
             keys[target.variant.name] = incremental.input_key(target, options)
         except OSError:
             keys[target.variant.name] = None
-    resumes: dict[Path, tuple[Resume, Any] | CvpressError] = {}
-    shared_warnings: dict[Path, list[Problem]] = {}
+    # Variants reading the same files (data, private.yaml, .bib) share one document.
+    documents: dict[sources.Sources, sources.Document | CvpressError] = {}
+    shared_warnings: dict[sources.Sources, list[Problem]] = {}
     for target in targets:
-        if target.data in resumes:
+        read_from = sources.of(target, options)
+        if read_from in documents:
             continue
         warnings = Warnings()
         try:
-            loaded = load.load(locate.display(target.data))
-            resumes[target.data] = (validate.resume(loaded, warnings), loaded.source)
+            documents[read_from] = sources.read(read_from, warnings)
         except CvpressError as exc:
-            resumes[target.data] = exc
-        shared_warnings[target.data] = warnings.items
+            documents[read_from] = exc
+        shared_warnings[read_from] = warnings.items
 
     reporting = threading.Lock()
 
     def one(target: Target) -> Outcome:
         started = time.perf_counter()
-        parsed = resumes[target.data]
-        if isinstance(parsed, CvpressError):
-            outcome = Outcome(target.variant.name, "failed", error=parsed)
+        read_from = sources.of(target, options)
+        document = documents[read_from]
+        if isinstance(document, CvpressError):
+            outcome = Outcome(target.variant.name, "failed", error=document)
         else:
             try:
                 key = keys[target.variant.name]
-                outcome = build_one(target, parsed[0], parsed[1], options, key)
+                outcome = build_one(target, document.resume, document.source, options, key)
+                outcome.private = document.private
             except CvpressError as exc:
                 outcome = Outcome(target.variant.name, "failed", error=exc)
         outcome.seconds = time.perf_counter() - started
-        outcome.warnings = [*shared_warnings.get(target.data, []), *outcome.warnings]
+        outcome.warnings = [*shared_warnings.get(read_from, []), *outcome.warnings]
         if progress:
             with reporting:  # one variant's lines at a time, whichever thread finishes
                 progress(outcome)
@@ -113,29 +116,36 @@ def build_one(
     name = variant.name
     out = options.out
     key = key or incremental.input_key(target, options)
+    found = Warnings()
+    original = _photo_file(target, resume, source, found)
+    read = {str(original.path): original.digest} if original is not None else {}
+    if original is not None:
+        key = incremental.extended(key, original.digest)
     if not options.force and incremental.stamp_matches(out, name, key):
-        return Outcome(name, "unchanged", pdf=out / f"{name}.pdf")
+        return Outcome(name, "unchanged", pdf=out / f"{name}.pdf", warnings=found.items, read=read)
     try:
         select.require_known_sections(resume, variant)
     except InputError as exc:
         raise locate.sections_in_variants(exc, target, resume) from None
     selected, order = select.apply(resume, variant)
+    photo = _photo(original, variant.template, options)
 
     def at_source(problem: Problem) -> Problem:
         return locate.at_source(problem, resume, variant, source)
 
     epoch = dates.source_epoch(target.data)
     try:
-        engine, tex = _render(target, selected, order, options)
+        engine, tex = _render(target, selected, order, options, photo.name if photo else None)
     except CvpressError as exc:
         exc.problems = [at_source(p) for p in exc.problems]
         raise
     if not options.force and incremental.tex_matches(out, name, tex, engine):
         # The data changed, but not what this variant shows.
         incremental.write_stamp(out, name, key, tex, engine)
-        return Outcome(name, "unchanged", pdf=out / f"{name}.pdf")
+        return Outcome(name, "unchanged", pdf=out / f"{name}.pdf", warnings=found.items, read=read)
+    beside = {photo.name: photo.content} if photo is not None else {}
     try:
-        result, fmt = _compile(name, tex, engine, epoch, options)
+        result, fmt = _compile(name, tex, engine, epoch, options, beside)
     except EngineError as exc:
         _keep_failed(out, name, tex, exc)
         from ..tex import templates
@@ -163,22 +173,65 @@ def build_one(
     publish.remove_quietly(out / f"{name}.failed.log")
     incremental.write_stamp(out, name, key, tex, engine, fmt, epoch)
     warnings = [
-        at_source(
+        *found.items,
+        *(
+            at_source(
+                Problem(
+                    f"{m.message} in variant {name!r}",
+                    field_path=locate.field_at_line(tex, m.line, selected, engine),
+                    hint="a line is too wide for the page",
+                    severity="warning",
+                )
+            )
+            for m in result.messages
+            if m.kind == "overfull"
+        ),
+    ]
+    return Outcome(
+        name, "built", pdf=published["pdf"], pages=facts.pages, warnings=warnings, read=read
+    )
+
+
+def _photo_file(target: Target, resume: Resume, source: Any, found: Warnings) -> Original | None:
+    """The variant's photo file, read but not decoded (None without ``photo: true``, or a URL)."""
+    variant = target.variant
+    if not variant.photo:
+        return None
+    from ..data import photo
+
+    image = resume.basics.image
+    if not image:
+        found.add(
             Problem(
-                f"{m.message} in variant {name!r}",
-                field_path=locate.field_at_line(tex, m.line, selected, engine),
-                hint="a line is too wide for the page",
-                severity="warning",
+                f"variant {variant.name!r} has photo: true, but basics.image names no photo",
+                location=source.locate(("basics",)),
+                field_path="basics.image",
+                hint="add image: photo.jpg (a JPEG or PNG beside the data file) under basics",
             )
         )
-        for m in result.messages
-        if m.kind == "overfull"
-    ]
-    return Outcome(name, "built", pdf=published["pdf"], pages=facts.pages, warnings=warnings)
+        return None
+    at = source.locate(("basics", "image"))
+    # Relative to the file the value is written in (the data file, or private.yaml).
+    return photo.original(image, Path(at.file), at, found)
+
+
+def _photo(original: Original | None, template: str, options: Options) -> Photo | None:
+    """The photo TeX prints: decoded, checked and cropped as the template says."""
+    if original is None:
+        return None
+    from ..data import photo
+    from ..tex import templates
+
+    shape = templates.photo_shape(template, options.template_paths)
+    return photo.normalise(original.content, shape, original.location)
 
 
 def _render(
-    target: Target, selected: Resume, order: tuple[str, ...], options: Options
+    target: Target,
+    selected: Resume,
+    order: tuple[str, ...],
+    options: Options,
+    photo: str | None = None,
 ) -> tuple[str, str]:
     """The engine to use and the ``.tex`` rendered for it.
 
@@ -208,6 +261,7 @@ def _render(
             updated=dates.updated(target.data, variant.locale),
             extra_paths=options.template_paths,
             cache_dir=options.out / CACHE_DIR / "jinja",
+            photo=photo,
         )
 
     try:
@@ -223,12 +277,18 @@ def _render(
 
 
 def _compile(
-    name: str, tex: str, engine: str, epoch: int, options: Options
+    name: str,
+    tex: str,
+    engine: str,
+    epoch: int,
+    options: Options,
+    files: dict[str, bytes] | None = None,
 ) -> tuple[Any, Path | None]:
     """One engine run, from the precompiled preamble (built first when not cached).
 
-    A run that fails with a format is retried once without it, and the format
-    dropped, so a stale or broken format can never fail a build.
+    ``files`` are written into the run's folder beside the ``.tex`` (the
+    photo). A run that fails with a format is retried once without it, and
+    the format dropped, so a stale or broken format can never fail a build.
     """
     from ..engine import formats, passes
     from ..engine.catalogue import spec
@@ -241,14 +301,20 @@ def _compile(
 
     def compile_with(fmt: Path | None) -> Any:
         return passes.compile_tex(
-            tex, engine, timeout=options.timeout, epoch=epoch, fmt=fmt, on_start=_preload_checker
+            tex,
+            engine,
+            timeout=options.timeout,
+            epoch=epoch,
+            fmt=fmt,
+            on_start=_preload_checker,
+            files=files,
         )
 
     if "cvpress.engine.prestart" in sys.modules:
         waiting = sys.modules["cvpress.engine.prestart"].take(options.out, name)
         if waiting is not None:
             if waiting.fits(engine, fmt, epoch):
-                result = waiting.finish(tex, on_start=_preload_checker)
+                result = waiting.finish(tex, on_start=_preload_checker, files=files)
                 if result is not None:
                     return result, fmt
             else:

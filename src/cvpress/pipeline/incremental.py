@@ -45,19 +45,29 @@ PRESTART_MAX = 6
 
 
 def input_key(target: Target, options: Options) -> str:
-    """Hash of everything that determines a variant's PDF."""
+    """Hash of everything that determines a variant's PDF (the photo: see :func:`extended`)."""
     from ..tex import templates
+    from .sources import of
 
     digest = hashlib.sha256()
     digest.update(f"cvpress {__version__}\0".encode())
     digest.update(json.dumps(target.variant.model_dump(mode="json"), sort_keys=True).encode())
     digest.update(f"engine={options.engine}\0version={options.version}\0".encode())
-    digest.update(target.data.read_bytes())
+    # The data, then private.yaml and the .bib when read (an absent one hashes as such):
+    # a release's PDF, built without private.yaml, never passes for a local one.
+    for path in of(target, options).files:
+        digest.update(f"{path}\0".encode())
+        digest.update(path.read_bytes() if path.exists() else b"\0absent")
     for path in templates.template_files(target.variant.template, options.template_paths):
         digest.update(str(path.name).encode())
         digest.update(path.read_bytes())
     digest.update(str(source_epoch(target.data)).encode())
     return digest.hexdigest()
+
+
+def extended(key: str, digest: str) -> str:
+    """``key`` with one more input (the photo's bytes, known once the data is read)."""
+    return _sha(f"{key}\0{digest}".encode())
 
 
 def _stamp_path(out: Path, name: str) -> Path:
@@ -132,6 +142,7 @@ def _manifest_path(variants_file: Path, names: Sequence[str], options: Options) 
             sorted(names),
             options.engine,
             options.version,
+            options.private,
             [str(p) for p in options.template_paths],
             os.environ.get("SOURCE_DATE_EPOCH", ""),
         ]
@@ -176,11 +187,12 @@ def input_snapshot(
 ) -> dict[str, Any]:
     """Fingerprint of every input of ``targets`` (files, template folders, git HEAD)."""
     from ..tex import templates
+    from .sources import of
 
     files: list[Path] = [variants_file.resolve()]
     folders: set[Path] = {Path.cwd() / "latex"}
     for target in targets:
-        files.append(target.data)
+        files.extend(of(target, options).files)
         files.extend(
             p.resolve()
             for p in templates.template_files(target.variant.template, options.template_paths)
@@ -207,6 +219,11 @@ def write_manifest(
         return
     outputs = [o.pdf for o in outcomes if o.pdf is not None]
     snapshot = {**inputs, "outputs": _snapshot((), (), outputs)["outputs"]}
+    # Files found only by reading the data (the photo), as hashed when read.
+    read = {path: digest for o in outcomes for path, digest in o.read.items()}
+    if read:
+        snapshot["files"] = {**inputs["files"], **read}
+        snapshot["git"] = {**inputs["git"], **{p: git.head(Path(p)) for p in read}}
     manifest = {"variants": [o.name for o in outcomes], "snapshot": snapshot}
     with contextlib.suppress(OSError):
         write_cache(_manifest_path(variants_file, names, options), json.dumps(manifest).encode())

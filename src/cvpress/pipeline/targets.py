@@ -32,6 +32,10 @@ class Outcome:
     seconds: float = 0.0
     error: CvpressError | None = None
     warnings: list[Problem] = field(default_factory=list)
+    #: The private file merged into this variant's data (cvpress build says so).
+    private: Path | None = None
+    #: Files read beyond the sources (the photo), by the hash of the bytes read.
+    read: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -46,6 +50,9 @@ class Options:
     timeout: float = 60.0
     png: bool = False
     template_paths: tuple[Path, ...] = ()
+    #: Merge private.yaml (see cvpress.data.private): on for local builds, off
+    #: for a release unless --private.
+    private: bool = True
 
 
 @dataclass(slots=True)

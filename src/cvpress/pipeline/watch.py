@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CvpressError, InputError
-from .targets import Options, Outcome
+from .targets import Options, Outcome, Target
 
 #: Milliseconds without further changes before a rebuild starts (a save is often several writes).
 STEP_MS = 50
@@ -59,13 +59,18 @@ def inputs(
     """Read the variants file and list every file each chosen variant depends on."""
     from ..data import validate
     from ..tex import templates
+    from . import sources
 
-    extra = options.template_paths if options else ()
+    options = options or Options()
+    extra = options.template_paths
     variants_file = variants_file.resolve()
     chosen = [v for v in validate.variants(variants_file) if not names or v.name in names]
     by_variant: dict[str, frozenset[Path]] = {}
     for variant in chosen:
-        files = {(variants_file.parent / variant.data).resolve(), variants_file}
+        data = (variants_file.parent / variant.data).resolve()
+        # The data file, private.yaml and the .bib, as the build reads them.
+        target = Target(variant, data, variants_file)
+        files = {*sources.of(target, options).files, variants_file}
         files.update(p.resolve() for p in templates.template_files(variant.template, extra))
         by_variant[variant.name] = frozenset(files)
     return Inputs(variants_file, by_variant)

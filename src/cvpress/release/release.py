@@ -119,8 +119,13 @@ def make(
     since: str | None = None,
     jobs: int | None = None,
     progress: Callable[[Outcome], None] | None = None,
+    private: bool = False,
 ) -> Release:
-    """Build every variant labelled ``tag`` and lay out the release directory ``out``."""
+    """Build every variant labelled ``tag`` and lay out the release directory ``out``.
+
+    ``private``: merge private.yaml (:mod:`cvpress.data.private`); off by
+    default, so a release holds only what the repository holds.
+    """
     from ..pipeline import targets
     from . import changelog
 
@@ -131,7 +136,7 @@ def make(
     repo = repo_root(variants_file.resolve().parent)
     until = tag if repo is not None and rev_exists(repo, tag) else None
     log = changelog.changelog(variants_file, since=since, until=until)
-    options = targets.Options(out=build_dir, version=tag, jobs=jobs)
+    options = targets.Options(out=build_dir, version=tag, jobs=jobs, private=private)
     outcomes = targets.build_variants(variants_file, options=options, progress=progress)
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:

@@ -35,6 +35,8 @@ class Context:
     engine: str
     locale: str
     bold: tuple[str, ...]
+    #: The person's name as written in author lists (``highlight_author``).
+    highlight: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=8)
@@ -90,6 +92,7 @@ def environment(roots: tuple[Path, ...], cache_dir: Path | None = None) -> jinja
             )
         ),
         join=_ctx_filter(_join),
+        authors=_ctx_filter(_authors),
         display_url=texify.display_url,
     )
     env.filters["language_line"] = _language_line
@@ -142,6 +145,23 @@ def _join(ctx: Context, items: Iterable[Any], separator: str = ", ") -> TexStr:
     return TexStr(texify.escape(separator, ctx.engine).join(parts))
 
 
+def _authors(ctx: Context, names: Iterable[str]) -> TexStr:
+    """An author list, each name escaped, the person's own (``highlight_author``) in bold."""
+    own = {_name_key(n) for n in ctx.highlight}
+    parts = [
+        TexStr(r"\textbf{" + texify.escape(n, ctx.engine) + "}")
+        if _name_key(n) in own
+        else texify.escape(n, ctx.engine)
+        for n in names
+    ]
+    return TexStr(", ".join(parts))
+
+
+def _name_key(name: str) -> str:
+    """Names compare ignoring case and runs of spaces: "Ada  lovelace" is "Ada Lovelace"."""
+    return " ".join(name.split()).casefold()
+
+
 def _language_line(entry: Any) -> str:
     """ "Catalan (Native)": a language with its fluency, as plain text."""
     if entry.fluency and entry.language:
@@ -189,8 +209,13 @@ def render(
     updated: str = "",
     extra_paths: Iterable[Path] = (),
     cache_dir: Path | None = None,
+    photo: str | None = None,
 ) -> str:
-    """The complete ``.tex`` source of ``resume`` in ``variant``'s template."""
+    """The complete ``.tex`` source of ``resume`` in ``variant``'s template.
+
+    ``photo``: the file name of the prepared photo in the run's folder
+    (:mod:`cvpress.data.photo`), for a variant with ``photo: true``.
+    """
     templates = available(extra_paths)
     if variant.template not in templates:
         raise InputError(
@@ -206,7 +231,12 @@ def render(
         from ..pipeline.locate import template_error
 
         raise template_error(exc, variant.template) from None
-    context = Context(engine=engine, locale=variant.locale, bold=variant.bold_keywords)
+    context = Context(
+        engine=engine,
+        locale=variant.locale,
+        bold=variant.bold_keywords,
+        highlight=variant.highlight_author,
+    )
     token = _ACTIVE.set(context)
     try:
         return template.render(
@@ -219,6 +249,7 @@ def render(
             sections=section_order(resume, sections),
             version=version,
             updated=updated,
+            photo=photo if variant.photo else None,
         )
     except texify.UnprintableCharacter:
         raise

@@ -3,19 +3,23 @@
 The one place ``template.yaml`` is read: its ``description`` (``cvpress
 templates``), ``engines`` (the template's ranking for ``auto``) and
 ``omits`` (fields it leaves out by design, which the PDF check then does not
-look for).
+look for) and ``photo`` (``round`` or ``square``: how a variant's photo is
+cropped).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 #: Templates bundled with the package (the repository's ``latex/`` folder).
 BUNDLED = Path(__file__).resolve().parent.parent / "latex"
 TEMPLATE_FILE = "template.tex.j2"
 MANIFEST = "template.yaml"
+
+if TYPE_CHECKING:
+    from ..data.photo import Shape
 
 
 def search_path(extra: Iterable[Path] = ()) -> list[Path]:
@@ -79,3 +83,9 @@ def preferred_engines(template: str, extra: Iterable[Path] = ()) -> tuple[str, .
 def omits(template: str, extra: Iterable[Path] = ()) -> frozenset[str]:
     """Fields a template leaves out by design (``omits:`` in its template.yaml)."""
     return frozenset(str(x) for x in _manifest_of(template, extra).get("omits") or ())
+
+
+def photo_shape(template: str, extra: Iterable[Path] = ()) -> Shape:
+    """How the template crops a variant's photo (``photo:`` in its template.yaml; square)."""
+    shape = _manifest_of(template, extra).get("photo")
+    return "round" if shape == "round" else "square"
