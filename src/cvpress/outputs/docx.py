@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import i18n
+from ..errors import Problem, Warnings
 from ..model import Resume, Variant
 from . import inline
 from .html import href
@@ -37,6 +38,8 @@ _CODE_FONT = "Courier New"
 #: Zip timestamps cannot be earlier than 1980-01-01.
 _ZIP_EPOCH = 315_532_800
 _MARGIN_MM = 18
+#: Longest core property (title, author...) python-docx writes.
+MAX_PROPERTY = 255
 
 
 def render_docx(
@@ -47,8 +50,12 @@ def render_docx(
     epoch: int,
     manifest_path: Path | None = None,
     sections: tuple[str, ...] | None = None,
+    warnings: Warnings | None = None,
 ) -> bytes:
-    """The Word file for ``resume`` (selected for ``variant``), dated ``epoch``."""
+    """The Word file for ``resume`` (selected for ``variant``), dated ``epoch``.
+
+    A core property longer than the format allows is cut, with a warning.
+    """
     import docx
 
     page = layout(resume, variant, sections)
@@ -57,7 +64,7 @@ def render_docx(
     width = _page(document, style)
     _styles(document, style, variant.locale)
     _fonts(document, style)
-    _properties(document, page, variant, epoch)
+    _properties(document, page, variant, epoch, warnings)
     _content(document, page, width, variant.bold_keywords)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -135,16 +142,36 @@ def _fonts(document: Document, style: Look) -> None:
     part._blob = serialize_part_xml(table)
 
 
-def _properties(document: Document, page: Layout, variant: Variant, epoch: int) -> None:
+def _properties(
+    document: Document, page: Layout, variant: Variant, epoch: int, warnings: Warnings | None
+) -> None:
     words = i18n.words(variant.locale)
-    when = datetime.datetime.fromtimestamp(epoch, datetime.UTC).replace(tzinfo=None)
+    when = datetime.datetime.fromtimestamp(epoch, datetime.UTC)
+
+    def fit(value: str, what: str, field_path: str, separator: str = " ") -> str:
+        """``value`` cut at a word (or keyword) to the 255 characters a property holds."""
+        if len(value) <= MAX_PROPERTY:
+            return value
+        cut = value[: MAX_PROPERTY - 1].rsplit(separator, 1)[0] + "…"
+        if warnings is not None:
+            warnings.add(
+                Problem(
+                    f"the Word file's {what} property is cut to {len(cut)} characters"
+                    f" (the format's limit is {MAX_PROPERTY}); the document's text is complete",
+                    field_path=field_path,
+                    hint=f"variant {variant.name!r}: set a shorter 'title' to keep it whole"
+                    if what == "title"
+                    else None,
+                )
+            )
+        return cut
+
     props = document.core_properties
-    props.title = page.title
-    props.author = page.name
-    props.subject = page.label or words["cv"]
-    props.keywords = ", ".join(page.keywords)
+    props.title = fit(page.title, "title", f"variants.{variant.name}.title")
+    props.author = props.last_modified_by = fit(page.name, "author", "basics.name")
+    props.subject = fit(page.label or words["cv"], "subject", "basics.label")
+    props.keywords = fit(", ".join(page.keywords), "keywords", "skills", ", ")
     props.comments = ""
-    props.last_modified_by = page.name
     props.language = variant.locale.replace("_", "-")
     props.created = props.modified = when
     props.revision = 1
