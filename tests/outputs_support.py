@@ -11,10 +11,9 @@ from typing import Any
 import yaml
 
 from conftest import SEED
-from cvpress import load, select, validate
-from cvpress.build import _template_manifest
-from cvpress.model import Resume, Variant
-from cvpress.render import available
+from cvpress.data import load, select, validate
+from cvpress.data.model import Resume, Variant
+from cvpress.tex.templates import available
 from injection import corpus
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "outputs"
@@ -33,10 +32,6 @@ class Selection:
     resume: Resume
     variant: Variant
     order: tuple[str, ...]
-
-    @property
-    def manifest(self) -> dict[str, Any]:
-        return _template_manifest(self.variant.template, ())
 
 
 def selection(path: Path, **options: Any) -> Selection:

@@ -33,9 +33,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def word(chosen: Selection, epoch: int = EPOCH) -> bytes:
-    return render_docx(
-        chosen.resume, chosen.variant, manifest=chosen.manifest, epoch=epoch, sections=chosen.order
-    )
+    return render_docx(chosen.resume, chosen.variant, epoch=epoch, sections=chosen.order)
 
 
 def opened(data: bytes) -> docx.document.Document:
@@ -216,9 +214,7 @@ def test_a_property_too_long_for_the_format_is_cut_with_a_warning(tmp_path: Path
     path.write_text(json.dumps({"basics": {"name": name}}), encoding="utf-8")
     chosen = selection(path)
     warnings = Warnings()
-    data = render_docx(
-        chosen.resume, chosen.variant, manifest=chosen.manifest, epoch=EPOCH, warnings=warnings
-    )
+    data = render_docx(chosen.resume, chosen.variant, epoch=EPOCH, warnings=warnings)
     document = opened(data)
     assert document.paragraphs[0].text == name  # the text itself is whole
     author = document.core_properties.author

@@ -35,9 +35,7 @@ NS = "{http://www.w3.org/1999/xhtml}"
 
 
 def page(chosen: Selection) -> bytes:
-    return render_html(
-        chosen.resume, chosen.variant, manifest=chosen.manifest, sections=chosen.order
-    )
+    return render_html(chosen.resume, chosen.variant, sections=chosen.order)
 
 
 def parse(html: bytes) -> ET.Element:

@@ -17,12 +17,13 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import i18n
+from ..data.model import Resume, Variant
 from ..errors import Problem, Warnings
-from ..model import Resume, Variant
+from ..tex import i18n
 from . import inline
 from .html import href
 from .layout import Entry, Layout, Md, Text, layout
@@ -46,10 +47,9 @@ def render_docx(
     resume: Resume,
     variant: Variant,
     *,
-    manifest: dict[str, Any],
     epoch: int,
-    manifest_path: Path | None = None,
     sections: tuple[str, ...] | None = None,
+    extra_paths: Iterable[Path] = (),
     warnings: Warnings | None = None,
 ) -> bytes:
     """The Word file for ``resume`` (selected for ``variant``), dated ``epoch``.
@@ -59,7 +59,7 @@ def render_docx(
     import docx
 
     page = layout(resume, variant, sections)
-    style = look(variant, manifest, manifest_path)
+    style = look(variant, extra_paths)
     document = docx.Document()
     width = _page(document, style)
     _styles(document, style, variant.locale)

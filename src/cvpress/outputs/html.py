@@ -21,9 +21,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from .. import i18n
-from ..model import Resume, Variant
-from ..texify import _SAFE_LINK, plain_markdown
+from ..data.model import Resume, Variant
+from ..tex import i18n
+from ..tex.texify import _SAFE_LINK, plain_markdown
 from . import inline
 from .layout import Md, Text, layout
 from .look import INK, MUTED, css_families, look
@@ -155,19 +155,15 @@ def render_html(
     resume: Resume,
     variant: Variant,
     *,
-    manifest: dict[str, Any],
-    manifest_path: Path | None = None,
     sections: tuple[str, ...] | None = None,
+    extra_paths: Iterable[Path] = (),
 ) -> bytes:
-    """The page for ``resume`` (selected for ``variant``), in its template's look, as UTF-8.
-
-    ``manifest`` is the template's ``template.yaml`` data (its fonts).
-    """
+    """The page for ``resume`` (selected for ``variant``), in its template's look, as UTF-8."""
     page = layout(resume, variant, sections)
     template = environment().get_template("page.html.j2")
     html = template.render(
         page=page,
-        look=look(variant, manifest, manifest_path),
+        look=look(variant, extra_paths),
         ink=INK,
         muted=MUTED,
         bold=variant.bold_keywords,

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..texify import _MD_TRIGGER, _PARAGRAPH, _SAFE_LINK, _bold_pattern, _image_source
-from ..texify import _markdown_parser as parser
+from ..tex.texify import _MD_TRIGGER, _PARAGRAPH, _SAFE_LINK, _bold_pattern, _image_source
+from ..tex.texify import _markdown_parser as parser
 
 
 @dataclass(frozen=True, slots=True)

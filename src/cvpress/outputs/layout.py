@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from .. import i18n
-from ..model import PartialDate, Resume, Variant
-from ..render import _language_line, _section_order, group_work
-from ..texify import display_url
+from ..data.model import PartialDate, Resume, Variant
+from ..tex import i18n
+from ..tex.render import _language_line, _section_order, group_work
+from ..tex.texify import display_url
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..data.model import Variant
 from ..errors import InputError, Location
-from ..model import Variant
+from ..tex import templates
 
 #: WCAG 2 AA for body-size text.
 MIN_CONTRAST = 4.5
@@ -43,10 +44,11 @@ class Look:
     font_size: int
 
 
-def look(variant: Variant, manifest: dict[str, Any], manifest_path: Path | None = None) -> Look:
-    """The look of ``variant`` from its template's ``template.yaml`` data (``manifest``)."""
-    fonts = manifest.get("fonts") or {}
-    where = Location(str(manifest_path)) if manifest_path else None
+def look(variant: Variant, extra: Iterable[Path] = ()) -> Look:
+    """The look of ``variant``: its template's fonts (``extra``: more template folders)."""
+    fonts, manifest = templates.fonts(variant.template, extra)
+    fonts = fonts or {}
+    where = Location(str(manifest)) if manifest else None
     if not isinstance(fonts, dict):
         raise InputError(
             "fonts in template.yaml must be a mapping (body: [...], headings: [...])",

@@ -14,9 +14,9 @@ from __future__ import annotations
 import io
 from html.parser import HTMLParser
 
-from ..check import require_fields
+from ..data.model import Resume
 from ..errors import CheckError
-from ..model import Resume
+from ..pipeline.check import require_fields
 
 #: Elements whose content is not text a reader sees.
 _HIDDEN = frozenset({"head", "script", "style", "template"})

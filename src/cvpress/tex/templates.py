@@ -1,9 +1,9 @@
 """Where templates are, which files each one reads, and what its ``template.yaml`` says.
 
 The one place ``template.yaml`` is read: its ``description`` (``cvpress
-templates``), ``engines`` (the template's ranking for ``auto``) and
+templates``), ``engines`` (the template's ranking for ``auto``),
 ``omits`` (fields it leaves out by design, which the PDF check then does not
-look for).
+look for) and ``fonts`` (its font families in HTML and Word).
 """
 
 from __future__ import annotations
@@ -79,3 +79,11 @@ def preferred_engines(template: str, extra: Iterable[Path] = ()) -> tuple[str, .
 def omits(template: str, extra: Iterable[Path] = ()) -> frozenset[str]:
     """Fields a template leaves out by design (``omits:`` in its template.yaml)."""
     return frozenset(str(x) for x in _manifest_of(template, extra).get("omits") or ())
+
+
+def fonts(template: str, extra: Iterable[Path] = ()) -> tuple[Any, Path | None]:
+    """``fonts:`` in the template's template.yaml (None when absent), and that file's path."""
+    folder = available(extra).get(template)
+    if folder is None:
+        return None, None
+    return manifest(folder).get("fonts"), folder / MANIFEST
