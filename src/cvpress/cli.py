@@ -72,6 +72,14 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--jobs", type=int, metavar="N", help="variants built at once (default: number of cores)"
     )
+    build.add_argument(
+        "--format",
+        action="append",
+        choices=["pdf", "html", "docx"],
+        metavar="FORMAT",
+        help="write this format, for this run instead of each variant's formats "
+        "(repeatable): pdf, html or docx",
+    )
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     build.add_argument("--png", action="store_true", help="also render page 1 of each PDF to PNG")
     build.add_argument(
@@ -283,6 +291,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         version=args.version_label if args.version_label is not None else _describe(args),
         timeout=args.timeout,
         png=args.png,
+        formats=tuple(dict.fromkeys(args.format)) if args.format else None,
     )
     stream = sys.stderr
     if args.data:
@@ -325,8 +334,9 @@ def _report(outcome: Outcome, stream: TextIO, prefix: str = "") -> None:
         pages = outcome.pages
         detail = f"{pages} page{'s' if pages != 1 else ''}, " if pages else ""
         status = "built" if outcome.status == "built" else "unchanged"
+        written = ", ".join(str(p) for p in outcome.outputs.values()) or outcome.pdf
         print(
-            f"{prefix}{paint(status, 'green', stream)} {outcome.name}: {outcome.pdf} "
+            f"{prefix}{paint(status, 'green', stream)} {outcome.name}: {written} "
             f"({detail}{outcome.seconds:.2f} s)",
             file=stream,
         )

@@ -695,6 +695,8 @@ class Resume(Model):
 # --------------------------------------------------------------------------- variants
 
 Paper = Literal["a4", "letter"]
+#: What a variant is written as: build/<variant>.pdf, .html, .docx.
+OutputFormat = Literal["pdf", "html", "docx"]
 _HEX = re.compile(r"^#?[0-9A-Fa-f]{6}$")
 
 
@@ -765,6 +767,12 @@ class VariantOptions(BaseModel):
     footer: bool = F(False, "Print 'Updated <month year>' and the version in a footer.", True)
     title: Line | None = F(
         None, "PDF title; default: '<name> – <label or Curriculum Vitae>'.", "Ada Lovelace – CV"
+    )
+    formats: Annotated[tuple[OutputFormat, ...], Field(min_length=1)] = F(
+        ("pdf",),
+        "What to write: build/<variant>.pdf, .html (a self-contained web page), "
+        ".docx (a Word file); `cvpress build --format` overrides it for one run.",
+        ["pdf", "html", "docx"],
     )
 
 

@@ -148,7 +148,7 @@ def _properties(
     words = i18n.words(variant.locale)
     when = datetime.datetime.fromtimestamp(epoch, datetime.UTC)
 
-    def fit(value: str, what: str, field_path: str, separator: str = " ") -> str:
+    def fit(value: str, what: str, field_path: str | None, separator: str = " ") -> str:
         """``value`` cut at a word (or keyword) to the 255 characters a property holds."""
         if len(value) <= MAX_PROPERTY:
             return value
@@ -167,10 +167,10 @@ def _properties(
         return cut
 
     props = document.core_properties
-    props.title = fit(page.title, "title", f"variants.{variant.name}.title")
+    props.title = fit(page.title, "title", None)
     props.author = props.last_modified_by = fit(page.name, "author", "basics.name")
     props.subject = fit(page.label or words["cv"], "subject", "basics.label")
-    props.keywords = fit(", ".join(page.keywords), "keywords", "skills", ", ")
+    props.keywords = fit(", ".join(page.keywords), "keywords", None, ", ")
     props.comments = ""
     props.language = variant.locale.replace("_", "-")
     props.created = props.modified = when

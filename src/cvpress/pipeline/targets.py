@@ -32,6 +32,8 @@ class Outcome:
     seconds: float = 0.0
     error: CvpressError | None = None
     warnings: list[Problem] = field(default_factory=list)
+    #: Every output of the variant by suffix ("pdf", "html", "docx"), built or kept.
+    outputs: dict[str, Path] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -46,6 +48,8 @@ class Options:
     timeout: float = 60.0
     png: bool = False
     template_paths: tuple[Path, ...] = ()
+    #: Overrides each variant's ``formats`` (``--format``).
+    formats: tuple[str, ...] | None = None
 
 
 @dataclass(slots=True)
@@ -56,6 +60,10 @@ class Target:
     data: Path
     #: Where the variant is written (None for ``--data``/``--template`` builds).
     variants_file: Path | None = None
+
+    def formats(self, options: Options) -> tuple[str, ...]:
+        """What this run writes for the variant: ``--format``, else its ``formats``."""
+        return tuple(dict.fromkeys(options.formats or self.variant.formats))
 
 
 # ------------------------------------------------------------------ entry points
