@@ -13,10 +13,11 @@ import docx
 import pytest
 from docx.enum.text import WD_TAB_ALIGNMENT
 
-from conftest import squash
+from conftest import requires_tex, squash
 from cvpress.errors import CheckError, Warnings
 from cvpress.outputs.docx import render_docx
 from cvpress.outputs.readback import check_docx
+from cvpress.pipeline import targets
 from outputs_support import (
     CJK_RTL,
     EPOCH,
@@ -221,3 +222,37 @@ def test_a_property_too_long_for_the_format_is_cut_with_a_warning(tmp_path: Path
     assert len(author) <= 255 and author.endswith("…") and name.startswith(author[:-1])
     assert {w.field_path for w in warnings.items} == {"basics.name", None}  # author, title
     assert all(w.severity == "warning" for w in warnings.items)
+
+
+# ------------------------------------------------------------------- the build
+
+
+@requires_tex
+def test_build_writes_all_three_formats_and_keeps_them_incremental(tmp_path: Path) -> None:
+    (tmp_path / "resume.yaml").write_bytes(SEED_RESUME.read_bytes())
+    variants = tmp_path / "variants.yaml"
+    variants.write_text(
+        "variants:\n  cv:\n    template: classic\n    formats: [pdf, html, docx]\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "build"
+    (outcome,) = targets.build_variants(variants, options=targets.Options(out=out))
+    assert outcome.status == "built", outcome.error and outcome.error.problems
+    assert outcome.outputs == {s: out / f"cv.{s}" for s in ("pdf", "html", "docx")}
+    assert outcome.pages and outcome.pages >= 2
+    check_docx((out / "cv.docx").read_bytes(), selection(SEED_RESUME).resume)
+    times = {s: p.stat().st_mtime_ns for s, p in outcome.outputs.items()}
+    # Only the Word file, this once: nothing to do, and TeX is not started.
+    (word_only,) = targets.build_variants(
+        variants, options=targets.Options(out=out, formats=("docx",))
+    )
+    assert word_only.status == "unchanged" and word_only.outputs == {"docx": out / "cv.docx"}
+    # A data edit outside what the variant shows (a tag) changes no output.
+    data = tmp_path / "resume.yaml"
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("tags: [detail]", "tags: [detail, x]", 1),
+        encoding="utf-8",
+    )
+    (again,) = targets.build_variants(variants, options=targets.Options(out=out))
+    assert again.status == "unchanged"
+    assert {s: p.stat().st_mtime_ns for s, p in again.outputs.items()} == times

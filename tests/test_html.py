@@ -10,6 +10,8 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -17,9 +19,11 @@ import html5lib
 import pytest
 
 from conftest import squash
-from cvpress.errors import CheckError
+from cvpress.errors import CheckError, InputError
+from cvpress.outputs import readback
 from cvpress.outputs.html import render_html
 from cvpress.outputs.readback import check_html, html_text
+from cvpress.pipeline import targets
 from outputs_support import (
     CJK_RTL,
     JSONRESUME,
@@ -296,3 +300,85 @@ def test_cjk_and_rtl_text_prints_as_written() -> None:
         "שפת אם",
     ):
         assert needle in text
+
+
+# ------------------------------------------------------------------- the build
+
+
+def _project(tmp_path: Path, formats: str) -> Path:
+    """A variants file with one variant ``web`` over a copy of the seed résumé."""
+    (tmp_path / "resume.yaml").write_bytes(SEED_RESUME.read_bytes())
+    variants = tmp_path / "variants.yaml"
+    variants.write_text(
+        f"variants:\n  web:\n    template: modern\n    formats: {formats}\n", encoding="utf-8"
+    )
+    return variants
+
+
+def test_build_writes_the_page_and_skips_tex_when_no_pdf_is_wanted(tmp_path: Path) -> None:
+    variants = _project(tmp_path, "[html]")
+    out = tmp_path / "build"
+    (outcome,) = targets.build_variants(variants, options=targets.Options(out=out))
+    assert outcome.status == "built", outcome.error and outcome.error.problems
+    assert outcome.outputs == {"html": out / "web.html"} and outcome.pdf is None
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["web.html"]
+    check_html((out / "web.html").read_bytes(), selection(SEED_RESUME).resume)
+    before = (out / "web.html").stat().st_mtime_ns
+    (again,) = targets.build_variants(variants, options=targets.Options(out=out))
+    assert again.status == "unchanged" and again.outputs == outcome.outputs
+    # A data edit the page shows rebuilds it; the file is replaced, not edited in place.
+    data = tmp_path / "resume.yaml"
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("Mentored new team", "Coached new team"),
+        encoding="utf-8",
+    )
+    (edited,) = targets.build_variants(variants, options=targets.Options(out=out))
+    assert edited.status == "built"
+    assert "Coached new team" in html_text((out / "web.html").read_bytes())
+    assert (out / "web.html").stat().st_mtime_ns != before
+
+
+def test_a_failed_check_keeps_the_last_good_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    variants = _project(tmp_path, "[html]")
+    out = tmp_path / "build"
+    targets.build_variants(variants, options=targets.Options(out=out))
+    good = (out / "web.html").read_bytes()
+
+    def refuse(page: bytes, resume: object) -> None:  # stands in for a template that drops text
+        raise CheckError("text of work[0].position is missing", field_path="work[0].position")
+
+    monkeypatch.setattr(readback, "check_html", refuse)
+    (failed,) = targets.build_variants(
+        variants, options=targets.Options(out=out, force=True, formats=("html",))
+    )
+    assert failed.status == "failed" and isinstance(failed.error, CheckError)
+    assert failed.error.field_path == "work[0].position"
+    assert failed.error.location is not None and failed.error.location.line
+    assert (out / "web.html").read_bytes() == good
+
+
+def test_format_option_overrides_the_variants_for_one_run(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "cvpress", "build", "--data", str(JSONRESUME)]
+    command += ["--template", "sidebar", "--out", str(out), "--format", "html"]
+    result = subprocess.run([*command, "--format", "docx"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "sidebar.docx",
+        "sidebar.html",
+    ]
+    assert f"{out / 'sidebar.html'}, {out / 'sidebar.docx'}" in result.stderr
+    bad = subprocess.run([*command, "--format", "odt"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "--format" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_an_unknown_format_in_the_variants_file_is_bad_input(tmp_path: Path) -> None:
+    variants = _project(tmp_path, "[pdf, odt]")
+    with pytest.raises(InputError) as caught:
+        targets.build_variants(variants, options=targets.Options(out=tmp_path / "build"))
+    assert caught.value.exit_code == 2
+    problem = caught.value.problems[0]
+    assert "formats" in (problem.field_path or "") and problem.location is not None
+    assert problem.location.line == 4
