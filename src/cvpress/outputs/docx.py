@@ -180,7 +180,7 @@ def _properties(
 def _content(document: Document, page: Layout, width: int, bold: tuple[str, ...]) -> None:
     from docx.shared import RGBColor
 
-    document.add_paragraph(page.name, style="Heading 1")
+    _paragraph(document, "Heading1", page.name)
     if page.label:
         document.add_paragraph(page.label)
     if page.contacts:
@@ -192,7 +192,7 @@ def _content(document: Document, page: Layout, width: int, bold: tuple[str, ...]
                 line.add_run(f"{contact.label}: ")
             _runs(line, [inline.Span(contact.text, href=href(contact.url))])
     for section in page.sections:
-        document.add_paragraph(section.heading, style="Heading 2")
+        _paragraph(document, "Heading2", section.heading)
         if section.paragraph is not None:
             _text(document, section.paragraph, bold)
         for entry in section.entries:
@@ -203,7 +203,7 @@ def _content(document: Document, page: Layout, width: int, bold: tuple[str, ...]
                 if item.label:
                     document.add_paragraph(f"— {item.label}")
             else:
-                paragraph = document.add_paragraph(style="List Bullet")
+                paragraph = _paragraph(document, "ListBullet")
                 if item.label:
                     paragraph.add_run(f"{item.label}: ").bold = True
                 _inline(paragraph, item.text, bold)
@@ -212,7 +212,7 @@ def _content(document: Document, page: Layout, width: int, bold: tuple[str, ...]
 def _entry(document: Document, entry: Entry, width: int, bold: tuple[str, ...]) -> None:
     from docx.enum.text import WD_TAB_ALIGNMENT
 
-    heading = document.add_paragraph(style="Heading 3")
+    heading = _paragraph(document, "Heading3")
     heading.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
     if entry.title:
         _runs(heading, [inline.Span(entry.title, href=href(entry.url))])
@@ -224,7 +224,7 @@ def _entry(document: Document, entry: Entry, width: int, bold: tuple[str, ...]) 
         document.add_paragraph().add_run(sub).italic = True
     _body(document, entry, bold)
     for role in entry.roles:
-        line = document.add_paragraph(style="Heading 4")
+        line = _paragraph(document, "Heading4")
         line.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
         line.add_run(
             (role.title or "") + "\t" + i18n.RANGE_SEPARATOR.join(t for _, t in role.dates)
@@ -236,16 +236,28 @@ def _body(document: Document, entry: Entry, bold: tuple[str, ...]) -> None:
     for detail in entry.details:
         _text(document, detail, bold)
     for bullet in entry.bullets:
-        _text(document, bullet, bold, style="List Bullet")
+        _text(document, bullet, bold, style="ListBullet")
+
+
+def _paragraph(document: Document, style: str | None, text: str = "") -> Paragraph:
+    """A new paragraph in the style whose id is ``style`` (None: Normal).
+
+    The id is set directly: python-docx's lookup by name scans every style of
+    the document for each paragraph, which took most of the file's build time.
+    """
+    paragraph = document.add_paragraph(text)
+    if style is not None:
+        paragraph._p.style = style
+    return paragraph
 
 
 def _text(document: Document, value: Text, bold: tuple[str, ...], style: str | None = None) -> None:
-    """``value`` as paragraphs: one per Markdown paragraph."""
+    """``value`` as paragraphs (one per Markdown paragraph) in the style with id ``style``."""
     if not isinstance(value, Md):
-        document.add_paragraph(value, style=style)
+        _paragraph(document, style, value)
         return
     for spans in inline.paragraphs(value.text, bold):
-        _runs(document.add_paragraph(style=style), spans)
+        _runs(_paragraph(document, style), spans)
 
 
 def _inline(paragraph: Paragraph, value: Text, bold: tuple[str, ...]) -> None:
