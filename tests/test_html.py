@@ -18,9 +18,9 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from conftest import squash
+from conftest import requires_tex, squash
 from cvpress.errors import CheckError, InputError
-from cvpress.outputs import readback
+from cvpress.outputs import readback, site
 from cvpress.outputs.html import render_html
 from cvpress.outputs.readback import check_html, html_text
 from cvpress.pipeline import targets
@@ -382,3 +382,25 @@ def test_an_unknown_format_in_the_variants_file_is_bad_input(tmp_path: Path) -> 
     problem = caught.value.problems[0]
     assert "formats" in (problem.field_path or "") and problem.location is not None
     assert problem.location.line == 4
+
+
+@requires_tex
+def test_site_folder_links_every_pdf_from_index(tmp_path: Path) -> None:
+    variants = _project(tmp_path, "[pdf]")
+    with variants.open("a", encoding="utf-8") as handle:
+        handle.write("  short:\n    template: compact\n    sections: [work, skills]\n")
+    out = tmp_path / "site"
+    written = site.make(variants, ["web", "short"], out, build_dir=tmp_path / "build")
+    assert written[0] == out / "index.html"
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".nojekyll",
+        "index.html",
+        "short.pdf",
+        "web.pdf",
+    ]
+    html = (out / "index.html").read_bytes()
+    tree = parse(html)
+    links = [a.get("href") for a in elements(tree, "a") if a.get("href", "").endswith(".pdf")]
+    assert links == ["web.pdf", "short.pdf"]
+    assert all((out / link).read_bytes().startswith(b"%PDF") for link in links if link)
+    check_html(html, selection(SEED_RESUME, template="modern").resume)

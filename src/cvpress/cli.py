@@ -172,6 +172,35 @@ def _parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
 
+    site = sub.add_parser(
+        "site", help="a folder for GitHub Pages: index.html (a variant's page) and the PDFs"
+    )
+    site.add_argument(
+        "--variants",
+        type=Path,
+        default=DEFAULT_VARIANTS,
+        help="variants file (default: %(default)s)",
+    )
+    site.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="PDFs to publish (repeatable; the first is the page; default: every variant)",
+    )
+    site.add_argument(
+        "--out", type=Path, default=Path("site"), help="site folder (default: %(default)s)"
+    )
+    site.add_argument(
+        "--build-dir",
+        type=Path,
+        default=Path("build"),
+        help="where the PDFs are built (default: %(default)s)",
+    )
+    site.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+
     release = sub.add_parser(
         "release", help="make the release directory for a tag (PDFs, previews, sums, notes)"
     )
@@ -455,7 +484,8 @@ def _cmd_release(args: argparse.Namespace) -> int:
             print(f"FAILED {outcome.name}", file=sys.stderr)
             print_error(outcome.error, sys.stderr)
         else:
-            print(f"{outcome.status} {outcome.name}: {outcome.pdf}", file=sys.stderr)
+            written = ", ".join(str(p) for p in outcome.outputs.values())
+            print(f"{outcome.status} {outcome.name}: {written}", file=sys.stderr)
 
     note = release.source_note(args.tag, args.variants)
     if note:
@@ -471,6 +501,20 @@ def _cmd_release(args: argparse.Namespace) -> int:
         progress=report,
     )
     for path in [*made.assets, *([made.notes] if made.notes else [])]:
+        print(path)
+    return 0
+
+
+def _cmd_site(args: argparse.Namespace) -> int:
+    from .outputs import site
+
+    for path in site.make(
+        args.variants,
+        args.variant,
+        args.out,
+        build_dir=args.build_dir,
+        progress=lambda o: _report(o, sys.stderr),
+    ):
         print(path)
     return 0
 
@@ -493,6 +537,7 @@ def _cmd_gallery(args: argparse.Namespace) -> int:
 
 _COMMANDS: dict[str, Any] = {
     "build": _cmd_build,
+    "site": _cmd_site,
     "validate": _cmd_validate,
     "schema": _cmd_schema,
     "templates": _cmd_templates,

@@ -13,7 +13,7 @@ the data stays data) and no font, image or other resource is fetched.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -157,8 +157,13 @@ def render_html(
     *,
     sections: tuple[str, ...] | None = None,
     extra_paths: Iterable[Path] = (),
+    downloads: Sequence[tuple[str, str]] = (),
 ) -> bytes:
-    """The page for ``resume`` (selected for ``variant``), in its template's look, as UTF-8."""
+    """The page for ``resume`` (selected for ``variant``), in its template's look, as UTF-8.
+
+    ``downloads``: (link text, relative file name) of files published beside
+    the page (``cvpress site``: the PDFs), listed under the header.
+    """
     page = layout(resume, variant, sections)
     template = environment().get_template("page.html.j2")
     html = template.render(
@@ -171,5 +176,6 @@ def render_html(
         dir="rtl" if i18n.language(variant.locale) in RTL else "ltr",
         person=person(resume),
         separator=i18n.RANGE_SEPARATOR,
+        downloads=downloads,
     )
     return html.encode("utf-8")
