@@ -256,3 +256,12 @@ def test_build_writes_all_three_formats_and_keeps_them_incremental(tmp_path: Pat
     (again,) = targets.build_variants(variants, options=targets.Options(out=out))
     assert again.status == "unchanged"
     assert {s: p.stat().st_mtime_ns for s, p in again.outputs.items()} == times
+
+
+def test_right_to_left_locales_make_right_to_left_paragraphs() -> None:
+    rtl = opened(word(selection(CJK_RTL, locale="he"))).styles["Normal"].element
+    assert rtl.find(f"{W}pPr/{W}bidi") is not None
+    assert rtl.find(f"{W}rPr/{W}lang").get(f"{W}bidi") == "he"
+    ltr = opened(word(selection(CJK_RTL))).styles["Normal"].element
+    assert ltr.find(f"{W}pPr/{W}bidi") is None
+    assert ltr.find(f"{W}rPr/{W}lang").get(f"{W}val") == "en"

@@ -25,9 +25,8 @@ from ..data.model import Resume, Variant
 from ..errors import Problem, Warnings
 from ..tex import i18n
 from . import inline
-from .html import href
 from .layout import Entry, Layout, Md, Text, layout
-from .look import MUTED, Look, look
+from .look import MUTED, Look, look, right_to_left
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -95,9 +94,11 @@ def _styles(document: Document, style: Look, locale: str) -> None:
     normal.font.size = Pt(style.font_size)
     _font(normal, style.body[0])
     rpr = normal.element.get_or_add_rPr()
-    lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), locale.replace("_", "-"))
-    lang.set(qn("w:bidi"), locale.replace("_", "-"))
+    tag = locale.replace("_", "-")
+    lang = OxmlElement("w:lang", {qn("w:val"): tag})
+    if right_to_left(locale):
+        lang.set(qn("w:bidi"), tag)
+        normal.element.get_or_add_pPr().append(OxmlElement("w:bidi"))
     rpr.append(lang)
     sizes = {1: 2.0, 2: 1.3, 3: 1.0, 4: 1.0}
     for level, scale in sizes.items():
@@ -190,7 +191,7 @@ def _content(document: Document, page: Layout, width: int, bold: tuple[str, ...]
                 line.add_run(" | ").font.color.rgb = RGBColor.from_string(MUTED)
             if contact.label:
                 line.add_run(f"{contact.label}: ")
-            _runs(line, [inline.Span(contact.text, href=href(contact.url))])
+            _runs(line, [inline.Span(contact.text, href=inline.link_target(contact.url))])
     for section in page.sections:
         _paragraph(document, "Heading2", section.heading)
         if section.paragraph is not None:
@@ -215,7 +216,7 @@ def _entry(document: Document, entry: Entry, width: int, bold: tuple[str, ...]) 
     heading = _paragraph(document, "Heading3")
     heading.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
     if entry.title:
-        _runs(heading, [inline.Span(entry.title, href=href(entry.url))])
+        _runs(heading, [inline.Span(entry.title, href=inline.link_target(entry.url))])
     dates = i18n.RANGE_SEPARATOR.join(text for _, text in entry.dates)
     if dates:
         heading.add_run("\t" + dates)

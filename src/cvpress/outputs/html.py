@@ -23,14 +23,12 @@ from markupsafe import Markup, escape
 
 from ..data.model import Resume, Variant
 from ..tex import i18n
-from ..tex.texify import _SAFE_LINK, plain_markdown
+from ..tex.texify import plain_markdown
 from . import inline
 from .layout import Md, Text, layout
-from .look import INK, MUTED, css_families, look
+from .look import INK, MUTED, css_families, look, right_to_left
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-#: Languages written right to left: the page's ``dir``.
-RTL = frozenset({"ar", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
 
 
 @lru_cache(maxsize=1)
@@ -45,15 +43,8 @@ def environment() -> jinja2.Environment:
     )
     for unsafe in ("safe", "urlize"):
         env.filters.pop(unsafe, None)
-    env.filters.update(md=_markdown, href=href, families=css_families)
+    env.filters.update(md=_markdown, href=inline.link_target, families=css_families)
     return env
-
-
-def href(url: str | None) -> str | None:
-    """``url`` when a link to it is safe to follow (http, https, mailto, tel), else None."""
-    if url and (_SAFE_LINK.match(url) or url.startswith("tel:")):
-        return url
-    return None
 
 
 def _markdown(value: Text, bold: tuple[str, ...] = ()) -> Markup:
@@ -173,7 +164,7 @@ def render_html(
         muted=MUTED,
         bold=variant.bold_keywords,
         lang=language_tag(variant.locale),
-        dir="rtl" if i18n.language(variant.locale) in RTL else "ltr",
+        dir="rtl" if right_to_left(variant.locale) else "ltr",
         person=person(resume),
         separator=i18n.RANGE_SEPARATOR,
         downloads=downloads,

@@ -28,6 +28,13 @@ class Span:
     href: str | None = None
 
 
+def link_target(url: str | None) -> str | None:
+    """``url`` when a link to it is safe to follow (http, https, mailto, tel), else None."""
+    if url and (_SAFE_LINK.match(url) or url.startswith("tel:")):
+        return url
+    return None
+
+
 def paragraphs(text: str, bold: tuple[str, ...] = ()) -> list[list[Span]]:
     """``text`` split at blank lines, each paragraph as its runs."""
     return [_paragraph(p, bold) for p in _PARAGRAPH.split(text.strip())]

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..data.model import Variant
 from ..errors import InputError, Location
-from ..tex import templates
+from ..tex import i18n, templates
 
 #: WCAG 2 AA for body-size text.
 MIN_CONTRAST = 4.5
@@ -30,6 +30,8 @@ GENERIC = frozenset({"serif", "sans-serif", "monospace", "system-ui", "cursive"}
 #: A family name that needs no quoting in CSS and no escaping in XML or HTML.
 _FAMILY = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*( [A-Za-z][A-Za-z0-9_-]*)*$")
 _DEFAULT = ("Latin Modern Roman", "Georgia", "serif")
+#: Languages written right to left.
+_RTL = frozenset({"ar", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,3 +114,8 @@ def readable(colour: str) -> str:
     while contrast(colour) < MIN_CONTRAST:
         colour = "".join(f"{int(int(colour[i : i + 2], 16) * 0.9):02X}" for i in (0, 2, 4))
     return colour
+
+
+def right_to_left(locale: str) -> bool:
+    """Is ``locale``'s language written right to left (the page's and document's direction)?"""
+    return i18n.language(locale) in _RTL
