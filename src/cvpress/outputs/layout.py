@@ -10,9 +10,9 @@ the same list of visible fields.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from ..data.model import PartialDate, Resume, Variant
 from ..tex import i18n
@@ -130,182 +130,177 @@ def _md(*texts: str | None) -> tuple[Md, ...]:
     return tuple(Md(t) for t in texts if t)
 
 
-def _section(resume: Resume, name: str, words: dict[str, str], locale: str) -> Section:
-    def span(entry: object) -> tuple[DatePart, ...]:
-        return i18n.date_parts(
-            getattr(entry, "start_date", None), getattr(entry, "end_date", None), locale
-        )
+def _bullets(entry: Any) -> tuple[Md, ...]:
+    return _md(*(b.text for b in entry.highlights))
 
-    def on(date: PartialDate | None) -> tuple[DatePart, ...]:
-        return i18n.date_parts(date, None, locale, ongoing=False)
 
-    heading = words.get(name, "")
-    if name == "summary":
-        return Section(name, heading, "paragraph", paragraph=Md(resume.basics.summary or ""))
-    if name == "work":
-        entries: list[Entry] = []
-        for group in group_work(resume.work):
+def _span(entry: Any, locale: str) -> tuple[DatePart, ...]:
+    return i18n.date_parts(entry.start_date, entry.end_date, locale)
+
+
+def _on(date: PartialDate | None, locale: str) -> tuple[DatePart, ...]:
+    return i18n.date_parts(date, None, locale, ongoing=False)
+
+
+def _work(resume: Resume, locale: str, words: dict[str, str]) -> tuple[Entry, ...]:
+    """Jobs; consecutive roles at one organisation under one heading, as the PDF has them."""
+    entries: list[Entry] = []
+    for group in group_work(resume.work):
+        if len(group.roles) > 1:
             roles = tuple(
                 Entry(
-                    e.position if group.name and len(group.roles) > 1 else None,
-                    dates=span(e),
-                    details=_md(e.summary, e.description),
-                    bullets=_md(*(b.text for b in e.highlights)),
+                    e.position,
+                    None,
+                    None,
+                    None,
+                    _span(e, locale),
+                    _md(e.summary, e.description),
+                    _bullets(e),
                 )
                 for e in group.roles
             )
-            if len(roles) > 1:
-                entries.append(Entry(group.name, group.url, group.location, roles=roles))
-            else:
-                e = group.roles[0]
-                title, subtitle = (e.name, e.position) if e.name else (e.position, None)
-                entries.append(
-                    Entry(
-                        title,
-                        e.url if e.name else None,
-                        e.location,
-                        subtitle,
-                        roles[0].dates,
-                        roles[0].details,
-                        roles[0].bullets,
-                    )
-                )
-        return Section(name, heading, "entries", entries=tuple(entries))
-    if name == "volunteer":
-        return Section(
-            name,
-            heading,
-            "entries",
-            entries=tuple(
-                Entry(
-                    e.organization or e.position,
-                    e.url if e.organization else None,
-                    e.location,
-                    e.position if e.organization else None,
-                    span(e),
-                    _md(e.summary),
-                    _md(*(b.text for b in e.highlights)),
-                )
-                for e in resume.volunteer
-            ),
-        )
-    if name == "education":
-        return Section(
-            name,
-            heading,
-            "entries",
-            entries=tuple(
-                Entry(
-                    e.institution,
-                    e.url,
-                    e.location,
-                    _join([e.study_type, e.area, e.score]),
-                    span(e),
-                    (
-                        *((f"{words['courses']}: {_join(e.courses)}",) if e.courses else ()),
-                        *_md(e.summary),
-                    ),
-                    _md(*(b.text for b in e.highlights)),
-                )
-                for e in resume.education
-            ),
-        )
-    if name == "projects":
-        return Section(
-            name,
-            heading,
-            "entries",
-            entries=tuple(
-                Entry(
-                    e.name,
-                    e.url,
-                    e.type,
-                    _join([e.entity, _join(e.roles)]),
-                    span(e),
-                    (*_md(e.description), *((_join(e.keywords),) if e.keywords else ())),
-                    _md(*(b.text for b in e.highlights)),
-                )
-                for e in resume.projects
-            ),
-        )
-    if name == "publications":
-        return Section(
-            name,
-            heading,
-            "entries",
-            entries=tuple(
-                Entry(e.name, e.url, None, e.publisher, on(e.release_date), _md(e.summary))
-                for e in resume.publications
-            ),
-        )
-    if name == "awards":
-        return Section(
-            name,
-            heading,
-            "entries",
-            entries=tuple(
-                Entry(e.title, None, None, e.awarder, on(e.date), _md(e.summary))
-                for e in resume.awards
-            ),
-        )
-    if name == "certificates":
-        return Section(
-            name,
-            heading,
-            "entries",
-            entries=tuple(
-                Entry(e.name, e.url, None, e.issuer, on(e.date)) for e in resume.certificates
-            ),
-        )
-    if name == "skills":
-        return Section(
-            name,
-            heading,
-            "items",
-            items=tuple(
-                Item(e.name, _join(e.keywords) + (f" ({e.level})" if e.level else ""))
-                for e in resume.skills
-            ),
-        )
-    if name == "languages":
-        return Section(
-            name,
-            heading,
-            "items",
-            items=tuple(Item(None, _language_line(e)) for e in resume.languages),
-        )
-    if name == "interests":
-        return Section(
-            name,
-            heading,
-            "items",
-            items=tuple(
-                Item(e.name, _join(e.keywords)) if e.keywords else Item(None, e.name or "")
-                for e in resume.interests
-            ),
-        )
-    if name == "references":
-        return Section(
-            name,
-            heading,
-            "quotes",
-            items=tuple(Item(e.name, Md(e.reference or "")) for e in resume.references),
-        )
-    custom = next(s for s in resume.custom if s.key == name)
-    return Section(
-        name,
-        custom.title,
-        "entries",
-        entries=tuple(
+            entries.append(Entry(group.name, group.url, group.location, roles=roles))
+            continue
+        (e,) = group.roles
+        title, url, subtitle = (e.name, e.url, e.position) if e.name else (e.position, None, None)
+        entries.append(
             Entry(
-                e.title,
-                e.url,
+                title,
+                url,
                 e.location,
-                e.subtitle,
-                span(e),
-                _md(e.summary),
-                _md(*(b.text for b in e.highlights)),
+                subtitle,
+                _span(e, locale),
+                _md(e.summary, e.description),
+                _bullets(e),
             )
-            for e in custom.entries
-        ),
+        )
+    return tuple(entries)
+
+
+def _volunteer(resume: Resume, locale: str, words: dict[str, str]) -> tuple[Entry, ...]:
+    return tuple(
+        Entry(
+            e.organization or e.position,
+            e.url if e.organization else None,
+            e.location,
+            e.position if e.organization else None,
+            _span(e, locale),
+            _md(e.summary),
+            _bullets(e),
+        )
+        for e in resume.volunteer
     )
+
+
+def _education(resume: Resume, locale: str, words: dict[str, str]) -> tuple[Entry, ...]:
+    return tuple(
+        Entry(
+            e.institution,
+            e.url,
+            e.location,
+            _join([e.study_type, e.area, e.score]),
+            _span(e, locale),
+            (
+                *((f"{words['courses']}: {_join(e.courses)}",) if e.courses else ()),
+                *_md(e.summary),
+            ),
+            _bullets(e),
+        )
+        for e in resume.education
+    )
+
+
+def _projects(resume: Resume, locale: str, words: dict[str, str]) -> tuple[Entry, ...]:
+    return tuple(
+        Entry(
+            e.name,
+            e.url,
+            e.type,
+            _join([e.entity, _join(e.roles)]),
+            _span(e, locale),
+            (*_md(e.description), *((_join(e.keywords),) if e.keywords else ())),
+            _bullets(e),
+        )
+        for e in resume.projects
+    )
+
+
+def _publications(resume: Resume, locale: str, words: dict[str, str]) -> tuple[Entry, ...]:
+    return tuple(
+        Entry(e.name, e.url, None, e.publisher, _on(e.release_date, locale), _md(e.summary))
+        for e in resume.publications
+    )
+
+
+def _awards(resume: Resume, locale: str, words: dict[str, str]) -> tuple[Entry, ...]:
+    return tuple(
+        Entry(e.title, None, None, e.awarder, _on(e.date, locale), _md(e.summary))
+        for e in resume.awards
+    )
+
+
+def _certificates(resume: Resume, locale: str, words: dict[str, str]) -> tuple[Entry, ...]:
+    return tuple(
+        Entry(e.name, e.url, None, e.issuer, _on(e.date, locale)) for e in resume.certificates
+    )
+
+
+def _skills(resume: Resume) -> tuple[Item, ...]:
+    return tuple(
+        Item(e.name, _join(e.keywords) + (f" ({e.level})" if e.level else ""))
+        for e in resume.skills
+    )
+
+
+def _languages(resume: Resume) -> tuple[Item, ...]:
+    return tuple(Item(None, _language_line(e)) for e in resume.languages)
+
+
+def _interests(resume: Resume) -> tuple[Item, ...]:
+    return tuple(
+        Item(e.name, _join(e.keywords)) if e.keywords else Item(None, e.name or "")
+        for e in resume.interests
+    )
+
+
+_ENTRIES: dict[str, Callable[[Resume, str, dict[str, str]], tuple[Entry, ...]]] = {
+    "work": _work,
+    "volunteer": _volunteer,
+    "education": _education,
+    "projects": _projects,
+    "publications": _publications,
+    "awards": _awards,
+    "certificates": _certificates,
+}
+_ITEMS: dict[str, Callable[[Resume], tuple[Item, ...]]] = {
+    "skills": _skills,
+    "languages": _languages,
+    "interests": _interests,
+}
+
+
+def _section(resume: Resume, name: str, words: dict[str, str], locale: str) -> Section:
+    heading = words.get(name, "")
+    if name == "summary":
+        return Section(name, heading, "paragraph", paragraph=Md(resume.basics.summary or ""))
+    if name in _ENTRIES:
+        return Section(name, heading, "entries", entries=_ENTRIES[name](resume, locale, words))
+    if name in _ITEMS:
+        return Section(name, heading, "items", items=_ITEMS[name](resume))
+    if name == "references":
+        quotes = tuple(Item(e.name, Md(e.reference or "")) for e in resume.references)
+        return Section(name, heading, "quotes", items=quotes)
+    custom = next(s for s in resume.custom if s.key == name)
+    entries = tuple(
+        Entry(
+            e.title,
+            e.url,
+            e.location,
+            e.subtitle,
+            _span(e, locale),
+            _md(e.summary),
+            _bullets(e),
+        )
+        for e in custom.entries
+    )
+    return Section(name, custom.title, "entries", entries=entries)
