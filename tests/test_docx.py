@@ -7,6 +7,7 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -228,13 +229,14 @@ def test_a_property_too_long_for_the_format_is_cut_with_a_warning(tmp_path: Path
 
 
 @requires_tex
-def test_build_writes_all_three_formats_and_keeps_them_incremental(tmp_path: Path) -> None:
-    (tmp_path / "resume.yaml").write_bytes(SEED_RESUME.read_bytes())
-    variants = tmp_path / "variants.yaml"
-    variants.write_text(
+def test_build_writes_all_three_formats_and_keeps_them_incremental(
+    tmp_path: Path, make_project: Callable[..., Path]
+) -> None:
+    project = make_project(
+        SEED_RESUME.read_text(encoding="utf-8"),
         "variants:\n  cv:\n    template: classic\n    formats: [pdf, html, docx]\n",
-        encoding="utf-8",
     )
+    variants = project / "data" / "variants.yaml"
     out = tmp_path / "build"
     (outcome,) = targets.build_variants(variants, options=targets.Options(out=out))
     assert outcome.status == "built", outcome.error and outcome.error.problems
@@ -248,7 +250,7 @@ def test_build_writes_all_three_formats_and_keeps_them_incremental(tmp_path: Pat
     )
     assert word_only.status == "unchanged" and word_only.outputs == {"docx": out / "cv.docx"}
     # A data edit outside what the variant shows (a tag) changes no output.
-    data = tmp_path / "resume.yaml"
+    data = project / "data" / "resume.yaml"
     data.write_text(
         data.read_text(encoding="utf-8").replace("tags: [detail]", "tags: [detail, x]", 1),
         encoding="utf-8",

@@ -10,15 +10,14 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import html5lib
 import pytest
 
-from conftest import requires_tex, squash
+from conftest import requires_tex, run_cvpress, squash
 from cvpress.errors import CheckError, InputError
 from cvpress.outputs import readback, site
 from cvpress.outputs.html import render_html
@@ -305,18 +304,16 @@ def test_cjk_and_rtl_text_prints_as_written() -> None:
 # ------------------------------------------------------------------- the build
 
 
-def _project(tmp_path: Path, formats: str) -> Path:
-    """A variants file with one variant ``web`` over a copy of the seed résumé."""
-    (tmp_path / "resume.yaml").write_bytes(SEED_RESUME.read_bytes())
-    variants = tmp_path / "variants.yaml"
-    variants.write_text(
-        f"variants:\n  web:\n    template: modern\n    formats: {formats}\n", encoding="utf-8"
-    )
-    return variants
+def _project(make_project: Callable[..., Path], formats: str) -> Path:
+    """The variants file of a project with one variant ``web`` over the seed résumé."""
+    variants = f"variants:\n  web:\n    template: modern\n    formats: {formats}\n"
+    return make_project(SEED_RESUME.read_text(encoding="utf-8"), variants) / "data/variants.yaml"
 
 
-def test_build_writes_the_page_and_skips_tex_when_no_pdf_is_wanted(tmp_path: Path) -> None:
-    variants = _project(tmp_path, "[html]")
+def test_build_writes_the_page_and_skips_tex_when_no_pdf_is_wanted(
+    tmp_path: Path, make_project: Callable[..., Path]
+) -> None:
+    variants = _project(make_project, "[html]")
     out = tmp_path / "build"
     (outcome,) = targets.build_variants(variants, options=targets.Options(out=out))
     assert outcome.status == "built", outcome.error and outcome.error.problems
@@ -327,7 +324,7 @@ def test_build_writes_the_page_and_skips_tex_when_no_pdf_is_wanted(tmp_path: Pat
     (again,) = targets.build_variants(variants, options=targets.Options(out=out))
     assert again.status == "unchanged" and again.outputs == outcome.outputs
     # A data edit the page shows rebuilds it; the file is replaced, not edited in place.
-    data = tmp_path / "resume.yaml"
+    data = variants.parent / "resume.yaml"
     data.write_text(
         data.read_text(encoding="utf-8").replace("Mentored new team", "Coached new team"),
         encoding="utf-8",
@@ -339,9 +336,9 @@ def test_build_writes_the_page_and_skips_tex_when_no_pdf_is_wanted(tmp_path: Pat
 
 
 def test_a_failed_check_keeps_the_last_good_page(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    variants = _project(tmp_path, "[html]")
+    variants = _project(make_project, "[html]")
     out = tmp_path / "build"
     targets.build_variants(variants, options=targets.Options(out=out))
     good = (out / "web.html").read_bytes()
@@ -361,21 +358,22 @@ def test_a_failed_check_keeps_the_last_good_page(
 
 def test_format_option_overrides_the_variants_for_one_run(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "cvpress", "build", "--data", str(JSONRESUME)]
-    command += ["--template", "sidebar", "--out", str(out), "--format", "html"]
-    result = subprocess.run([*command, "--format", "docx"], capture_output=True, text=True)
+    command = ["build", "--data", str(JSONRESUME), "--template", "sidebar", "--out", str(out)]
+    result = run_cvpress(*command, "--format", "html", "--format", "docx")
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
         "sidebar.docx",
         "sidebar.html",
     ]
     assert f"{out / 'sidebar.html'}, {out / 'sidebar.docx'}" in result.stderr
-    bad = subprocess.run([*command, "--format", "odt"], capture_output=True, text=True)
+    bad = run_cvpress(*command, "--format", "odt")
     assert bad.returncode == 2 and "--format" in bad.stderr and "Traceback" not in bad.stderr
 
 
-def test_an_unknown_format_in_the_variants_file_is_bad_input(tmp_path: Path) -> None:
-    variants = _project(tmp_path, "[pdf, odt]")
+def test_an_unknown_format_in_the_variants_file_is_bad_input(
+    tmp_path: Path, make_project: Callable[..., Path]
+) -> None:
+    variants = _project(make_project, "[pdf, odt]")
     with pytest.raises(InputError) as caught:
         targets.build_variants(variants, options=targets.Options(out=tmp_path / "build"))
     assert caught.value.exit_code == 2
@@ -385,8 +383,10 @@ def test_an_unknown_format_in_the_variants_file_is_bad_input(tmp_path: Path) -> 
 
 
 @requires_tex
-def test_site_folder_links_every_pdf_from_index(tmp_path: Path) -> None:
-    variants = _project(tmp_path, "[pdf]")
+def test_site_folder_links_every_pdf_from_index(
+    tmp_path: Path, make_project: Callable[..., Path]
+) -> None:
+    variants = _project(make_project, "[pdf]")
     with variants.open("a", encoding="utf-8") as handle:
         handle.write("  short:\n    template: compact\n    sections: [work, skills]\n")
     out = tmp_path / "site"

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from ..data.model import PartialDate, Resume, Variant
 from ..tex import i18n
-from ..tex.render import _language_line, _section_order, group_work
+from ..tex.render import _language_line, group_work, section_order
 from ..tex.texify import display_url
 
 
@@ -90,7 +90,7 @@ def layout(resume: Resume, variant: Variant, order: tuple[str, ...] | None) -> L
     words = i18n.words(variant.locale)
     basics = resume.basics
     sections = tuple(
-        _section(resume, name, words, variant.locale) for name in _section_order(resume, order)
+        _section(resume, name, words, variant.locale) for name in section_order(resume, order)
     )
     return Layout(
         name=basics.name,
