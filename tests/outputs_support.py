@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from conftest import SEED
+from conftest import SEED, squash
 from cvpress.data import load, select, validate
 from cvpress.data.model import Resume, Variant
 from cvpress.tex.templates import available
@@ -41,12 +41,18 @@ def selection(path: Path, **options: Any) -> Selection:
     return Selection(chosen, variant, order)
 
 
-def seed_facts() -> list[str]:
-    """Every bullet, organisation and position of the seed résumé's source text."""
-    text = SEED.read_text(encoding="utf-8")
-    bullets = [m.group(1).strip() for m in re.finditer(r"^ - (?!\*\*Courses)(.+)$", text, re.M)]
-    heads = re.findall(r"^- \*\*(.+?)\*\* \*(.+?), [^,*]+\*$", text, re.M)
-    return [*bullets, *(part for head in heads for part in head)]
+def missing_seed_facts(text: str) -> list[str]:
+    """The bullets, organisations and positions of the seed's source text that ``text`` lacks.
+
+    Whitespace is ignored, as in the PDF check; there are at least 60 to look for.
+    """
+    source = SEED.read_text(encoding="utf-8")
+    bullets = [m.group(1).strip() for m in re.finditer(r"^ - (?!\*\*Courses)(.+)$", source, re.M)]
+    heads = re.findall(r"^- \*\*(.+?)\*\* \*(.+?), [^,*]+\*$", source, re.M)
+    facts = [*bullets, *(part for head in heads for part in head)]
+    assert len(facts) >= 60
+    haystack = squash(text)
+    return [f for f in facts if squash(f) not in haystack]
 
 
 @dataclass(frozen=True)
