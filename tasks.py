@@ -102,6 +102,21 @@ def release(
 
 
 @task(
+    iterable=["variant"],
+    help={
+        "out": "site folder (default: site)",
+        "variant": "PDFs to publish, the first one also as the page (default: every variant)",
+    },
+)
+def site(c: Context, out: str = "site", variant: list[str] | None = None) -> None:
+    """A folder for GitHub Pages: index.html (a variant's page) linking the PDFs."""
+    args = ["site", "--out", shlex.quote(out)]
+    for name in variant or []:
+        args += ["--variant", shlex.quote(name)]
+    c.run(f"{PY} -m cvpress " + " ".join(args), pty=False)
+
+
+@task(
     help={
         "since": "earlier revision (default: the previous v* tag)",
         "until": "later revision (default: the working tree)",

@@ -47,6 +47,8 @@ class Released:
     variants: list[str]
     person: str
     png: bool
+    #: Each variant's formats (its ``formats``, else the defaults', else pdf).
+    formats: dict[str, list[str]]
 
 
 def git(repo: Path, *args: str) -> str:
@@ -142,13 +144,25 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Released:
             ]["name"]
             done.write_text(
                 json.dumps(
-                    {"repo": str(repo), "variants": list(data["variants"]), "person": person}
+                    {
+                        "repo": str(repo),
+                        "variants": list(data["variants"]),
+                        "person": person,
+                        "formats": {
+                            name: {**(data.get("defaults") or {}), **(opts or {})}.get(
+                                "formats", ["pdf"]
+                            )
+                            for name, opts in data["variants"].items()
+                        },
+                    }
                 ),
                 encoding="utf-8",
             )
     info = json.loads(done.read_text(encoding="utf-8"))
     repo = Path(info["repo"])
-    return Released(repo, repo / out_name, info["variants"], info["person"], HAS_PREVIEW)
+    return Released(
+        repo, repo / out_name, info["variants"], info["person"], HAS_PREVIEW, info["formats"]
+    )
 
 
 # ------------------------------------------------------------- no TeX needed
@@ -239,7 +253,9 @@ def test_sha256sums_is_in_sha256sum_format(tmp_path: Path) -> None:
 @requires_tex
 def test_the_release_directory_holds_exactly_the_assets_and_notes(released: Released) -> None:
     stem = release.asset_stem(released.person)
-    expected = {f"{stem}_{v}.pdf" for v in released.variants} | {release.SUMS, release.NOTES}
+    expected = {f"{stem}_{v}.{f}" for v in released.variants for f in released.formats[v]}
+    expected |= {release.SUMS, release.NOTES}
+    assert f"{stem}_cv.html" in expected and f"{stem}_cv.docx" in expected
     if released.png:
         expected |= {f"{stem}_{v}.png" for v in released.variants}
     assert {p.name for p in released.out.iterdir()} == expected

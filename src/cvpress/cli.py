@@ -73,6 +73,14 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--jobs", type=int, metavar="N", help="variants built at once (default: number of cores)"
     )
+    build.add_argument(
+        "--format",
+        action="append",
+        choices=["pdf", "html", "docx"],
+        metavar="FORMAT",
+        help="write this format, for this run instead of each variant's formats "
+        "(repeatable): pdf, html or docx",
+    )
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     build.add_argument("--png", action="store_true", help="also render page 1 of each PDF to PNG")
     build.add_argument(
@@ -168,6 +176,35 @@ def _parser() -> argparse.ArgumentParser:
     )
     new.add_argument("name", type=Path, metavar="NAME", help="folder to create")
     new.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+
+    site = sub.add_parser(
+        "site", help="a folder for GitHub Pages: index.html (a variant's page) and the PDFs"
+    )
+    site.add_argument(
+        "--variants",
+        type=Path,
+        default=DEFAULT_VARIANTS,
+        help="variants file (default: %(default)s)",
+    )
+    site.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="PDFs to publish (repeatable; the first is the page; default: every variant)",
+    )
+    site.add_argument(
+        "--out", type=Path, default=Path("site"), help="site folder (default: %(default)s)"
+    )
+    site.add_argument(
+        "--build-dir",
+        type=Path,
+        default=Path("build"),
+        help="where the PDFs are built (default: %(default)s)",
+    )
+    site.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
 
@@ -296,6 +333,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         png=args.png,
         private=args.private,
+        formats=tuple(dict.fromkeys(args.format)) if args.format else None,
     )
     stream = sys.stderr
     if args.data:
@@ -338,8 +376,9 @@ def _report(outcome: Outcome, stream: TextIO, prefix: str = "") -> None:
         pages = outcome.pages
         detail = f"{pages} page{'s' if pages != 1 else ''}, " if pages else ""
         status = "built" if outcome.status == "built" else "unchanged"
+        written = ", ".join(str(p) for p in outcome.outputs.values()) or outcome.pdf
         print(
-            f"{prefix}{paint(status, 'green', stream)} {outcome.name}: {outcome.pdf} "
+            f"{prefix}{paint(status, 'green', stream)} {outcome.name}: {written} "
             f"({detail}{outcome.seconds:.2f} s)",
             file=stream,
         )
@@ -485,7 +524,8 @@ def _cmd_release(args: argparse.Namespace) -> int:
             print(f"FAILED {outcome.name}", file=sys.stderr)
             print_error(outcome.error, sys.stderr)
         else:
-            print(f"{outcome.status} {outcome.name}: {outcome.pdf}", file=sys.stderr)
+            written = ", ".join(str(p) for p in outcome.outputs.values())
+            print(f"{outcome.status} {outcome.name}: {written}", file=sys.stderr)
 
     note = release.source_note(args.tag, args.variants)
     if note:
@@ -502,6 +542,20 @@ def _cmd_release(args: argparse.Namespace) -> int:
         private=args.private,
     )
     for path in [*made.assets, *([made.notes] if made.notes else [])]:
+        print(path)
+    return 0
+
+
+def _cmd_site(args: argparse.Namespace) -> int:
+    from .outputs import site
+
+    for path in site.make(
+        args.variants,
+        args.variant,
+        args.out,
+        build_dir=args.build_dir,
+        progress=lambda o: _report(o, sys.stderr),
+    ):
         print(path)
     return 0
 
@@ -524,6 +578,7 @@ def _cmd_gallery(args: argparse.Namespace) -> int:
 
 _COMMANDS: dict[str, Any] = {
     "build": _cmd_build,
+    "site": _cmd_site,
     "validate": _cmd_validate,
     "schema": _cmd_schema,
     "templates": _cmd_templates,

@@ -704,6 +704,8 @@ class Resume(Model):
 # --------------------------------------------------------------------------- variants
 
 Paper = Literal["a4", "letter"]
+#: What a variant is written as: build/<variant>.pdf, .html, .docx.
+OutputFormat = Literal["pdf", "html", "docx"]
 _HEX = re.compile(r"^#?[0-9A-Fa-f]{6}$")
 
 
@@ -801,6 +803,12 @@ class VariantOptions(BaseModel):
         "Merge private.yaml (beside the data file; git-ignored) over the data on local builds;"
         " false keeps it out of this variant, a path names another file.",
         False,
+    )
+    formats: Annotated[tuple[OutputFormat, ...], Field(min_length=1)] = F(
+        ("pdf",),
+        "What to write: build/<variant>.pdf, .html (a self-contained web page), "
+        ".docx (a Word file); `cvpress build --format` overrides it for one run.",
+        ["pdf", "html", "docx"],
     )
 
 

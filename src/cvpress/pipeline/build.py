@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from ..errors import (
     EngineError,
     EngineTimeout,
     InputError,
+    Location,
     Problem,
     TexError,
     Warnings,
@@ -110,53 +112,112 @@ def build_one(
     target: Target, resume: Resume, source: Any, options: Options, key: str | None = None
 ) -> Outcome:
     from ..data import select
-    from . import check, dates, locate, publish
+    from . import dates, locate, publish
 
     variant = target.variant
     name = variant.name
     out = options.out
+    formats = target.formats(options)
+    paths = {suffix: out / f"{name}.{suffix}" for suffix in formats}
     key = key or incremental.input_key(target, options)
     found = Warnings()
-    original = _photo_file(target, resume, source, found)
+    original = _photo_file(target, resume, source, found) if "pdf" in formats else None
     read = {str(original.path): original.digest} if original is not None else {}
     if original is not None:
         key = incremental.extended(key, original.digest)
-    if not options.force and incremental.stamp_matches(out, name, key):
-        return Outcome(name, "unchanged", pdf=out / f"{name}.pdf", warnings=found.items, read=read)
+    if not options.force and incremental.stamp_matches(out, name, key, formats):
+        return Outcome(
+            name, "unchanged", pdf=paths.get("pdf"), outputs=paths, warnings=found.items, read=read
+        )
     try:
         select.require_known_sections(resume, variant)
     except InputError as exc:
         raise locate.sections_in_variants(exc, target, resume) from None
     selected, order = select.apply(resume, variant)
-    photo = _photo(original, variant.template, options)
 
     def at_source(problem: Problem) -> Problem:
         return locate.at_source(problem, resume, variant, source)
 
     epoch = dates.source_epoch(target.data)
+    files: dict[str, bytes] = {}
+    pdf = _Pdf()
+    if "pdf" in formats:
+        photo = _photo(original, variant.template, options)
+        pdf = _pdf(target, selected, source, order, options, epoch, at_source, photo)
+        files.update(pdf.files)
+    warnings: list[Problem] = [*found.items, *pdf.warnings]
+    if set(formats) - {"pdf"}:
+        warnings.extend(_look_warnings(target, options))
+    for suffix in formats:
+        if suffix != "pdf":
+            data = _other(suffix, target, selected, order, options, epoch, at_source, warnings)
+            if not _same_file(paths[suffix], data):
+                files[suffix] = data
+    if files:
+        publish.publish(out, name, files)
+    if pdf.files:
+        publish.remove_quietly(out / f"{name}.failed.tex")
+        publish.remove_quietly(out / f"{name}.failed.log")
+    incremental.write_stamp(out, name, key, formats, pdf.tex, pdf.engine, pdf.fmt, epoch)
+    status = "built" if files else "unchanged"
+    return Outcome(
+        name,
+        status,
+        pdf=paths.get("pdf"),
+        pages=pdf.pages,
+        warnings=warnings,
+        outputs=paths,
+        read=read,
+    )
+
+
+@dataclass(slots=True)
+class _Pdf:
+    """The PDF stage's result: files to publish (none when the PDF is current)."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    tex: str = ""
+    engine: str = ""
+    fmt: Path | None = None
+    pages: int | None = None
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _pdf(
+    target: Target,
+    selected: Resume,
+    source: Any,
+    order: tuple[str, ...],
+    options: Options,
+    epoch: int,
+    at_source: Callable[[Problem], Problem],
+    photo: Photo | None,
+) -> _Pdf:
+    """Render, compile and check the PDF; nothing to publish when its ``.tex`` is unchanged."""
+    from ..tex import templates
+    from . import check, locate
+
+    variant = target.variant
+    name = variant.name
+    out = options.out
     try:
         engine, tex = _render(target, selected, order, options, photo.name if photo else None)
     except CvpressError as exc:
         exc.problems = [at_source(p) for p in exc.problems]
         raise
     if not options.force and incremental.tex_matches(out, name, tex, engine):
-        # The data changed, but not what this variant shows.
-        incremental.write_stamp(out, name, key, tex, engine)
-        return Outcome(name, "unchanged", pdf=out / f"{name}.pdf", warnings=found.items, read=read)
+        # The data changed, but not what this variant's PDF shows.
+        return _Pdf(tex=tex, engine=engine)
     beside = {photo.name: photo.content} if photo is not None else {}
     try:
         result, fmt = _compile(name, tex, engine, epoch, options, beside)
     except EngineError as exc:
         _keep_failed(out, name, tex, exc)
-        from ..tex import templates
-
         files = templates.template_files(variant.template, options.template_paths)
         traced = locate.trace(exc, selected, source, engine, files, variant.bold_keywords)
         traced.problems = [at_source(p) for p in traced.problems]
         raise traced from None
     facts = check.read_pdf(result.pdf)
-    from ..tex import templates
-
     omit = templates.omits(variant.template, options.template_paths)
     try:
         check.check(facts, selected, variant=name, max_pages=variant.max_pages, omit=omit)
@@ -164,32 +225,92 @@ def build_one(
         # Text missing from the PDF names its field; say where it is written too.
         exc.problems = [at_source(p) for p in exc.problems]
         raise
-    published = publish.publish(
-        out,
-        name,
-        {"tex": tex.encode("utf-8"), "log": result.log.encode("utf-8"), "pdf": result.pdf},
-    )
-    publish.remove_quietly(out / f"{name}.failed.tex")
-    publish.remove_quietly(out / f"{name}.failed.log")
-    incremental.write_stamp(out, name, key, tex, engine, fmt, epoch)
     warnings = [
-        *found.items,
-        *(
-            at_source(
-                Problem(
-                    f"{m.message} in variant {name!r}",
-                    field_path=locate.field_at_line(tex, m.line, selected, engine),
-                    hint="a line is too wide for the page",
-                    severity="warning",
-                )
+        at_source(
+            Problem(
+                f"{m.message} in variant {name!r}",
+                field_path=locate.field_at_line(tex, m.line, selected, engine),
+                hint="a line is too wide for the page",
+                severity="warning",
             )
-            for m in result.messages
-            if m.kind == "overfull"
-        ),
+        )
+        for m in result.messages
+        if m.kind == "overfull"
     ]
-    return Outcome(
-        name, "built", pdf=published["pdf"], pages=facts.pages, warnings=warnings, read=read
+    return _Pdf(
+        {"tex": tex.encode("utf-8"), "log": result.log.encode("utf-8"), "pdf": result.pdf},
+        tex,
+        engine,
+        fmt,
+        facts.pages,
+        warnings,
     )
+
+
+def _other(
+    suffix: str,
+    target: Target,
+    selected: Resume,
+    order: tuple[str, ...],
+    options: Options,
+    epoch: int,
+    at_source: Callable[[Problem], Problem],
+    warnings: list[Problem],
+) -> bytes:
+    """The HTML page or the Word file, read back and checked like the PDF."""
+    from ..outputs import docx, html, readback
+
+    variant = target.variant
+    collected = Warnings()
+    try:
+        if suffix == "html":
+            data = html.render_html(
+                selected, variant, sections=order, extra_paths=options.template_paths
+            )
+            readback.check_html(data, selected)
+        else:
+            data = docx.render_docx(
+                selected,
+                variant,
+                epoch=epoch,
+                sections=order,
+                extra_paths=options.template_paths,
+                warnings=collected,
+            )
+            readback.check_docx(data, selected)
+    except CheckError as exc:
+        exc.problems = [at_source(p) for p in exc.problems]
+        raise
+    warnings.extend(at_source(w) for w in collected.items)
+    return data
+
+
+def _look_warnings(target: Target, options: Options) -> list[Problem]:
+    """The accent colour, darkened for HTML and Word when too light to read on white."""
+    from ..outputs.look import MIN_CONTRAST, contrast, look
+
+    variant = target.variant
+    shown = look(variant, options.template_paths)
+    if shown.darkened_from is None:
+        return []
+    return [
+        Problem(
+            f"variant {variant.name!r}: accent #{variant.accent} is too light for text on white"
+            f" ({contrast(variant.accent):.1f}:1, under {MIN_CONTRAST}:1); the HTML and Word"
+            f" files use #{shown.accent}",
+            location=Location(str(target.variants_file)) if target.variants_file else None,
+            hint="choose a darker accent to have it used as written",
+            severity="warning",
+        )
+    ]
+
+
+def _same_file(path: Path, data: bytes) -> bool:
+    """``path`` already holds ``data``: left alone, so its time says when it last changed."""
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _photo_file(target: Target, resume: Resume, source: Any, found: Warnings) -> Original | None:

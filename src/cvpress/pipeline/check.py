@@ -157,17 +157,28 @@ def check(
             hint="drop content with include_tags/exclude_tags, max_items or max_highlights,"
             " or raise max_pages",
         )
-    haystack = normalize(facts.text)
+    require_fields(facts.text, resume, output="the PDF's extracted text", omit=omit)
+
+
+def require_fields(
+    text: str, resume: Resume, *, output: str, omit: frozenset[str] = frozenset()
+) -> None:
+    """Raise :class:`CheckError` naming the first field whose text ``text`` lacks.
+
+    One rule for every output (the PDF, the HTML, the Word file): what
+    :func:`visible_strings` yields must be in the text a reader extracts.
+    """
+    haystack = normalize(text)
     missing = [
-        (path, text)
-        for path, text in visible_strings(resume, omit)
-        if (needle := normalize(text)) and needle not in haystack
+        (path, value)
+        for path, value in visible_strings(resume, omit)
+        if (needle := normalize(value)) and needle not in haystack
     ]
     if missing:
-        path, text = missing[0]
+        path, value = missing[0]
         more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
         raise CheckError(
-            f"text of {path} is missing from the PDF's extracted text{more}: {text[:80]!r}",
+            f"text of {path} is missing from {output}{more}: {value[:80]!r}",
             field_path=path,
             hint="the template drops this field, or the font maps glyphs to the wrong characters",
         )

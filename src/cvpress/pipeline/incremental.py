@@ -74,49 +74,82 @@ def _stamp_path(out: Path, name: str) -> Path:
     return out / CACHE_DIR / f"{name}.stamp"
 
 
-def stamp_matches(out: Path, name: str, key: str) -> bool:
+def _read_stamp(out: Path, name: str) -> dict[str, Any]:
     try:
         stamp = json.loads(_stamp_path(out, name).read_text())
-        pdf = out / f"{name}.pdf"
-        return bool(stamp.get("key") == key and pdf.stat().st_size == stamp.get("size"))
     except (OSError, ValueError):
-        return False
+        return {}
+    return stamp if isinstance(stamp, dict) else {}
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def stamp_matches(out: Path, name: str, key: str, formats: Iterable[str] = ("pdf",)) -> bool:
+    """The last build had these inputs and every wanted output is still as it left it."""
+    stamp = _read_stamp(out, name)
+    sizes = stamp.get("sizes")
+    return bool(
+        stamp.get("key") == key
+        and isinstance(sizes, dict)
+        and all(
+            sizes.get(suffix) is not None and sizes.get(suffix) == _size(out / f"{name}.{suffix}")
+            for suffix in formats
+        )
+    )
 
 
 def write_stamp(
     out: Path,
     name: str,
     key: str,
+    formats: Iterable[str],
     tex: str,
     engine: str,
     fmt: Path | None = None,
     epoch: int | None = None,
 ) -> None:
-    pdf = out / f"{name}.pdf"
+    """Record this build of ``name``: its inputs' key and what each output looks like.
+
+    Outputs this run did not make (``--format html`` skips the PDF) keep what
+    the previous stamp said about them when the inputs are the same, so a
+    later PDF build does not redo TeX for nothing.
+    """
+    made = set(formats)
+    old = _read_stamp(out, name)
+    kept = old if old.get("key") == key and "pdf" not in made else {}
+    old_sizes = old.get("sizes") if old.get("key") == key else None
+    sizes = {
+        **(old_sizes if isinstance(old_sizes, dict) else {}),
+        **{suffix: _size(out / f"{name}.{suffix}") for suffix in made},
+    }
     stamp = {
         "key": key,
-        "size": pdf.stat().st_size,
-        "tex": _sha(tex.encode("utf-8")),
-        "engine": engine,
+        "sizes": sizes,
+        "tex": kept.get("tex", _sha(tex.encode("utf-8"))),
+        "engine": kept.get("engine", engine),
         # What the next build may start TeX from before it has rendered (cvpress.engine.prestart).
-        "fmt": str(fmt.resolve()) if fmt is not None else None,
-        "epoch": epoch,
+        "fmt": kept.get("fmt", str(fmt.resolve()) if fmt is not None else None),
+        "epoch": kept.get("epoch", epoch),
     }
     write_cache(_stamp_path(out, name), json.dumps(stamp).encode())
 
 
 def tex_matches(out: Path, name: str, tex: str, engine: str) -> bool:
     """The last build of this variant rendered exactly this ``.tex`` for this engine."""
-    try:
-        stamp = json.loads(_stamp_path(out, name).read_text())
-        pdf = out / f"{name}.pdf"
-        return bool(
-            stamp.get("tex") == _sha(tex.encode("utf-8"))
-            and stamp.get("engine") == engine
-            and pdf.stat().st_size == stamp.get("size")
-        )
-    except (OSError, ValueError):
-        return False
+    stamp = _read_stamp(out, name)
+    sizes = stamp.get("sizes")
+    return bool(
+        stamp.get("tex") == _sha(tex.encode("utf-8"))
+        and stamp.get("engine") == engine
+        and isinstance(sizes, dict)
+        and sizes.get("pdf") is not None
+        and sizes.get("pdf") == _size(out / f"{name}.pdf")
+    )
 
 
 def write_cache(path: Path, content: bytes) -> None:
@@ -144,6 +177,7 @@ def _manifest_path(variants_file: Path, names: Sequence[str], options: Options) 
             options.version,
             options.private,
             [str(p) for p in options.template_paths],
+            options.formats,
             os.environ.get("SOURCE_DATE_EPOCH", ""),
         ]
     )
@@ -215,16 +249,20 @@ def write_manifest(
     :func:`cvpress.pipeline.targets.build_variants`);
     only the outputs are fingerprinted now.
     """
-    if any(o.status == "failed" or o.pdf is None for o in outcomes):
+    if any(o.status == "failed" or not o.outputs for o in outcomes):
         return
-    outputs = [o.pdf for o in outcomes if o.pdf is not None]
+    outputs = [path for o in outcomes for path in o.outputs.values()]
     snapshot = {**inputs, "outputs": _snapshot((), (), outputs)["outputs"]}
     # Files found only by reading the data (the photo), as hashed when read.
     read = {path: digest for o in outcomes for path, digest in o.read.items()}
     if read:
         snapshot["files"] = {**inputs["files"], **read}
         snapshot["git"] = {**inputs["git"], **{p: git.head(Path(p)) for p in read}}
-    manifest = {"variants": [o.name for o in outcomes], "snapshot": snapshot}
+    manifest = {
+        "variants": [o.name for o in outcomes],
+        "outputs": {o.name: {k: str(v) for k, v in o.outputs.items()} for o in outcomes},
+        "snapshot": snapshot,
+    }
     with contextlib.suppress(OSError):
         write_cache(_manifest_path(variants_file, names, options), json.dumps(manifest).encode())
 
@@ -274,17 +312,21 @@ def all_unchanged(
     try:
         manifest = json.loads(_manifest_path(variants_file, names, options).read_bytes())
         old = manifest["snapshot"]
+        recorded = {
+            str(name): {str(k): Path(v) for k, v in manifest["outputs"][name].items()}
+            for name in manifest["variants"]
+        }
         now = _snapshot(
             (Path(p) for p in old["files"]),
             (Path(p) for p in old["folders"]),
             (Path(p) for p in old["outputs"]),
         )
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     if now != old:
         return None
     seconds = time.perf_counter() - started
     return [
-        Outcome(str(n), "unchanged", pdf=options.out / f"{n}.pdf", seconds=seconds)
-        for n in manifest["variants"]
+        Outcome(name, "unchanged", outputs.get("pdf"), seconds=seconds, outputs=outputs)
+        for name, outputs in recorded.items()
     ]

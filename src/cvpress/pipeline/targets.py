@@ -36,6 +36,8 @@ class Outcome:
     private: Path | None = None
     #: Files read beyond the sources (the photo), by the hash of the bytes read.
     read: dict[str, str] = field(default_factory=dict)
+    #: Every output of the variant by suffix ("pdf", "html", "docx"), built or kept.
+    outputs: dict[str, Path] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -53,6 +55,8 @@ class Options:
     #: Merge private.yaml (see cvpress.data.private): on for local builds, off
     #: for a release unless --private.
     private: bool = True
+    #: Overrides each variant's ``formats`` (``--format``).
+    formats: tuple[str, ...] | None = None
 
 
 @dataclass(slots=True)
@@ -63,6 +67,10 @@ class Target:
     data: Path
     #: Where the variant is written (None for ``--data``/``--template`` builds).
     variants_file: Path | None = None
+
+    def formats(self, options: Options) -> tuple[str, ...]:
+        """What this run writes for the variant: ``--format``, else its ``formats``."""
+        return tuple(dict.fromkeys(options.formats or self.variant.formats))
 
 
 # ------------------------------------------------------------------ entry points

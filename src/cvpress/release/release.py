@@ -1,4 +1,4 @@
-"""The release directory for a version tag: renamed PDFs, previews, checksums, notes.
+"""The release directory for a version tag: renamed outputs, previews, checksums, notes.
 
 ``invoke release --tag v2026.11 --out dist`` (``cvpress release``)
 makes locally exactly what ``.github/workflows/release.yml`` uploads to the
@@ -6,6 +6,7 @@ GitHub Release of the tag, so a release can be inspected before it is
 published and the workflow only has to copy files:
 
     dist/<Person_Name>_<variant>.pdf   every variant, built with the tag as version
+    dist/<Person_Name>_<variant>.html  .docx: the variant's other formats (its ``formats``)
     dist/<Person_Name>_<variant>.png   the first page of each, as a preview
     dist/SHA256SUMS                    ``cd dist && sha256sum -c SHA256SUMS``
     dist/release-notes.md              the résumé diff since the previous tag
@@ -59,6 +60,8 @@ class Release:
     out: Path
     tag: str
     pdfs: list[Path] = field(default_factory=list)
+    #: The HTML pages and Word files of variants whose ``formats`` list them.
+    others: list[Path] = field(default_factory=list)
     pngs: list[Path] = field(default_factory=list)
     sums: Path | None = None
     notes: Path | None = None
@@ -66,7 +69,7 @@ class Release:
     @property
     def assets(self) -> list[Path]:
         """The files uploaded to the GitHub Release (the notes become its text)."""
-        return [*self.pdfs, *self.pngs, *([self.sums] if self.sums else [])]
+        return [*self.pdfs, *self.others, *self.pngs, *([self.sums] if self.sums else [])]
 
 
 def asset_stem(name: str) -> str:
@@ -150,11 +153,12 @@ def make(
     try:
         release = Release(out=out, tag=tag)
         for outcome in outcomes:
-            assert outcome.pdf is not None
             stem = f"{asset_stem(names[outcome.name])}_{outcome.name}"
-            shutil.copyfile(outcome.pdf, staging / f"{stem}.pdf")
-            release.pdfs.append(out / f"{stem}.pdf")
-            if preview is not None:
+            for suffix, made in outcome.outputs.items():
+                shutil.copyfile(made, staging / f"{stem}.{suffix}")
+                kind = release.pdfs if suffix == "pdf" else release.others
+                kind.append(out / f"{stem}.{suffix}")
+            if preview is not None and outcome.pdf is not None:
                 made = preview.first_page_png(outcome.pdf)
                 image = (
                     Path(made) if isinstance(made, str | Path) else outcome.pdf.with_suffix(".png")
@@ -177,6 +181,10 @@ def notes_text(changes: str, release: Release) -> str:
     """The release's text: the résumé diff, then what each asset is."""
     lines = [changes.rstrip(), "", "### Files", ""]
     lines += [f"- `{p.name}`" for p in release.pdfs]
+    lines += [
+        f"- `{p.name}`: " + ("as a web page" if p.suffix == ".html" else "as a Word file")
+        for p in release.others
+    ]
     lines += [f"- `{p.name}`: its first page, as a preview" for p in release.pngs]
     lines.append(f"- `{SUMS}`: check downloads with `sha256sum -c {SUMS}`")
     return "\n".join(lines) + "\n"

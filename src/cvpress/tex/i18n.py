@@ -217,11 +217,31 @@ def date_range(
     The word for "present" is lower case where the language writes it so
     after a month ("sept 2024 – actualidad"), capitalised in English.
     """
-    present = words(locale)["present"]
+    return RANGE_SEPARATOR.join(text for _, text in date_parts(start, end, locale, ongoing=ongoing))
+
+
+#: What stands between the two ends of a date range.
+RANGE_SEPARATOR = " – "
+
+
+def date_parts(
+    start: PartialDate | None,
+    end: PartialDate | None,
+    locale: str = "en",
+    *,
+    ongoing: bool = True,
+) -> tuple[tuple[PartialDate | None, str], ...]:
+    """The ends :func:`date_range` prints, each with its date (None for "present").
+
+    HTML marks each end up as a ``<time>`` of its own, so the rule for what a
+    range shows lives here once, for every output.
+    """
     if start is None:
-        return format_date(end, locale) if end is not None else ""
+        return ((end, format_date(end, locale)),) if end is not None else ()
     first = format_date(start, locale)
     if end is None:
-        return f"{first} – {present}" if ongoing and start.day is None else first
+        if ongoing and start.day is None:
+            return ((start, first), (None, words(locale)["present"]))
+        return ((start, first),)
     last = format_date(end, locale)
-    return first if first == last else f"{first} – {last}"
+    return ((start, first),) if first == last else ((start, first), (end, last))

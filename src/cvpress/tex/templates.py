@@ -1,10 +1,10 @@
 """Where templates are, which files each one reads, and what its ``template.yaml`` says.
 
 The one place ``template.yaml`` is read: its ``description`` (``cvpress
-templates``), ``engines`` (the template's ranking for ``auto``) and
+templates``), ``engines`` (the template's ranking for ``auto``),
 ``omits`` (fields it leaves out by design, which the PDF check then does not
-look for) and ``photo`` (``round`` or ``square``: how a variant's photo is
-cropped).
+look for), ``photo`` (``round`` or ``square``: how a variant's photo is
+cropped) and ``fonts`` (its font families in HTML and Word).
 """
 
 from __future__ import annotations
@@ -89,3 +89,11 @@ def photo_shape(template: str, extra: Iterable[Path] = ()) -> Shape:
     """How the template crops a variant's photo (``photo:`` in its template.yaml; square)."""
     shape = _manifest_of(template, extra).get("photo")
     return "round" if shape == "round" else "square"
+
+
+def fonts(template: str, extra: Iterable[Path] = ()) -> tuple[Any, Path | None]:
+    """``fonts:`` in the template's template.yaml (None when absent), and that file's path."""
+    folder = available(extra).get(template)
+    if folder is None:
+        return None, None
+    return manifest(folder).get("fonts"), folder / MANIFEST

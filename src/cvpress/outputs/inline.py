@@ -1,0 +1,90 @@
+"""Inline Markdown as runs of formatted text, for the HTML and Word writers.
+
+The same reading of Markdown as the LaTeX one (:func:`cvpress.texify.markdown`):
+markdown-it-py's parser with only bold, italic, links and code enabled, the
+variant's ``bold_keywords`` bolded outside markup, links kept only for http(s)
+and mailto targets (a ``javascript:`` link prints its text, unlinked), and an
+image printed as its own source. The text of the runs is therefore exactly
+what :func:`cvpress.texify.plain_markdown` gives, which the read-back check
+looks for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..tex.texify import _MD_TRIGGER, _PARAGRAPH, _SAFE_LINK, _bold_pattern, _image_source
+from ..tex.texify import _markdown_parser as parser
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of text with one formatting."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    href: str | None = None
+
+
+def link_target(url: str | None) -> str | None:
+    """``url`` when a link to it is safe to follow (http, https, mailto, tel), else None."""
+    if url and (_SAFE_LINK.match(url) or url.startswith("tel:")):
+        return url
+    return None
+
+
+def paragraphs(text: str, bold: tuple[str, ...] = ()) -> list[list[Span]]:
+    """``text`` split at blank lines, each paragraph as its runs."""
+    return [_paragraph(p, bold) for p in _PARAGRAPH.split(text.strip())]
+
+
+def _paragraph(text: str, bold: tuple[str, ...]) -> list[Span]:
+    if not _MD_TRIGGER.search(text):
+        return _emphasize(text, bold)
+    tokens = parser().parseInline(text)
+    out: list[Span] = []
+    strong = em = 0
+    links: list[str | None] = []
+    for token in tokens[0].children or [] if tokens else []:
+        kind = token.type
+        href = next((h for h in reversed(links) if h), None)
+        if kind in ("text", "softbreak", "hardbreak"):
+            content = token.content if kind == "text" else " "
+            if strong or em or links:
+                out.append(Span(content, strong > 0, em > 0, href=href))
+            else:
+                out.extend(_emphasize(content, bold))
+        elif kind in ("strong_open", "strong_close"):
+            strong += 1 if kind == "strong_open" else -1
+        elif kind in ("em_open", "em_close"):
+            em += 1 if kind == "em_open" else -1
+        elif kind == "code_inline":
+            out.append(Span(token.content, strong > 0, em > 0, True, href))
+        elif kind == "link_open":
+            target = str(token.attrs.get("href", ""))
+            links.append(target if _SAFE_LINK.match(target) else None)
+        elif kind == "link_close":
+            links.pop()
+        elif kind == "image":
+            out.append(Span(_image_source(token), strong > 0, em > 0, href=href))
+        else:  # any other construct prints as its source text
+            out.append(Span(token.content, strong > 0, em > 0, href=href))
+    return out
+
+
+def _emphasize(text: str, bold: tuple[str, ...]) -> list[Span]:
+    """``text`` with whole-word occurrences of the ``bold`` keywords in bold."""
+    if not bold:
+        return [Span(text)]
+    out: list[Span] = []
+    last = 0
+    for match in _bold_pattern(bold).finditer(text):
+        if match.start() > last:
+            out.append(Span(text[last : match.start()]))
+        out.append(Span(match.group(), bold=True))
+        last = match.end()
+    if last < len(text):
+        out.append(Span(text[last:]))
+    return out
