@@ -14,10 +14,10 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .engine.catalogue import CHOICES as ENGINE_CHOICES  # imports little beyond typing
-from .report import paint, print_error, print_problem
+from .report import Progress, paint, print_error, print_problem
 
 if TYPE_CHECKING:
     from .data.model import Variant
@@ -335,17 +335,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
         private=args.private,
         formats=tuple(dict.fromkeys(args.format)) if args.format else None,
     )
-    stream = sys.stderr
+    progress = Progress(sys.stderr)
     if args.data:
         if not args.template:
             raise InputError("--data needs --template NAME", hint="see `cvpress templates`")
-        outcomes = targets.build_adhoc(
-            args.data, args.template, options, progress=lambda o: _report(o, stream)
-        )
+        outcomes = targets.build_adhoc(args.data, args.template, options, progress=progress)
     else:
-        outcomes = targets.build_variants(
-            args.variants, args.variant, options, progress=lambda o: _report(o, stream)
-        )
+        outcomes = targets.build_variants(args.variants, args.variant, options, progress=progress)
     if args.png:
         from .outputs import preview
 
@@ -360,45 +356,6 @@ def _describe(args: argparse.Namespace) -> str:
     from .release.git import describe
 
     return describe(args.data[0] if args.data else args.variants)
-
-
-#: Problems already printed in this run: variants that share a data file share its
-#: warnings and errors, which are shown once (kept as objects: compared by identity).
-_SHOWN: list[object] = []
-
-
-def _report(outcome: Outcome, stream: TextIO, prefix: str = "") -> None:
-    """One line for the variant, then its warnings and errors not shown yet."""
-    del _SHOWN[:-1000]  # a long watch session keeps only recent ones
-    if outcome.status == "failed" and outcome.error is not None:
-        print(f"{prefix}{paint('FAILED', 'red', stream)} {outcome.name}", file=stream)
-    else:
-        pages = outcome.pages
-        detail = f"{pages} page{'s' if pages != 1 else ''}, " if pages else ""
-        status = "built" if outcome.status == "built" else "unchanged"
-        written = ", ".join(str(p) for p in outcome.outputs.values()) or outcome.pdf
-        print(
-            f"{prefix}{paint(status, 'green', stream)} {outcome.name}: {written} "
-            f"({detail}{outcome.seconds:.2f} s)",
-            file=stream,
-        )
-    if outcome.private is not None and not any(outcome.private is s for s in _SHOWN):
-        _SHOWN.append(outcome.private)  # one document's path object, shared by its variants
-        print(
-            f"{prefix}  merged private details from {outcome.private} "
-            "(local builds only: a release leaves them out unless --private)",
-            file=stream,
-        )
-    for warning in outcome.warnings:
-        if not any(warning is shown for shown in _SHOWN):
-            _SHOWN.append(warning)
-            print_problem(warning, stream)
-    if outcome.status == "failed" and outcome.error is not None:
-        if any(outcome.error is shown for shown in _SHOWN):
-            print("  (the same problems as above)", file=stream)
-        else:
-            _SHOWN.append(outcome.error)
-            print_error(outcome.error, stream)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -488,8 +445,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_watch(args: argparse.Namespace) -> int:
     from .pipeline import targets, watch
 
+    progress = Progress(sys.stderr)
+
     def report(outcome: Outcome) -> None:
-        _report(outcome, sys.stderr, prefix=f"{watch.stamp()} ")
+        progress(outcome, prefix=f"{watch.stamp()} ")
         sys.stderr.flush()
 
     def problem(exc: CvpressError) -> None:
@@ -554,7 +513,7 @@ def _cmd_site(args: argparse.Namespace) -> int:
         args.variant,
         args.out,
         build_dir=args.build_dir,
-        progress=lambda o: _report(o, sys.stderr),
+        progress=Progress(sys.stderr),
     ):
         print(path)
     return 0

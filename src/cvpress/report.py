@@ -8,10 +8,63 @@ release, changelog, gallery...), below the command line: the stages raise
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from .errors import CvpressError, Problem
+    from .pipeline.targets import Outcome
+
+
+@dataclass(slots=True)
+class Progress:
+    """Prints each variant's outcome as it finishes: one line, then its problems.
+
+    Variants that share a data file share its warnings and errors, which are
+    printed once per command (kept as objects, compared by identity; a long
+    ``watch`` session keeps only the last thousand).
+    """
+
+    stream: TextIO
+    shown: list[object] = field(default_factory=list)
+
+    def __call__(self, outcome: Outcome, prefix: str = "") -> None:
+        stream = self.stream
+        del self.shown[:-1000]
+        if outcome.status == "failed" and outcome.error is not None:
+            print(f"{prefix}{paint('FAILED', 'red', stream)} {outcome.name}", file=stream)
+        else:
+            pages = outcome.pages
+            detail = f"{pages} page{'s' if pages != 1 else ''}, " if pages else ""
+            status = "built" if outcome.status == "built" else "unchanged"
+            written = ", ".join(str(p) for p in outcome.outputs.values()) or outcome.pdf
+            print(
+                f"{prefix}{paint(status, 'green', stream)} {outcome.name}: {written} "
+                f"({detail}{outcome.seconds:.2f} s)",
+                file=stream,
+            )
+        if outcome.private is not None and not self._seen(outcome.private):
+            # One document's path object, shared by the variants that read it.
+            print(
+                f"{prefix}  merged private details from {outcome.private} "
+                "(local builds only: a release leaves them out unless --private)",
+                file=stream,
+            )
+        for warning in outcome.warnings:
+            if not self._seen(warning):
+                print_problem(warning, stream)
+        if outcome.status == "failed" and outcome.error is not None:
+            if self._seen(outcome.error):
+                print("  (the same problems as above)", file=stream)
+            else:
+                print_error(outcome.error, stream)
+
+    def _seen(self, item: object) -> bool:
+        """Whether ``item`` was printed already; remembers it if not."""
+        if any(item is shown for shown in self.shown):
+            return True
+        self.shown.append(item)
+        return False
 
 
 def _use_color(stream: TextIO) -> bool:
