@@ -14,7 +14,7 @@ import re
 import types
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel, to_snake
@@ -23,6 +23,8 @@ from ..errors import InputError, Location, Problem, Warnings
 from . import load as load_mod
 from .load import Loaded, PathKey, SourceMap, format_path
 from .model import Bullet, Model, Resume, Variant, VariantOptions, VariantsFile
+
+M = TypeVar("M", bound=Model)
 
 _MONTHS = {
     m: i
@@ -49,20 +51,30 @@ _MONTHS = {
 
 def resume(loaded: Loaded, warnings: Warnings | None = None) -> Resume:
     """Validate loaded data as a ``Resume``; raise one ``InputError`` with all problems."""
-    problems: list[Problem] = []
     if not isinstance(loaded.data, dict):
         raise InputError(
             f"expected a mapping with a 'basics' section at the top, got {_kind(loaded.data)}",
             location=loaded.source.locate(()),
             hint="a résumé starts with 'basics:' followed by your name, see `cvpress new`",
         )
+    return document(loaded.data, loaded.source, Resume, warnings)
+
+
+def document(
+    data: dict[str, Any], source: SourceMap, model: type[M], warnings: Warnings | None = None
+) -> M:
+    """Validate ``data`` as ``model`` under the résumé's rules (typos are errors, other
+    unknown keys warnings), every problem located through ``source``; the one
+    entry point for any document the person writes (a résumé, a letter's front matter).
+    """
+    problems: list[Problem] = []
     found_warnings: list[Problem] = []
-    _check_keys(loaded.data, Resume, (), loaded.source, problems, found_warnings)
-    model: Resume | None = None
+    _check_keys(data, model, (), source, problems, found_warnings)
+    parsed: M | None = None
     try:
-        model = Resume.model_validate(loaded.data)
+        parsed = model.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_from_pydantic(exc, loaded.source))
+        problems.extend(_from_pydantic(exc, source, model=model))
     if problems:
         # Warnings ride along with the errors: a kept-but-ignored key may be
         # the reason for an error next to it, and one run should show all.
@@ -70,8 +82,8 @@ def resume(loaded: Loaded, warnings: Warnings | None = None) -> Resume:
     if warnings is not None:
         for item in found_warnings:
             warnings.add(item)
-    assert model is not None
-    return model
+    assert parsed is not None
+    return parsed
 
 
 def project(
@@ -354,6 +366,7 @@ def _from_pydantic(
     *,
     prefix: PathKey = (),
     forbid: type[BaseModel] | None = None,
+    model: type[BaseModel] = Resume,
 ) -> list[Problem]:
     out: list[Problem] = []
     for error in exc.errors(include_url=False):
@@ -363,7 +376,7 @@ def _from_pydantic(
             loc = (*loc, ctx["field"])
         path = (*prefix, *loc)
         kind = error["type"]
-        example = _example(forbid or Resume, loc)
+        example = _example(forbid or model, loc)
         message, hint = _explain(kind, error, ctx, forbid, example)
         if kind == "extra_forbidden":
             where = _locate(source, path, key=True)

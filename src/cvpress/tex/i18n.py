@@ -36,6 +36,7 @@ WORDS: dict[str, dict[str, str]] = {
         "updated": "Updated",
         "page": "Page",
         "cv": "Curriculum Vitae",
+        "letter": "Cover letter",
     },
     "es": {
         "present": "actualidad",
@@ -56,6 +57,7 @@ WORDS: dict[str, dict[str, str]] = {
         "updated": "Actualizado",
         "page": "Página",
         "cv": "Currículum vítae",
+        "letter": "Carta de presentación",
     },
     "ca": {
         "present": "actualitat",
@@ -76,6 +78,7 @@ WORDS: dict[str, dict[str, str]] = {
         "updated": "Actualitzat",
         "page": "Pàgina",
         "cv": "Currículum vítae",
+        "letter": "Carta de presentació",
     },
     "de": {
         "present": "heute",
@@ -96,6 +99,7 @@ WORDS: dict[str, dict[str, str]] = {
         "updated": "Aktualisiert",
         "page": "Seite",
         "cv": "Lebenslauf",
+        "letter": "Anschreiben",
     },
     "fr": {
         "present": "aujourd’hui",
@@ -116,6 +120,7 @@ WORDS: dict[str, dict[str, str]] = {
         "updated": "Mis à jour",
         "page": "Page",
         "cv": "Curriculum vitæ",
+        "letter": "Lettre de motivation",
     },
 }
 

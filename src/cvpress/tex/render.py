@@ -11,7 +11,7 @@ forget to escape, and an undefined name is an error, not an empty string.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
@@ -189,8 +189,14 @@ def render(
     updated: str = "",
     extra_paths: Iterable[Path] = (),
     cache_dir: Path | None = None,
+    document: str | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> str:
-    """The complete ``.tex`` source of ``resume`` in ``variant``'s template."""
+    """The complete ``.tex`` source of ``resume`` in ``variant``'s template.
+
+    ``document`` names another file to render than the template's own (a
+    letter's layout), with ``extra`` added to what it sees.
+    """
     templates = available(extra_paths)
     if variant.template not in templates:
         raise InputError(
@@ -201,7 +207,7 @@ def render(
     roots = tuple(search_path(extra_paths))
     env = environment(roots, cache_dir)
     try:
-        template = env.get_template(f"{variant.template}/{TEMPLATE_FILE}")
+        template = env.get_template(document or f"{variant.template}/{TEMPLATE_FILE}")
     except jinja2.TemplateError as exc:  # a syntax error: named by file and line too
         from ..pipeline.locate import template_error
 
@@ -219,6 +225,7 @@ def render(
             sections=section_order(resume, sections),
             version=version,
             updated=updated,
+            **(extra or {}),
         )
     except texify.UnprintableCharacter:
         raise
