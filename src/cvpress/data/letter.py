@@ -22,7 +22,8 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BeforeValidator, Field
 
 from ..errors import InputError, Location, Warnings
-from ..load import Loaded, SourceMap, loads, read_text
+from ..load import Loaded, SourceMap, read_text
+from ..load import loads as load_yaml
 from ..model import MAX_ITEMS, Basics, Date, Line, Model, Text
 from ..texify import plain_markdown
 
@@ -99,11 +100,15 @@ class LoadedLetter:
 
 def load(path: Path | str, warnings: Warnings | None = None) -> LoadedLetter:
     """Read and validate a letter; one ``InputError`` with every problem, located."""
+    path = Path(path)
+    return loads(read_text(path, "a .md letter"), str(path), warnings)
+
+
+def loads(text: str, display: str, warnings: Warnings | None = None) -> LoadedLetter:
+    """A letter from its text (``display`` names it in messages, e.g. ``REV:path``)."""
     from .. import validate
 
-    path = Path(path)
-    text = read_text(path, "a .md letter").replace("\r\n", "\n")
-    loaded, body, body_line = _split(text, str(path))
+    loaded, body, body_line = _split(text.replace("\r\n", "\n"), display)
     if not isinstance(loaded.data, dict):
         raise InputError(
             "the front matter must be 'key: value' lines",
@@ -119,7 +124,7 @@ def load(path: Path | str, warnings: Warnings | None = None) -> LoadedLetter:
         )
     blocks = _blocks(body, body_line, loaded.source)
     letter = validate.document({**loaded.data, "body": blocks}, loaded.source, Letter, warnings)
-    return LoadedLetter(letter, loaded.source, path)
+    return LoadedLetter(letter, loaded.source, Path(display))
 
 
 def _split(text: str, display: str) -> tuple[Loaded, str, int]:
@@ -137,7 +142,7 @@ def _split(text: str, display: str) -> tuple[Loaded, str, int]:
             else f"start the letter like this:\n{_EXAMPLE}",
         )
     # One blank line stands for the opening '---': YAML lines keep their numbers.
-    loaded = loads("\n" + match.group("yaml"), display)
+    loaded = load_yaml("\n" + match.group("yaml"), display)
     body_line = text.count("\n", 0, match.end()) + 1
     if not match.group().endswith("\n"):
         body_line -= 1

@@ -766,6 +766,13 @@ class VariantOptions(BaseModel):
     title: Line | None = F(
         None, "PDF title; default: '<name> – <label or Curriculum Vitae>'.", "Ada Lovelace – CV"
     )
+    letter: Line | None = F(
+        None,
+        "A cover letter (.md, relative to the variants file): the variant builds that letter "
+        "in its template's look, the sender taken from the data's basics; max_pages then "
+        "defaults to 1.",
+        "letters/acme.md",
+    )
 
 
 class Variant(VariantOptions):
