@@ -12,13 +12,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cvpress.texify import plain_markdown
 
 from conftest import pdf_text, squash
 from cvpress import build as build_mod
 from cvpress import render
 from cvpress.data import letter as letter_mod
 from cvpress.errors import CheckError, InputError, Warnings
-from cvpress.texify import plain_markdown
 from injection import corpus
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "letters"

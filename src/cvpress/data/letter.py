@@ -6,7 +6,7 @@ same guarantees and the same messages: ``file:line:column`` pointing into the
 ``.md`` file, typos caught, other unknown keys kept with a warning. The
 Markdown body is split into paragraphs and lists by markdown-it-py; each
 paragraph or list item keeps its inline Markdown as written, for
-:func:`cvpress.texify.markdown` to escape at render time, and the line it
+:func:`cvpress.tex.texify.markdown` to escape at render time, and the line it
 starts on, so a problem in it is reported at that line.
 """
 
@@ -22,10 +22,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BeforeValidator, Field
 
 from ..errors import InputError, Location, Warnings
-from ..load import Loaded, SourceMap, read_text
-from ..load import loads as load_yaml
-from ..model import MAX_ITEMS, Basics, Date, Line, Model, Text
-from ..texify import plain_markdown
+from ..tex.texify import plain_markdown
+from .load import Loaded, SourceMap, read_text
+from .load import loads as load_yaml
+from .model import MAX_ITEMS, Basics, Date, Line, Model, Text
 
 #: Most blocks (paragraphs and lists) in a letter body: a page holds about a dozen.
 MAX_BLOCKS = 200
@@ -106,7 +106,7 @@ def load(path: Path | str, warnings: Warnings | None = None) -> LoadedLetter:
 
 def loads(text: str, display: str, warnings: Warnings | None = None) -> LoadedLetter:
     """A letter from its text (``display`` names it in messages, e.g. ``REV:path``)."""
-    from .. import validate
+    from . import validate
 
     loaded, body, body_line = _split(text.replace("\r\n", "\n"), display)
     if not isinstance(loaded.data, dict):

@@ -4,7 +4,7 @@ The layout is a Jinja child of the template's own résumé document
 (``latex/_base/letter.tex.j2`` extends ``<template>/template.tex.j2`` and
 replaces its body), so fonts, margins, colours and the sender's header are
 the résumé's by construction; a template may refine its letter with a
-``letter.tex.j2`` of its own. Rendering goes through :func:`cvpress.render.render`,
+``letter.tex.j2`` of its own. Rendering goes through :func:`cvpress.tex.render.render`,
 so every value is escaped by the same ``finalize`` as the résumé's.
 """
 
@@ -15,9 +15,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..data.letter import Letter
-from ..i18n import format_date
-from ..model import Basics, PartialDate, Resume, Variant
-from ..render import TEMPLATE_FILE, available, render
+from ..data.model import Basics, PartialDate, Resume, Variant
+from .i18n import format_date
+from .render import render
+from .templates import TEMPLATE_FILE, available
 
 LETTER_FILE = "letter.tex.j2"
 
