@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -146,6 +146,24 @@ def check(
     omit: frozenset[str] = frozenset(),
 ) -> None:
     """Raise :class:`CheckError` if the page limit is broken or text is missing."""
+    check_text(
+        facts,
+        visible_strings(resume, omit),
+        variant=variant,
+        max_pages=max_pages,
+        shorten="drop content with include_tags/exclude_tags, max_items or max_highlights",
+    )
+
+
+def check_text(
+    facts: PdfFacts,
+    strings: Iterable[tuple[str, str]],
+    *,
+    variant: str,
+    max_pages: int | None,
+    shorten: str,
+) -> None:
+    """The page limit (``shorten`` says how to meet it), then every (field, text) in the PDF."""
     if max_pages is not None and facts.pages > max_pages:
         over = facts.pages - max_pages
         lines = sum(
@@ -154,13 +172,12 @@ def check(
         raise CheckError(
             f"variant {variant!r} is {facts.pages} pages, over its limit of {max_pages} "
             f"by {_plural(over, 'page')} (about {_plural(lines, 'line')} too many)",
-            hint="drop content with include_tags/exclude_tags, max_items or max_highlights,"
-            " or raise max_pages",
+            hint=f"{shorten}, or raise max_pages",
         )
     haystack = normalize(facts.text)
     missing = [
         (path, text)
-        for path, text in visible_strings(resume, omit)
+        for path, text in strings
         if (needle := normalize(text)) and needle not in haystack
     ]
     if missing:

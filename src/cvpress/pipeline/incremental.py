@@ -52,11 +52,12 @@ def input_key(target: Target, options: Options) -> str:
     digest.update(f"cvpress {__version__}\0".encode())
     digest.update(json.dumps(target.variant.model_dump(mode="json"), sort_keys=True).encode())
     digest.update(f"engine={options.engine}\0version={options.version}\0".encode())
-    digest.update(target.data.read_bytes())
+    for path in target.inputs:
+        digest.update(path.read_bytes())
     for path in templates.template_files(target.variant.template, options.template_paths):
         digest.update(str(path.name).encode())
         digest.update(path.read_bytes())
-    digest.update(str(source_epoch(target.data)).encode())
+    digest.update(str(source_epoch(*target.inputs)).encode())
     return digest.hexdigest()
 
 
@@ -180,7 +181,7 @@ def input_snapshot(
     files: list[Path] = [variants_file.resolve()]
     folders: set[Path] = {Path.cwd() / "latex"}
     for target in targets:
-        files.append(target.data)
+        files.extend(target.inputs)
         files.extend(
             p.resolve()
             for p in templates.template_files(target.variant.template, options.template_paths)
