@@ -311,3 +311,216 @@ def test_hostile_text_in_every_field_prints_verbatim(
     for value in texts:
         assert squash(plain_markdown(value)) in text, value[:80]
     assert "SECRET" not in text
+
+
+@requires_tex
+def test_a_list_item_starting_with_a_bracket_is_not_an_item_label(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "---\nto: {}\nopening: Hi,\nclosing: Bye,\n---\n- [x] done\n\n1. [y] next\n",
+    )
+    text = pdf_text(_build(tmp_path, path))
+    assert "• [x] done" in text and "1. [y] next" in text
+
+
+@requires_tex
+def test_an_unprintable_character_points_into_the_md_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "---\nto: {}\nopening: Hi,\nclosing: Bye,\n---\nOne.\n\nTwo 中文.\n")
+    with pytest.raises(InputError) as caught:
+        _build(tmp_path, path, engine="pdflatex")
+    problem = caught.value.problems[0]
+    assert problem.field_path == "body[1].items[0]"
+    assert problem.location is not None
+    assert (problem.location.file, problem.location.line) == (str(path), 8)
+    assert "xelatex" in (problem.hint or "")
+    # engine: auto takes a Unicode engine for it.
+    assert "Two 中文." in pdf_text(_build(tmp_path, path))
+
+
+# ------------------------------------------------------------------ the project
+
+
+def _project(tmp: Path, letter: str | None = None) -> Path:
+    """A project: the fixture sender, the acme letter, variants cv and acme."""
+    data = tmp / "data"
+    (data / "letters").mkdir(parents=True)
+    shutil.copy(RESUME, data / "resume.yaml")
+    (data / "letters" / "acme.md").write_text(
+        letter if letter is not None else ACME.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (data / "variants.yaml").write_text(
+        "variants:\n  cv: {template: classic}\n"
+        "  acme: {template: modern, letter: letters/acme.md}\n",
+        encoding="utf-8",
+    )
+    return data / "variants.yaml"
+
+
+@requires_tex
+def test_a_letter_variant_builds_and_rebuilds_only_when_its_letter_changes(
+    tmp_path: Path,
+) -> None:
+    variants = _project(tmp_path)
+    options = build_mod.Options(out=tmp_path / "build")
+    first = {o.name: o for o in build_mod.build_variants(variants, options=options)}
+    assert first["acme"].status == "built" and first["acme"].pages == 1
+    assert "Dr. Ana Berg" in pdf_text(tmp_path / "build" / "acme.pdf")
+    again = {o.name: o.status for o in build_mod.build_variants(variants, options=options)}
+    assert again == {"cv": "unchanged", "acme": "unchanged"}
+    letter = tmp_path / "data" / "letters" / "acme.md"
+    letter.write_text(letter.read_text().replace("Dr. Ana Berg", "Dr. Ana Lind"), "utf-8")
+    third = {o.name: o.status for o in build_mod.build_variants(variants, options=options)}
+    assert third == {"cv": "unchanged", "acme": "built"}
+    assert "Dr. Ana Lind" in pdf_text(tmp_path / "build" / "acme.pdf")
+
+
+@requires_tex
+def test_a_failed_letter_keeps_the_last_good_pdf(tmp_path: Path) -> None:
+    variants = _project(tmp_path)
+    options = build_mod.Options(out=tmp_path / "build")
+    build_mod.build_variants(variants, ["acme"], options=options)
+    good = (tmp_path / "build" / "acme.pdf").read_bytes()
+    letter = tmp_path / "data" / "letters" / "acme.md"
+    letter.write_text(letter.read_text().replace("subject:", "subjcet:"), "utf-8")
+    (outcome,) = build_mod.build_variants(variants, ["acme"], options=options)
+    assert outcome.status == "failed" and outcome.error is not None
+    assert outcome.error.exit_code == 2
+    location = outcome.error.problems[0].location
+    assert location is not None and location.line == 8 and location.file.endswith("acme.md")
+    assert (tmp_path / "build" / "acme.pdf").read_bytes() == good
+
+
+@requires_tex
+def test_cli_ad_hoc_letter_and_its_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cvpress import cli
+
+    out = tmp_path / "out"
+    args = ["build", "--data", str(RESUME), "--letter", str(ACME), "--template", "sidebar"]
+    assert cli.main([*args, "--out", str(out)]) == 0
+    assert "Acme AB" in pdf_text(out / "acme.pdf")
+    assert cli.main(["build", "--letter", str(ACME), "--out", str(out)]) == 2
+    assert "--letter needs --data" in capsys.readouterr().err
+    missing = tmp_path / "nope.md"
+    assert cli.main([*args[:4], str(missing), *args[5:], "--out", str(out)]) == 2
+    assert "letter not found" in capsys.readouterr().err
+    bad = _write(tmp_path, "---\nto: {}\nopening: Hi,\nclosing: Bye,\ndate: soon\n---\nx\n")
+    assert cli.main([*args[:4], str(bad), *args[5:], "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:5:7: date:" in err and "ISO 8601" in err and "Traceback" not in err
+
+
+@requires_tex
+def test_cvpress_new_gives_a_starter_letter_that_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cvpress import cli
+
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["new", "proj"]) == 0
+    monkeypatch.chdir(tmp_path / "proj")
+    assert cli.main(["build", "--variant", "letter"]) == 0
+    text = pdf_text(tmp_path / "proj" / "build" / "letter.pdf")
+    assert "Example Company (placeholder)" in text and "Ada Lovelace" in text
+    assert cli.main(["letter", "new", "acme"]) == 0
+    written = tmp_path / "proj" / "data" / "letters" / "acme.md"
+    assert written.read_text() == (tmp_path / "proj/data/letters/example.md").read_text()
+    assert "letter: letters/acme.md" in capsys.readouterr().err
+    assert cli.main(["letter", "new", "acme"]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert cli.main(["letter", "new", "../escape"]) == 2
+    assert not (tmp_path / "proj" / "data" / "escape.md").exists()
+
+
+def test_export_a_letter_variant_as_text_and_markdown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cvpress.outputs import export
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764460800")
+    variants = _project(tmp_path)
+    text = export.export_file("text", variant_name="acme", variants_file=variants)
+    assert text.startswith("Dr. Ana Berg\nHead of Platform\nAcme AB\nSveavägen 1\n")
+    assert "November 30, 2026\n\nStaff SRE, ref. 4711\n\nDear Dr. Berg,\n" in text
+    assert (
+        "I am writing to apply for the Staff SRE position advertised on your careers page.\n"
+        in text
+    )
+    assert "- cut the p99 latency of the ingest path by 40%\n" in text
+    assert "1. calm incident command\n2. capacity plans that hold\n" in text
+    assert text.endswith("Kind regards,\nAda Example\n")
+    markdown = export.export_file("markdown", variant_name="acme", variants_file=variants)
+    assert "**Staff SRE, ref. 4711**" in markdown
+    assert "[your careers page](https://example.org/jobs/4711)" in markdown
+    with pytest.raises(InputError, match="exports as markdown or text"):
+        export.export_file("jsonresume", variant_name="acme", variants_file=variants)
+
+
+# ------------------------------------------------------------------ releases
+
+
+def _git(repo: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=T", "-c", "user.email=t@example.com", *args],
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_the_changelog_lists_added_and_changed_letters(tmp_path: Path) -> None:
+    from cvpress.release import changelog
+
+    variants = _project(tmp_path)
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "first")
+    _git(tmp_path, "tag", "v1")
+    letter = tmp_path / "data" / "letters" / "acme.md"
+    letter.write_text(
+        letter.read_text()
+        .replace("Staff SRE, ref. 4711", "Principal SRE, ref. 4712")
+        .replace("I look forward to hearing from you.", "I look forward to your reply.")
+        + "\nA new last paragraph.\n",
+        "utf-8",
+    )
+    (tmp_path / "data" / "letters" / "beta.md").write_text(
+        "---\nto: {organisation: Beta}\nsubject: Hello Beta\nopening: Hi,\nclosing: Bye,\n---\nx\n"
+    )
+    with variants.open("a") as handle:
+        handle.write("  beta: {letter: letters/beta.md}\n")
+    log = changelog.changelog(variants, since="v1")
+    letters = [c for c in log.changes if c.section == "Letters"]
+    assert [(c.kind, c.label) for c in letters] == [
+        ("changed", "acme: Principal SRE, ref. 4712"),
+        ("added", "beta: Hello Beta"),
+    ]
+    assert letters[0].details == (
+        "subject: “Staff SRE, ref. 4711” → “Principal SRE, ref. 4712”",
+        "body (paragraphs and list items): 1 added, 1 reworded",
+    )
+    assert "### Letters" in log.markdown()
+
+
+@requires_tex
+def test_a_release_ships_the_letter_under_the_person_s_name(tmp_path: Path) -> None:
+    from cvpress.release import release
+
+    variants = _project(tmp_path)
+    made = release.make(
+        "v1", tmp_path / "dist", variants_file=variants, build_dir=tmp_path / "build", png=False
+    )
+    names = sorted(p.name for p in made.pdfs)
+    assert names == ["Ada_Example_acme.pdf", "Ada_Example_cv.pdf"]
+    assert "Dear Dr. Berg," in pdf_text(tmp_path / "dist" / "Ada_Example_acme.pdf")
+
+
+def test_watch_rebuilds_a_letter_variant_when_its_letter_is_saved(tmp_path: Path) -> None:
+    from cvpress.pipeline import watch
+
+    variants = _project(tmp_path)
+    inputs = watch.inputs(variants)
+    letter = (tmp_path / "data" / "letters" / "acme.md").resolve()
+    assert inputs.affected([letter]) == ["acme"]

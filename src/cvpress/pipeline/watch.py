@@ -66,6 +66,8 @@ def inputs(
     by_variant: dict[str, frozenset[Path]] = {}
     for variant in chosen:
         files = {(variants_file.parent / variant.data).resolve(), variants_file}
+        if variant.letter:
+            files.add((variants_file.parent / variant.letter).resolve())
         files.update(p.resolve() for p in templates.template_files(variant.template, extra))
         by_variant[variant.name] = frozenset(files)
     return Inputs(variants_file, by_variant)
