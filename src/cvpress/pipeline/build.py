@@ -131,20 +131,18 @@ def build_one(
     except CvpressError as exc:
         exc.problems = [at_source(p) for p in exc.problems]
         raise
-    if not options.force and incremental.tex_matches(out, name, tex, engine):
-        # The data changed, but not what this variant shows.
-        incremental.write_stamp(out, name, key, tex, engine)
-        return Outcome(name, "unchanged", pdf=out / f"{name}.pdf")
     try:
-        result, fmt = _compile(name, tex, engine, epoch, options)
+        compiled = _compile_changed(name, key, tex, engine, epoch, options)
     except EngineError as exc:
-        _keep_failed(out, name, tex, exc)
         from ..tex import templates
 
         files = templates.template_files(variant.template, options.template_paths)
         traced = locate.trace(exc, selected, source, engine, files, variant.bold_keywords)
         traced.problems = [at_source(p) for p in traced.problems]
         raise traced from None
+    if compiled is None:  # the data changed, but not what this variant shows
+        return Outcome(name, "unchanged", pdf=out / f"{name}.pdf")
+    result, fmt = compiled
     facts = check.read_pdf(result.pdf)
     from ..tex import templates
 
@@ -230,15 +228,14 @@ def build_letter(
     except CvpressError as exc:
         exc.problems = [at_source(p) for p in exc.problems]
         raise
-    if not options.force and incremental.tex_matches(out, name, tex, engine):
-        incremental.write_stamp(out, name, key, tex, engine)
-        return Outcome(name, "unchanged", pdf=out / f"{name}.pdf", warnings=warnings.items)
     try:
-        result, fmt = _compile(name, tex, engine, epoch, options)
+        compiled = _compile_changed(name, key, tex, engine, epoch, options)
     except EngineError as exc:
-        _keep_failed(out, name, tex, exc)
         files = templates.template_files(variant.template, options.template_paths)
         raise locate.trace(exc, ResumeModel(basics=sender), source, engine, files) from None
+    if compiled is None:
+        return Outcome(name, "unchanged", pdf=out / f"{name}.pdf", warnings=warnings.items)
+    result, fmt = compiled
     facts = check.read_pdf(result.pdf)
     max_pages = variant.max_pages if "max_pages" in variant.model_fields_set else 1
     try:
@@ -250,6 +247,23 @@ def build_letter(
         raise
     published = _publish(out, name, key, tex, engine, result, fmt, epoch)
     return Outcome(name, "built", pdf=published, pages=facts.pages, warnings=warnings.items)
+
+
+def _compile_changed(
+    name: str, key: str, tex: str, engine: str, epoch: int, options: Options
+) -> tuple[Any, Path | None] | None:
+    """:func:`_compile`, unless the last build rendered this very ``.tex`` (then None,
+    and the stamp takes the new key); a failed run leaves its .tex and .log beside
+    the outputs."""
+    out = options.out
+    if not options.force and incremental.tex_matches(out, name, tex, engine):
+        incremental.write_stamp(out, name, key, tex, engine)
+        return None
+    try:
+        return _compile(name, tex, engine, epoch, options)
+    except EngineError as exc:
+        _keep_failed(out, name, tex, exc)
+        raise
 
 
 def _publish(
