@@ -524,3 +524,26 @@ def test_watch_rebuilds_a_letter_variant_when_its_letter_is_saved(tmp_path: Path
     inputs = watch.inputs(variants)
     letter = (tmp_path / "data" / "letters" / "acme.md").resolve()
     assert inputs.affected([letter]) == ["acme"]
+
+
+def test_validate_checks_the_letters_of_letter_variants(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cvpress import cli
+
+    variants = _project(tmp_path, ACME.read_text().replace("opening:", "openin:"))
+    data = tmp_path / "data" / "resume.yaml"
+    assert cli.main(["validate", str(data), "--variants", str(variants)]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'data' / 'letters' / 'acme.md'}:9:1: openin: unknown key" in err
+    assert "did you mean 'opening'?" in err
+
+
+def test_a_variant_whose_letter_is_missing_fails_with_exit_2(tmp_path: Path) -> None:
+    variants = _project(tmp_path)
+    (tmp_path / "data" / "letters" / "acme.md").unlink()
+    options = build_mod.Options(out=tmp_path / "build")
+    (outcome,) = build_mod.build_variants(variants, ["acme"], options=options)
+    assert outcome.error is not None and outcome.error.exit_code == 2
+    assert "letter not found" in outcome.error.message
+    assert "cvpress letter new" in (outcome.error.hint or "")

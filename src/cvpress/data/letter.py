@@ -101,6 +101,13 @@ class LoadedLetter:
 def load(path: Path | str, warnings: Warnings | None = None) -> LoadedLetter:
     """Read and validate a letter; one ``InputError`` with every problem, located."""
     path = Path(path)
+    if not path.exists():
+        raise InputError(
+            f"letter not found: {path}",
+            location=Location(str(path)),
+            hint="check the path (a variant's is relative to the variants file), "
+            "or write one with `cvpress letter new NAME`",
+        )
     return loads(read_text(path, "a .md letter"), str(path), warnings)
 
 

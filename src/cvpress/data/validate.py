@@ -89,7 +89,8 @@ def document(
 def project(
     data: Path | str, variants_file: Path | str | None, warnings: Warnings | None = None
 ) -> tuple[Resume, list[Variant]]:
-    """Both files at once: every problem of either, and section names checked against the data."""
+    """Both files at once, and the letters of letter variants: every problem of each,
+    and section names checked against the data."""
     problems: list[Problem] = []
     parsed: Resume | None = None
     try:
@@ -102,6 +103,13 @@ def project(
             found = variants(variants_file, parsed)
         except InputError as exc:
             problems.extend(exc.problems)
+        from . import letter
+
+        for path in dict.fromkeys(Path(variants_file).parent / v.letter for v in found if v.letter):
+            try:
+                letter.load(path, warnings)
+            except InputError as exc:
+                problems.extend(exc.problems)
     if problems:
         raise _combined(problems)
     assert parsed is not None

@@ -192,11 +192,11 @@ def build_letter(
     variant = target.variant
     name = variant.name
     out = options.out
+    warnings = Warnings()  # validated first: a missing letter has no input key
+    loaded = letter_mod.load(locate.display(target.letter), warnings)
     key = key or incremental.input_key(target, options)
     if not options.force and incremental.stamp_matches(out, name, key):
-        return Outcome(name, "unchanged", pdf=out / f"{name}.pdf")
-    warnings = Warnings()
-    loaded = letter_mod.load(locate.display(target.letter), warnings)
+        return Outcome(name, "unchanged", pdf=out / f"{name}.pdf", warnings=warnings.items)
     sender = resume.basics
     strings = list(letter_mod.visible_strings(loaded.letter, sender))
 

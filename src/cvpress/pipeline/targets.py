@@ -220,12 +220,6 @@ def _build_letter(
             "--letter takes one --data file (the sender)",
             hint="pass --data resume.yaml once, without a folder",
         )
-    if not letter.is_file():
-        raise InputError(
-            f"letter not found: {letter}",
-            location=Location(str(letter)),
-            hint="check the path, or write one with `cvpress letter new NAME`",
-        )
     settings = {"template": template, **(overrides or {}), "letter": str(letter)}
     variant = Variant.model_validate({"name": _safe_name(letter.stem), **settings})
     from . import build
