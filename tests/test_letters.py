@@ -190,6 +190,15 @@ def test_a_letter_per_template(tmp_path: Path, template: str) -> None:
     assert "1." in pdf_text(pdf) and "2." in pdf_text(pdf)
 
 
+@pytest.mark.parametrize(("template", "engine"), [("classic", "xelatex"), ("sidebar", "lualatex")])
+def test_a_letter_under_the_unicode_engines(tmp_path: Path, template: str, engine: str) -> None:
+    if shutil.which(engine) is None:
+        pytest.skip(f"{engine} not installed")
+    pdf = _build(tmp_path, ACME, template, engine=engine)
+    text = pdf_text(pdf)
+    assert "Sveavägen 1" in text and "Dear Dr. Berg," in text
+
+
 @requires_tex
 def test_the_template_look_carries_over(tmp_path: Path) -> None:
     """The letter is set in its résumé's font families (the `code` span aside)."""
