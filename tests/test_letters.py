@@ -556,3 +556,18 @@ def test_a_variant_whose_letter_is_missing_fails_with_exit_2(tmp_path: Path) -> 
     assert outcome.error is not None and outcome.error.exit_code == 2
     assert "letter not found" in outcome.error.message
     assert "cvpress letter new" in (outcome.error.hint or "")
+
+
+def test_the_date_is_written_out_in_the_variant_s_language() -> None:
+    from cvpress.data.model import Basics, PartialDate
+    from cvpress.outputs.letter_text import letter_text
+
+    letter = letter_mod.load(ACME).letter
+    sender = Basics(name="Ada Example")
+    today = PartialDate(2026, 1, 1)
+    for locale, written in (("en", "November 30, 2026"), ("es", "30 de noviembre de 2026")):
+        text = letter_text(letter, sender, locale=locale, today=today, markdown=False)
+        assert f"\n\n{written}\n\n" in text
+    undated = letter.model_copy(update={"date": None})
+    text = letter_text(undated, sender, locale="de", today=today, markdown=False)
+    assert "\n\n1. Januar 2026\n\n" in text

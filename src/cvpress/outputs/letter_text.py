@@ -14,7 +14,7 @@ import re
 
 from ..data.letter import Letter
 from ..data.model import Basics, PartialDate
-from ..tex.letter import long_date
+from ..tex.i18n import long_date
 from ..tex.texify import plain_markdown
 
 FORMATS = ("markdown", "text")

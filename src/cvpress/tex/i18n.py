@@ -202,6 +202,20 @@ def month_year(day: datetime.date, locale: str = "en") -> str:
     return _babel("yMMMM", day, locale)
 
 
+def long_date(date: PartialDate, locale: str = "en") -> str:
+    """A letter's date written out: "November 30, 2026" (en), "30 de noviembre de 2026" (es).
+
+    A date without its day prints as :func:`format_date` does.
+    """
+    if date.month is None or date.day is None:
+        return format_date(date, locale)
+    if _english(locale):
+        return f"{ENGLISH_MONTHS[date.month - 1]} {date.day}, {date.year}"
+    import datetime
+
+    return _babel("yMMMMd", datetime.date(date.year, date.month, date.day), locale)
+
+
 def _babel(skeleton: str, day: datetime.date, locale: str) -> str:
     from babel.dates import format_skeleton
 

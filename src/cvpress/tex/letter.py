@@ -10,13 +10,12 @@ so every value is escaped by the same ``finalize`` as the résumé's.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..data.letter import Letter
 from ..data.model import Basics, PartialDate, Resume, Variant
-from .i18n import format_date
+from .i18n import long_date
 from .render import render
 from .templates import TEMPLATE_FILE, available
 
@@ -29,16 +28,6 @@ def layout(template: str, extra_paths: Iterable[Path] = ()) -> str:
     if folder is not None and (folder / LETTER_FILE).is_file():
         return f"{template}/{LETTER_FILE}"
     return f"_base/{LETTER_FILE}"
-
-
-def long_date(date: PartialDate, locale: str) -> str:
-    """A letter's date written out ("November 30, 2026", "30 de noviembre de 2026")."""
-    if date.month is None or date.day is None:
-        return format_date(date, locale)
-    from babel.dates import format_date as babel_date
-
-    day = datetime.date(date.year, date.month, date.day)
-    return str(babel_date(day, format="long", locale=locale.replace("-", "_")))
 
 
 def render_letter(
