@@ -17,6 +17,7 @@ from conftest import pdf_text, squash
 from cvpress.data import letter as letter_mod
 from cvpress.errors import CheckError, InputError, Warnings
 from cvpress.pipeline import targets as build_mod
+from cvpress.pipeline.check import read_pdf
 from cvpress.tex import templates
 from cvpress.tex.texify import plain_markdown
 from injection import corpus
@@ -188,6 +189,10 @@ def test_a_letter_per_template(tmp_path: Path, template: str) -> None:
         for item in block.items:
             assert squash(plain_markdown(item)) in text, (template, item)
     assert "1." in pdf_text(pdf) and "2." in pdf_text(pdf)
+    metadata = read_pdf(pdf.read_bytes()).metadata
+    assert metadata["Title"] == "Ada Example – Staff SRE, ref. 4711"
+    assert metadata["Subject"] == "Staff SRE, ref. 4711"
+    assert metadata["Author"] == "Ada Example"
 
 
 @pytest.mark.parametrize(("template", "engine"), [("classic", "xelatex"), ("sidebar", "lualatex")])
