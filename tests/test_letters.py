@@ -576,3 +576,19 @@ def test_the_date_is_written_out_in_the_variant_s_language() -> None:
     undated = letter.model_copy(update={"date": None})
     text = letter_text(undated, sender, locale="de", today=today, markdown=False)
     assert "\n\n1. Januar 2026\n\n" in text
+
+
+@requires_tex
+def test_resume_only_options_on_a_letter_variant_are_warned_about(tmp_path: Path) -> None:
+    variants = _project(tmp_path)
+    variants.write_text(
+        "defaults: {bold_keywords: [SRE]}\nvariants:\n"
+        "  acme:\n    letter: letters/acme.md\n    sections: [work]\n",
+        encoding="utf-8",
+    )
+    options = build_mod.Options(out=tmp_path / "build")
+    (outcome,) = build_mod.build_variants(variants, options=options)
+    assert outcome.status == "built"
+    (warning,) = outcome.warnings
+    assert warning.message == "'sections' is ignored in letter variant 'acme'"
+    assert warning.location is not None and warning.location.line == 5

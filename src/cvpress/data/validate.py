@@ -201,6 +201,38 @@ def section_problems(path: Path | str, name: str, data: Resume) -> list[Problem]
     return problems
 
 
+#: Variant options that select résumé content: a letter has none to select.
+_RESUME_ONLY = (
+    "include_tags",
+    "exclude_tags",
+    "sections",
+    "max_items",
+    "max_highlights",
+    "bold_keywords",
+)
+
+
+def letter_ignores(path: Path | str, name: str) -> list[Problem]:
+    """Warnings, at their lines, for résumé-only options letter variant ``name`` sets itself.
+
+    Inherited ``defaults`` are meant for the résumés and go unmentioned.
+    """
+    loaded = load_mod.load(path)
+    variants_map = loaded.data.get("variants") if isinstance(loaded.data, dict) else None
+    own = variants_map.get(name) if isinstance(variants_map, dict) else None
+    return [
+        Problem(
+            f"{key!r} is ignored in letter variant {name!r}",
+            location=loaded.source.locate(("variants", name, key), key=True),
+            field_path=format_path(("variants", name, key)),
+            hint="a letter prints its .md file as written: remove the option",
+            severity="warning",
+        )
+        for key in (own if isinstance(own, dict) else {})
+        if key in _RESUME_ONLY
+    ]
+
+
 def _section_typos(
     sections: Any, path: PathKey, source: SourceMap, data: Resume | None = None
 ) -> list[Problem]:

@@ -194,6 +194,9 @@ def build_letter(
     out = options.out
     warnings = Warnings()  # validated first: a missing letter has no input key
     loaded = letter_mod.load(locate.display(target.letter), warnings)
+    if target.variants_file is not None:
+        for problem in validate.letter_ignores(target.variants_file, name):
+            warnings.add(problem)
     key = key or incremental.input_key(target, options)
     if not options.force and incremental.stamp_matches(out, name, key):
         return Outcome(name, "unchanged", pdf=out / f"{name}.pdf", warnings=warnings.items)
