@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import pdf_text, squash
+from conftest import pdf_text, requires_tex, squash
 from cvpress.data import letter as letter_mod
 from cvpress.errors import CheckError, InputError, Warnings
 from cvpress.pipeline import targets as build_mod
@@ -26,8 +26,6 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "letters"
 RESUME = FIXTURES / "resume.yaml"
 ACME = FIXTURES / "acme.md"
 TEMPLATES = sorted(templates.available())
-
-requires_tex = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
 
 
 def _build(tmp: Path, letter: Path, template: str = "classic", **overrides: object) -> Path:
@@ -195,6 +193,7 @@ def test_a_letter_per_template(tmp_path: Path, template: str) -> None:
     assert metadata["Author"] == "Ada Example"
 
 
+@requires_tex
 @pytest.mark.parametrize(("template", "engine"), [("classic", "xelatex"), ("sidebar", "lualatex")])
 def test_a_letter_under_the_unicode_engines(tmp_path: Path, template: str, engine: str) -> None:
     if shutil.which(engine) is None:
