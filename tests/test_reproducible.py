@@ -163,4 +163,7 @@ def test_english_dates_without_babel_match_cldr(tmp_path: Path) -> None:
         assert f"{i18n.ENGLISH_MONTHS[month - 1]} 2024" == format_skeleton(
             "yMMMM", day, locale="en"
         )
+        assert i18n.long_date(parse_date(f"2024-{month:02d}-07"), "en") == format_skeleton(
+            "yMMMMd", day, locale="en"
+        )
     assert dates.updated(tmp_path / "x.yaml", "en") == "January 2024"

@@ -63,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--template", help="ad-hoc: template to use with --data")
     build.add_argument(
+        "--letter",
+        type=Path,
+        metavar="LETTER.md",
+        help="ad-hoc: build this cover letter (--data: the sender) as OUT/<LETTER stem>.pdf",
+    )
+    build.add_argument(
         "--out", type=Path, default=Path("build"), help="output folder (default: %(default)s)"
     )
     build.add_argument(
@@ -172,7 +178,8 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     new = sub.add_parser(
-        "new", help="start a résumé: writes NAME/data/resume.yaml and variants.yaml"
+        "new",
+        help="start a résumé: writes NAME/data/resume.yaml, variants.yaml and a starter letter",
     )
     new.add_argument("name", type=Path, metavar="NAME", help="folder to create")
     new.add_argument(
@@ -207,6 +214,22 @@ def _parser() -> argparse.ArgumentParser:
     site.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
+    letter = sub.add_parser("letter", help="cover letters: `letter new NAME` writes a skeleton")
+    actions = letter.add_subparsers(dest="action", metavar="ACTION", required=True)
+    letter_new = actions.add_parser(
+        "new", help="write letters/NAME.md beside the variants file, a letter skeleton"
+    )
+    letter_new.add_argument("name", metavar="NAME", help="the letter's name (its file name)")
+    letter_new.add_argument(
+        "--variants",
+        type=Path,
+        default=DEFAULT_VARIANTS,
+        help="the project's variants file (default: %(default)s)",
+    )
+    for parser_ in (letter, letter_new):
+        parser_.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
 
     release = sub.add_parser(
         "release", help="make the release directory for a tag (PDFs, previews, sums, notes)"
@@ -336,10 +359,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
         formats=tuple(dict.fromkeys(args.format)) if args.format else None,
     )
     progress = Progress(sys.stderr)
+    if args.letter and not args.data:
+        raise InputError(
+            "--letter needs --data FILE (the sender) and --template NAME",
+            hint="e.g. cvpress build --data data/resume.yaml --letter LETTER.md --template classic",
+        )
     if args.data:
         if not args.template:
             raise InputError("--data needs --template NAME", hint="see `cvpress templates`")
-        outcomes = targets.build_adhoc(args.data, args.template, options, progress=progress)
+        outcomes = targets.build_adhoc(
+            args.data, args.template, options, progress=progress, letter=args.letter
+        )
     else:
         outcomes = targets.build_variants(args.variants, args.variant, options, progress=progress)
     if args.png:
@@ -473,6 +503,19 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_letter(args: argparse.Namespace) -> int:
+    from .data import scaffold
+
+    path = scaffold.new_letter(args.variants, args.name)
+    print(f"wrote {path}", file=sys.stderr)
+    print(
+        f"next: add a variant to {args.variants}, e.g.\n"
+        f"  {args.name}:\n    template: classic\n    letter: letters/{args.name}.md",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _cmd_release(args: argparse.Namespace) -> int:
     from .release import release
 
@@ -544,6 +587,7 @@ _COMMANDS: dict[str, Any] = {
     "export": _cmd_export,
     "watch": _cmd_watch,
     "new": _cmd_new,
+    "letter": _cmd_letter,
     "release": _cmd_release,
     "changelog": _cmd_changelog,
     "gallery": _cmd_gallery,

@@ -87,6 +87,12 @@ def parse_path(dotted: str) -> PathKey:
 def load(path: Path | str) -> Loaded:
     """Load ``.yaml``/``.yml``/``.json`` into plain data with positions."""
     path = Path(path)
+    text = read_text(path)
+    return loads(text, str(path), json_syntax=path.suffix.lower() == ".json")
+
+
+def read_text(path: Path, expected: str = "a .yaml or .json file") -> str:
+    """A file the person wrote, as text: size-limited, UTF-8, each failure located."""
     display = str(path)
     try:
         size = path.stat().st_size
@@ -102,7 +108,7 @@ def load(path: Path | str) -> Loaded:
         ) from None
     if path.is_dir():
         raise InputError(
-            f"{display} is a directory, expected a .yaml or .json file", location=Location(display)
+            f"{display} is a directory, expected {expected}", location=Location(display)
         )
     # Read at most one byte past the limit: a device or pipe (/dev/zero, a
     # FIFO) reports size 0 and would otherwise be read forever.
@@ -128,7 +134,7 @@ def load(path: Path | str) -> Loaded:
             location=Location(display, line),
             hint="save the file as UTF-8",
         ) from None
-    return loads(text, display, json_syntax=path.suffix.lower() == ".json")
+    return text
 
 
 def loads(text: str, display: str = "<string>", *, json_syntax: bool = False) -> Loaded:

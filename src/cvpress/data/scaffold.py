@@ -1,12 +1,13 @@
 """``cvpress new NAME``: a starter project that builds as it is.
 
 Decision: ``NAME`` is a new folder holding ``data/resume.yaml``,
-``data/variants.yaml``, a ``.gitignore`` (outputs, and ``data/private.yaml``:
-private details stay out of the repository from the first commit) and
-``schema/`` (the JSON Schemas the first line of each data file points editors
-at), so ``cd NAME && cvpress build`` works at
-once and the layout matches this repository's. Nothing is overwritten: an
-existing ``NAME/data`` is an error.
+``data/variants.yaml``, a starter cover letter ``data/letters/example.md``,
+a ``.gitignore`` (outputs, and ``data/private.yaml``: private details stay out
+of the repository from the first commit) and ``schema/`` (the JSON Schemas
+the first line of each data file points editors at), so ``cd NAME && cvpress
+build`` works at once and the layout matches this repository's. Nothing is
+overwritten: an existing ``NAME/data`` is an error. ``cvpress letter new
+NAME`` writes another letter skeleton beside the first (:func:`new_letter`).
 
 The starter files explain every field in comments, because the first file a
 person edits is where they learn the format.
@@ -14,6 +15,7 @@ person edits is where they learn the format.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..errors import InputError
@@ -102,8 +104,11 @@ variants:
   short:                  # a shorter one: drops bullets tagged 'detail'
     exclude_tags: [detail]
     max_pages: 1          # the build fails if it runs over one page
+  letter:                 # a cover letter, in the look of its template
+    letter: letters/example.md
 # More options: photo: true, bibliography: papers.bib (publications from BibTeX),
-# highlight_author, private: false. See `cvpress schema --variants`.
+# highlight_author, private: false, formats: [pdf, html, docx].
+# See `cvpress schema --variants`.
 """
 
 
@@ -112,6 +117,37 @@ build/
 # Private details (phone, address): merged into local builds only, never committed.
 data/private.yaml
 """
+
+LETTER = """\
+---
+# A cover letter: this front matter, then the letter in Markdown below the
+# second '---'. The sender (name, contacts) comes from resume.yaml's basics.
+# EXAMPLE: the recipient is a placeholder; replace every line before sending.
+to:
+  name: "[Recipient's name]"          # every line of 'to' is optional
+  title: "[Their position]"
+  organisation: Example Company (placeholder)
+  address: ["[Street and number]", "[Postcode and city]"]
+# date: 2026-11-30                    # default: the date of the data's last commit
+subject: "[Position applied for], ref. [number]"
+opening: Dear [Recipient's name],
+closing: Kind regards,
+# signature: Ada                      # default: basics.name
+---
+[Why you are writing: the position, and where you saw it.]
+
+[What you would bring, with **inline Markdown** if you like. A list works too:]
+
+- [a result from your résumé]
+- [another one]
+
+[Why this organisation.]
+
+Thank you for your time and consideration.
+"""
+
+#: Letter names become file names (and usually variant names): the variant name rule.
+_LETTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 def new(name: Path | str) -> list[Path]:
@@ -128,6 +164,7 @@ def new(name: Path | str) -> list[Path]:
     files = {
         data / "resume.yaml": RESUME,
         data / "variants.yaml": VARIANTS,
+        data / "letters" / "example.md": LETTER,
         root / "schema" / "resume.schema.json": schema.resume_schema_json(),
         root / "schema" / "variants.schema.json": schema.variants_schema_json(),
     }
@@ -147,4 +184,28 @@ def _ignore(path: Path) -> Path:
             if have and have[-1] != "":
                 handle.write("\n")
             handle.write("\n".join(missing) + "\n")
+    return path
+
+
+def new_letter(variants_file: Path, name: str) -> Path:
+    """Write the letter skeleton as ``letters/NAME.md`` beside ``variants_file``; never replace."""
+    if not _LETTER_NAME.match(name):
+        raise InputError(
+            f"{name!r} cannot name a letter",
+            hint="use letters, digits, '.', '_' and '-' (it becomes the file name), e.g. acme",
+        )
+    if not variants_file.is_file():
+        raise InputError(
+            f"no variants file at {variants_file}",
+            hint="run this in a project made by `cvpress new`, or pass --variants FILE",
+        )
+    path = variants_file.parent / "letters" / f"{name}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as handle:  # "x": never replace a file
+            handle.write(LETTER)
+    except FileExistsError:
+        raise InputError(
+            f"{path} already exists", hint="choose another name; cvpress never overwrites a letter"
+        ) from None
     return path

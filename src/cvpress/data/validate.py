@@ -14,7 +14,7 @@ import re
 import types
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel, to_snake
@@ -23,6 +23,8 @@ from ..errors import InputError, Location, Problem, Warnings
 from . import load as load_mod
 from .load import Loaded, PathKey, SourceMap, format_path
 from .model import Bullet, Model, Resume, Variant, VariantOptions, VariantsFile
+
+M = TypeVar("M", bound=Model)
 
 #: Month names and abbreviations (English), lower-case, to their numbers.
 MONTHS = {
@@ -50,20 +52,30 @@ MONTHS = {
 
 def resume(loaded: Loaded, warnings: Warnings | None = None) -> Resume:
     """Validate loaded data as a ``Resume``; raise one ``InputError`` with all problems."""
-    problems: list[Problem] = []
     if not isinstance(loaded.data, dict):
         raise InputError(
             f"expected a mapping with a 'basics' section at the top, got {_kind(loaded.data)}",
             location=loaded.source.locate(()),
             hint="a résumé starts with 'basics:' followed by your name, see `cvpress new`",
         )
+    return document(loaded.data, loaded.source, Resume, warnings)
+
+
+def document(
+    data: dict[str, Any], source: SourceMap, model: type[M], warnings: Warnings | None = None
+) -> M:
+    """Validate ``data`` as ``model`` under the résumé's rules (typos are errors, other
+    unknown keys warnings), every problem located through ``source``; the one
+    entry point for any document the person writes (a résumé, a letter's front matter).
+    """
+    problems: list[Problem] = []
     found_warnings: list[Problem] = []
-    _check_keys(loaded.data, Resume, (), loaded.source, problems, found_warnings)
-    model: Resume | None = None
+    _check_keys(data, model, (), source, problems, found_warnings)
+    parsed: M | None = None
     try:
-        model = Resume.model_validate(loaded.data)
+        parsed = model.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_from_pydantic(exc, loaded.source))
+        problems.extend(_from_pydantic(exc, source, model=model))
     if problems:
         # Warnings ride along with the errors: a kept-but-ignored key may be
         # the reason for an error next to it, and one run should show all.
@@ -71,14 +83,15 @@ def resume(loaded: Loaded, warnings: Warnings | None = None) -> Resume:
     if warnings is not None:
         for item in found_warnings:
             warnings.add(item)
-    assert model is not None
-    return model
+    assert parsed is not None
+    return parsed
 
 
 def project(
     data: Path | str, variants_file: Path | str | None, warnings: Warnings | None = None
 ) -> tuple[Resume, list[Variant]]:
-    """Both files at once: every problem of either, and section names checked against the data."""
+    """Both files at once, and the letters of letter variants: every problem of each,
+    and section names checked against the data."""
     problems: list[Problem] = []
     parsed: Resume | None = None
     try:
@@ -91,6 +104,13 @@ def project(
             found = variants(variants_file, parsed)
         except InputError as exc:
             problems.extend(exc.problems)
+        from . import letter
+
+        for path in dict.fromkeys(Path(variants_file).parent / v.letter for v in found if v.letter):
+            try:
+                letter.load(path, warnings)
+            except InputError as exc:
+                problems.extend(exc.problems)
     if problems:
         raise _combined(problems)
     assert parsed is not None
@@ -180,6 +200,38 @@ def section_problems(path: Path | str, name: str, data: Resume) -> list[Problem]
             value = list(value) if isinstance(value, dict) else None
         problems.extend(_section_typos(value, where, loaded.source, data))
     return problems
+
+
+#: Variant options that select résumé content: a letter has none to select.
+_RESUME_ONLY = (
+    "include_tags",
+    "exclude_tags",
+    "sections",
+    "max_items",
+    "max_highlights",
+    "bold_keywords",
+)
+
+
+def letter_ignores(path: Path | str, name: str) -> list[Problem]:
+    """Warnings, at their lines, for résumé-only options letter variant ``name`` sets itself.
+
+    Inherited ``defaults`` are meant for the résumés and go unmentioned.
+    """
+    loaded = load_mod.load(path)
+    variants_map = loaded.data.get("variants") if isinstance(loaded.data, dict) else None
+    own = variants_map.get(name) if isinstance(variants_map, dict) else None
+    return [
+        Problem(
+            f"{key!r} is ignored in letter variant {name!r}",
+            location=loaded.source.locate(("variants", name, key), key=True),
+            field_path=format_path(("variants", name, key)),
+            hint="a letter prints its .md file as written: remove the option",
+            severity="warning",
+        )
+        for key in (own if isinstance(own, dict) else {})
+        if key in _RESUME_ONLY
+    ]
 
 
 def _section_typos(
@@ -355,6 +407,7 @@ def _from_pydantic(
     *,
     prefix: PathKey = (),
     forbid: type[BaseModel] | None = None,
+    model: type[BaseModel] = Resume,
 ) -> list[Problem]:
     out: list[Problem] = []
     for error in exc.errors(include_url=False):
@@ -364,7 +417,7 @@ def _from_pydantic(
             loc = (*loc, ctx["field"])
         path = (*prefix, *loc)
         kind = error["type"]
-        example = _example(forbid or Resume, loc)
+        example = _example(forbid or model, loc)
         message, hint = _explain(kind, error, ctx, forbid, example)
         if kind == "extra_forbidden":
             where = _locate(source, path, key=True)

@@ -333,6 +333,41 @@ def export_file(
     if data is None:
         data = Path("data/resume.yaml")
     resume = validate.resume(load.load(data), warnings)
+    if variant is not None and variant.letter:
+        return _letter(fmt, variant, variants_file.parent / variant.letter, data, resume, warnings)
     if variant is not None:
         select.require_known_sections(resume, variant)
     return export(resume, fmt, variant)
+
+
+def _letter(
+    fmt: str,
+    variant: Variant,
+    path: Path,
+    data: Path,
+    resume: Resume,
+    warnings: Warnings | None,
+) -> str:
+    """A letter variant's letter as Markdown or text, dated like its PDF."""
+    import datetime
+
+    from ..data import letter
+    from ..data.model import PartialDate
+    from ..pipeline.dates import source_epoch
+    from .letter_text import FORMATS, letter_text
+
+    if fmt not in FORMATS:
+        raise InputError(
+            f"variant {variant.name!r} is a letter: it exports as markdown or text, not {fmt}",
+            field_path=f"variants.{variant.name}.letter",
+            hint="pass --format markdown or --format text",
+        )
+    loaded = letter.load(path, warnings)
+    day = datetime.datetime.fromtimestamp(source_epoch(data, path), tz=datetime.UTC).date()
+    return letter_text(
+        loaded.letter,
+        resume.basics,
+        locale=variant.locale,
+        today=PartialDate(day.year, day.month, day.day),
+        markdown=fmt == "markdown",
+    )

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 
 from ..data.model import Resume
 from ..errors import CheckError
-from ..pipeline.check import require_fields
+from ..pipeline.check import require_fields, visible_strings
 
 #: Elements whose content is not text a reader sees.
 _HIDDEN = frozenset({"head", "script", "style", "template"})
@@ -64,8 +64,8 @@ def docx_text(document: bytes) -> str:
 
 
 def check_html(page: bytes, resume: Resume) -> None:
-    require_fields(html_text(page), resume, output="the HTML page's text")
+    require_fields(html_text(page), visible_strings(resume), output="the HTML page's text")
 
 
 def check_docx(document: bytes, resume: Resume) -> None:
-    require_fields(docx_text(document), resume, output="the Word file's text")
+    require_fields(docx_text(document), visible_strings(resume), output="the Word file's text")

@@ -36,7 +36,7 @@ from .incremental import CACHE_DIR
 from .targets import Options, Outcome, Target
 
 if TYPE_CHECKING:
-    from ..data.model import Resume
+    from ..data.model import Resume, Variant
     from ..data.photo import Original, Photo
 
 
@@ -83,7 +83,8 @@ def run_targets(
         else:
             try:
                 key = keys[target.variant.name]
-                outcome = build_one(target, document.resume, document.source, options, key)
+                stages = build_one if target.letter is None else build_letter
+                outcome = stages(target, document.resume, document.source, options, key)
                 outcome.private = document.private
             except CvpressError as exc:
                 outcome = Outcome(target.variant.name, "failed", error=exc)
@@ -168,6 +169,106 @@ def build_one(
         warnings=warnings,
         outputs=paths,
         read=read,
+    )
+
+
+def build_letter(
+    target: Target, resume: Resume, source: Any, options: Options, key: str | None = None
+) -> Outcome:
+    """A letter variant's way through the stages: the letter in place of the selection.
+
+    The sender is the data's ``basics``; the letter's own problems point into
+    the ``.md`` file, the sender's into the data file. The page limit is 1
+    unless the variant sets ``max_pages``.
+    """
+    import datetime
+
+    from ..data import letter as letter_mod
+    from ..data import validate
+    from ..data.model import PartialDate
+    from ..data.model import Resume as ResumeModel
+    from ..tex import templates
+    from ..tex.letter import render_letter
+    from . import check, dates, locate, publish
+
+    assert target.letter is not None
+    variant = target.variant
+    name = variant.name
+    out = options.out
+    formats = ("pdf",)  # a letter is a PDF only
+    pdf_path = out / f"{name}.pdf"
+    warnings = Warnings()  # validated first: a missing letter has no input key
+    loaded = letter_mod.load(locate.display(target.letter), warnings)
+    if target.variants_file is not None:
+        for problem in validate.letter_ignores(target.variants_file, name):
+            warnings.add(problem)
+    key = key or incremental.input_key(target, options)
+    if not options.force and incremental.stamp_matches(out, name, key, formats):
+        return Outcome(name, "unchanged", pdf=pdf_path, warnings=warnings.items)
+    sender = resume.basics
+    strings = list(letter_mod.visible_strings(loaded.letter, sender))
+
+    def at_source(problem: Problem) -> Problem:
+        path = problem.field_path
+        if path:
+            where = source if path.startswith("basics.") else loaded.source
+            problem.location = validate.locate_field(where, path)
+        return problem
+
+    epoch = dates.source_epoch(*target.inputs)
+    day = datetime.datetime.fromtimestamp(epoch, tz=datetime.UTC).date()
+
+    def tex_for(engine: str) -> str:
+        return render_letter(
+            loaded.letter,
+            sender,
+            variant,
+            engine=engine,
+            today=PartialDate(day.year, day.month, day.day),
+            version=options.version,
+            updated=dates.updated(target.data, variant.locale),
+            extra_paths=options.template_paths,
+            cache_dir=options.out / CACHE_DIR / "jinja",
+        )
+
+    try:
+        engine, tex = _first_printable(variant, options, tex_for, strings)
+    except CvpressError as exc:
+        exc.problems = [at_source(p) for p in exc.problems]
+        raise
+    if not options.force and incremental.tex_matches(out, name, tex, engine):
+        incremental.write_stamp(out, name, key, formats, tex, engine, None, epoch)
+        return Outcome(name, "unchanged", pdf=pdf_path, warnings=warnings.items)
+    try:
+        result, fmt = _compile(name, tex, engine, epoch, options)
+    except EngineError as exc:
+        _keep_failed(out, name, tex, exc)
+        files = templates.template_files(variant.template, options.template_paths)
+        raise locate.trace(exc, ResumeModel(basics=sender), source, engine, files) from None
+    facts = check.read_pdf(result.pdf)
+    max_pages = variant.max_pages if "max_pages" in variant.model_fields_set else 1
+    try:
+        check.check_text(
+            facts, strings, variant=name, max_pages=max_pages, shorten="shorten the letter"
+        )
+    except CheckError as exc:
+        exc.problems = [at_source(p) for p in exc.problems]
+        raise
+    publish.publish(
+        out,
+        name,
+        {"tex": tex.encode("utf-8"), "log": result.log.encode("utf-8"), "pdf": result.pdf},
+    )
+    publish.remove_quietly(out / f"{name}.failed.tex")
+    publish.remove_quietly(out / f"{name}.failed.log")
+    incremental.write_stamp(out, name, key, formats, tex, engine, fmt, epoch)
+    return Outcome(
+        name,
+        "built",
+        pdf=pdf_path,
+        pages=facts.pages,
+        warnings=warnings.items,
+        outputs={"pdf": pdf_path},
     )
 
 
@@ -354,23 +455,11 @@ def _render(
     options: Options,
     photo: str | None = None,
 ) -> tuple[str, str]:
-    """The engine to use and the ``.tex`` rendered for it.
-
-    ``auto`` means pdfLaTeX (the fastest) unless the data holds a character
-    pdfLaTeX cannot print; then the first installed Unicode engine (the
-    template's ``engines:`` list in its ``template.yaml`` first, then XeLaTeX,
-    LuaLaTeX, tectonic). An explicit engine that cannot print the data is bad
-    input (exit 2) with the field, the character and the fix.
-    """
-    from ..engine import catalogue
-    from ..tex import render, templates
-    from ..tex import texify as texify_mod
-    from . import dates, locate
+    """The engine to use and the ``.tex`` of the selection rendered for it."""
+    from ..tex import render
+    from . import check, dates
 
     variant = target.variant
-    requested = options.engine or variant.engine
-    preferred = templates.preferred_engines(variant.template, options.template_paths)
-    engine = catalogue.resolve(requested, preferred=preferred)
 
     def tex_for(engine: str) -> str:
         return render.render(
@@ -385,16 +474,42 @@ def _render(
             photo=photo,
         )
 
+    return _first_printable(variant, options, tex_for, list(check.visible_strings(selected)))
+
+
+def _first_printable(
+    variant: Variant,
+    options: Options,
+    tex_for: Callable[[str], str],
+    strings: Sequence[tuple[str, str]],
+) -> tuple[str, str]:
+    """The engine to use and the ``.tex`` (``tex_for(engine)``) rendered for it.
+
+    ``auto`` means pdfLaTeX (the fastest) unless the document holds a character
+    pdfLaTeX cannot print; then the first installed Unicode engine (the
+    template's ``engines:`` list in its ``template.yaml`` first, then XeLaTeX,
+    LuaLaTeX, tectonic). An explicit engine that cannot print the document is
+    bad input (exit 2) naming the field (found in ``strings``), the character
+    and the fix.
+    """
+    from ..engine import catalogue
+    from ..tex import templates
+    from ..tex import texify as texify_mod
+    from . import locate
+
+    requested = options.engine or variant.engine
+    preferred = templates.preferred_engines(variant.template, options.template_paths)
+    engine = catalogue.resolve(requested, preferred=preferred)
     try:
         return engine, tex_for(engine)
     except texify_mod.UnprintableCharacter as exc:
         if requested != "auto":
-            raise locate.name_unprintable(exc, selected) from None
+            raise locate.name_unprintable(exc, strings) from None
     engine = catalogue.resolve("auto", unicode=True, preferred=preferred)
     try:
         return engine, tex_for(engine)
     except texify_mod.UnprintableCharacter as exc:
-        raise locate.name_unprintable(exc, selected) from None
+        raise locate.name_unprintable(exc, strings) from None
 
 
 def _compile(

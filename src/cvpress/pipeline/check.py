@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -146,6 +146,24 @@ def check(
     omit: frozenset[str] = frozenset(),
 ) -> None:
     """Raise :class:`CheckError` if the page limit is broken or text is missing."""
+    check_text(
+        facts,
+        visible_strings(resume, omit),
+        variant=variant,
+        max_pages=max_pages,
+        shorten="drop content with include_tags/exclude_tags, max_items or max_highlights",
+    )
+
+
+def check_text(
+    facts: PdfFacts,
+    strings: Iterable[tuple[str, str]],
+    *,
+    variant: str,
+    max_pages: int | None,
+    shorten: str,
+) -> None:
+    """The page limit (``shorten`` says how to meet it), then every (field, text) in the PDF."""
     if max_pages is not None and facts.pages > max_pages:
         over = facts.pages - max_pages
         lines = sum(
@@ -154,24 +172,22 @@ def check(
         raise CheckError(
             f"variant {variant!r} is {facts.pages} pages, over its limit of {max_pages} "
             f"by {_plural(over, 'page')} (about {_plural(lines, 'line')} too many)",
-            hint="drop content with include_tags/exclude_tags, max_items or max_highlights,"
-            " or raise max_pages",
+            hint=f"{shorten}, or raise max_pages",
         )
-    require_fields(facts.text, resume, output="the PDF's extracted text", omit=omit)
+    require_fields(facts.text, strings, output="the PDF's extracted text")
 
 
-def require_fields(
-    text: str, resume: Resume, *, output: str, omit: frozenset[str] = frozenset()
-) -> None:
+def require_fields(text: str, strings: Iterable[tuple[str, str]], *, output: str) -> None:
     """Raise :class:`CheckError` naming the first field whose text ``text`` lacks.
 
-    One rule for every output (the PDF, the HTML, the Word file): what
-    :func:`visible_strings` yields must be in the text a reader extracts.
+    One rule for every output (the PDF, the HTML, the Word file): every
+    (field, text) pair shown (:func:`visible_strings` for a résumé) must be in
+    the text a reader extracts.
     """
     haystack = normalize(text)
     missing = [
         (path, value)
-        for path, value in visible_strings(resume, omit)
+        for path, value in strings
         if (needle := normalize(value)) and needle not in haystack
     ]
     if missing:

@@ -19,12 +19,13 @@ from ..release import git
 from .publish import write_atomic
 
 
-def source_epoch(data: Path) -> int:
-    """SOURCE_DATE_EPOCH: the data file's last commit time, else a fixed value."""
+def source_epoch(data: Path, *more: Path) -> int:
+    """SOURCE_DATE_EPOCH: the last commit time of the data file (and of ``more``:
+    a letter), else a fixed value."""
     env = os.environ.get("SOURCE_DATE_EPOCH")
     if env and env.isdigit():
         return int(env)
-    return _git_epoch(str(data)) or DEFAULT_EPOCH
+    return max(_git_epoch(str(path)) or 0 for path in (data, *more)) or DEFAULT_EPOCH
 
 
 def _git_epoch(data: str) -> int | None:

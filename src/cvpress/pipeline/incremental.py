@@ -47,21 +47,21 @@ PRESTART_MAX = 6
 def input_key(target: Target, options: Options) -> str:
     """Hash of everything that determines a variant's PDF (the photo: see :func:`extended`)."""
     from ..tex import templates
-    from .sources import of
 
     digest = hashlib.sha256()
     digest.update(f"cvpress {__version__}\0".encode())
     digest.update(json.dumps(target.variant.model_dump(mode="json"), sort_keys=True).encode())
     digest.update(f"engine={options.engine}\0version={options.version}\0".encode())
-    # The data, then private.yaml and the .bib when read (an absent one hashes as such):
-    # a release's PDF, built without private.yaml, never passes for a local one.
-    for path in of(target, options).files:
+    # The data, private.yaml and the .bib when read (an absent one hashes as such),
+    # and the letter: a release's PDF, built without private.yaml, never passes for a
+    # local one.
+    for path in _read_files(target, options):
         digest.update(f"{path}\0".encode())
         digest.update(path.read_bytes() if path.exists() else b"\0absent")
     for path in templates.template_files(target.variant.template, options.template_paths):
         digest.update(str(path.name).encode())
         digest.update(path.read_bytes())
-    digest.update(str(source_epoch(target.data)).encode())
+    digest.update(str(source_epoch(*target.inputs)).encode())
     return digest.hexdigest()
 
 
@@ -221,12 +221,11 @@ def input_snapshot(
 ) -> dict[str, Any]:
     """Fingerprint of every input of ``targets`` (files, template folders, git HEAD)."""
     from ..tex import templates
-    from .sources import of
 
     files: list[Path] = [variants_file.resolve()]
     folders: set[Path] = {Path.cwd() / "latex"}
     for target in targets:
-        files.extend(of(target, options).files)
+        files.extend(_read_files(target, options))
         files.extend(
             p.resolve()
             for p in templates.template_files(target.variant.template, options.template_paths)
@@ -330,3 +329,10 @@ def all_unchanged(
         Outcome(name, "unchanged", outputs.get("pdf"), seconds=seconds, outputs=outputs)
         for name, outputs in recorded.items()
     ]
+
+
+def _read_files(target: Target, options: Options) -> list[Path]:
+    """Every file the person wrote that ``target`` reads: its sources, then its letter."""
+    from .sources import of
+
+    return list(dict.fromkeys((*of(target, options).files, *target.inputs)))

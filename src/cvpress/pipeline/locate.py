@@ -58,6 +58,8 @@ def trace(
     bold: tuple[str, ...] = (),
 ) -> EngineError:
     """Point ``exc`` (a failed TeX run) at a data field, else at a template line."""
+    from .check import visible_strings
+
     if isinstance(exc, TexError):
         tex, line, text, log = exc.tex, exc.line, exc.tex_message, exc.log
     else:  # no log to go by (a crash): only the message
@@ -68,7 +70,7 @@ def trace(
     # line points past the field that holds it: the character itself is surer.
     # LuaTeX logs the glyph and then reports only "Fatal error occurred".
     char = _MISSING.search(text) or _MISSING_IN_LOG.search(log)
-    path = field_with(char.group(1), resume) if char is not None else None
+    path = field_with(char.group(1), visible_strings(resume)) if char is not None else None
     if path is not None and char is not None and not _MISSING.search(text):
         problem.message = f"{engine}: the font has no glyph for {char.group(1)!r}"
         problem.hint = "use a font that has it (or another engine), or remove the character"
@@ -143,11 +145,9 @@ def field_at_line(
     return best[2] if best else None
 
 
-def field_with(char: str, resume: Resume) -> str | None:
-    """The first printed field whose text holds ``char``."""
-    from .check import visible_strings
-
-    for path, value in visible_strings(resume):
+def field_with(char: str, strings: Iterable[tuple[str, str]]) -> str | None:
+    """The first printed field (of a document's (field path, text) pairs) that holds ``char``."""
+    for path, value in strings:
         if char in value:
             return path
     return None
@@ -268,13 +268,16 @@ def at_source(problem: Problem, resume: Resume, variant: Variant, source: Any) -
     return problem
 
 
-def name_unprintable(exc: UnprintableCharacter, resume: Resume) -> UnprintableCharacter:
+def name_unprintable(
+    exc: UnprintableCharacter, strings: Iterable[tuple[str, str]]
+) -> UnprintableCharacter:
     """Name the field that holds the unprintable character the renderer refused.
 
-    Its path is the selected résumé's; the caller points it at the data file
+    ``strings`` are the document's (field path, text) pairs: for a résumé,
+    the selected résumé's, and the caller points the path at the data file
     (:func:`at_source`).
     """
-    path = field_with(exc.char, resume)
+    path = field_with(exc.char, strings)
     if path is not None:
         problem = exc.problems[0]
         problem.field_path = path

@@ -61,12 +61,19 @@ class Options:
 
 @dataclass(slots=True)
 class Target:
-    """One variant bound to its data file."""
+    """One variant bound to its data file (and, for a letter variant, its letter)."""
 
     variant: Variant
     data: Path
     #: Where the variant is written (None for ``--data``/``--template`` builds).
     variants_file: Path | None = None
+    #: The cover letter this variant builds instead of the résumé (absolute).
+    letter: Path | None = None
+
+    @property
+    def inputs(self) -> tuple[Path, ...]:
+        """The files the person wrote that this target reads."""
+        return (self.data,) if self.letter is None else (self.data, self.letter)
 
     def formats(self, options: Options) -> tuple[str, ...]:
         """What this run writes for the variant: ``--format``, else its ``formats``."""
@@ -120,7 +127,15 @@ def _build_variants(
             hint="variants: " + ", ".join(by_name),
         )
     chosen = [by_name[n] for n in names] if names else variants
-    targets = [Target(v, (variants_file.parent / v.data).resolve(), variants_file) for v in chosen]
+    targets = [
+        Target(
+            v,
+            (variants_file.parent / v.data).resolve(),
+            variants_file,
+            (variants_file.parent / v.letter).resolve() if v.letter else None,
+        )
+        for v in chosen
+    ]
     # The inputs are fingerprinted before they are read for the build: a save
     # that lands during the build must not be recorded as already built.
     from . import build, incremental
@@ -137,6 +152,7 @@ def build_adhoc(
     options: Options | None = None,
     progress: Callable[[Outcome], None] | None = None,
     overrides: dict[str, Any] | None = None,
+    letter: Path | None = None,
 ) -> list[Outcome]:
     """``cvpress build --data FILE --template NAME``: one variant per data file.
 
@@ -146,10 +162,14 @@ def build_adhoc(
     ``options.jobs`` at a time (default: the number of cores); one bad file
     fails only its own PDF. Per file, only its validated data (a few KiB) and
     its outcome stay in memory, so memory stays flat (tests/test_load.py).
+    With ``letter`` (``--letter LETTER.md``), the one data file is the sender
+    and the PDF is the letter, ``OUT/<LETTER stem>.pdf``.
     """
     from ..data.model import Variant
 
     options = options or Options()
+    if letter is not None:
+        return _build_letter(data_files, template, letter, options, progress, overrides)
     files: list[Path] = []
     batch = False
     for item in data_files:
@@ -196,6 +216,31 @@ def build_adhoc(
     from . import build
 
     return build.run_targets(targets, options, progress)
+
+
+def _build_letter(
+    data_files: Iterable[Path],
+    template: str,
+    letter: Path,
+    options: Options,
+    progress: Callable[[Outcome], None] | None,
+    overrides: dict[str, Any] | None,
+) -> list[Outcome]:
+    """``--letter LETTER.md``: one letter, from one data file's ``basics``."""
+    from ..data.model import Variant
+
+    files = list(data_files)
+    if len(files) != 1 or files[0].is_dir():
+        raise InputError(
+            "--letter takes one --data file (the sender)",
+            hint="pass --data resume.yaml once, without a folder",
+        )
+    settings = {"template": template, **(overrides or {}), "letter": str(letter)}
+    variant = Variant.model_validate({"name": _safe_name(letter.stem), **settings})
+    from . import build
+
+    target = Target(variant, files[0].resolve(), letter=letter.resolve())
+    return build.run_targets([target], options, progress)
 
 
 def _safe_name(name: str) -> str:

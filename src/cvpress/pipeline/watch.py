@@ -71,6 +71,8 @@ def inputs(
         # The data file, private.yaml and the .bib, as the build reads them.
         target = Target(variant, data, variants_file)
         files = {*sources.of(target, options).files, variants_file}
+        if variant.letter:
+            files.add((variants_file.parent / variant.letter).resolve())
         files.update(p.resolve() for p in templates.template_files(variant.template, extra))
         by_variant[variant.name] = frozenset(files)
     return Inputs(variants_file, by_variant)

@@ -36,6 +36,7 @@ WORDS: dict[str, dict[str, str]] = {
         "updated": "Updated",
         "page": "Page",
         "cv": "Curriculum Vitae",
+        "letter": "Cover letter",
     },
     "es": {
         "present": "actualidad",
@@ -56,6 +57,7 @@ WORDS: dict[str, dict[str, str]] = {
         "updated": "Actualizado",
         "page": "Página",
         "cv": "Currículum vítae",
+        "letter": "Carta de presentación",
     },
     "ca": {
         "present": "actualitat",
@@ -76,6 +78,7 @@ WORDS: dict[str, dict[str, str]] = {
         "updated": "Actualitzat",
         "page": "Pàgina",
         "cv": "Currículum vítae",
+        "letter": "Carta de presentació",
     },
     "de": {
         "present": "heute",
@@ -96,6 +99,7 @@ WORDS: dict[str, dict[str, str]] = {
         "updated": "Aktualisiert",
         "page": "Seite",
         "cv": "Lebenslauf",
+        "letter": "Anschreiben",
     },
     "fr": {
         "present": "aujourd’hui",
@@ -116,6 +120,7 @@ WORDS: dict[str, dict[str, str]] = {
         "updated": "Mis à jour",
         "page": "Page",
         "cv": "Curriculum vitæ",
+        "letter": "Lettre de motivation",
     },
 }
 
@@ -195,6 +200,20 @@ def month_year(day: datetime.date, locale: str = "en") -> str:
     if _english(locale):
         return f"{ENGLISH_MONTHS[day.month - 1]} {day.year}"
     return _babel("yMMMM", day, locale)
+
+
+def long_date(date: PartialDate, locale: str = "en") -> str:
+    """A letter's date written out: "November 30, 2026" (en), "30 de noviembre de 2026" (es).
+
+    A date without its day prints as :func:`format_date` does.
+    """
+    if date.month is None or date.day is None:
+        return format_date(date, locale)
+    if _english(locale):
+        return f"{ENGLISH_MONTHS[date.month - 1]} {date.day}, {date.year}"
+    import datetime
+
+    return _babel("yMMMMd", datetime.date(date.year, date.month, date.day), locale)
 
 
 def _babel(skeleton: str, day: datetime.date, locale: str) -> str:

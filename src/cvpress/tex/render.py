@@ -11,7 +11,7 @@ forget to escape, and an undefined name is an error, not an empty string.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
@@ -210,11 +210,15 @@ def render(
     extra_paths: Iterable[Path] = (),
     cache_dir: Path | None = None,
     photo: str | None = None,
+    document: str | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> str:
     """The complete ``.tex`` source of ``resume`` in ``variant``'s template.
 
     ``photo``: the file name of the prepared photo in the run's folder
     (:mod:`cvpress.data.photo`), for a variant with ``photo: true``.
+    ``document`` names another file to render than the template's own (a
+    letter's layout), with ``extra`` added to what it sees.
     """
     templates = available(extra_paths)
     if variant.template not in templates:
@@ -226,7 +230,7 @@ def render(
     roots = tuple(search_path(extra_paths))
     env = environment(roots, cache_dir)
     try:
-        template = env.get_template(f"{variant.template}/{TEMPLATE_FILE}")
+        template = env.get_template(document or f"{variant.template}/{TEMPLATE_FILE}")
     except jinja2.TemplateError as exc:  # a syntax error: named by file and line too
         from ..pipeline.locate import template_error
 
@@ -250,6 +254,7 @@ def render(
             version=version,
             updated=updated,
             photo=photo if variant.photo else None,
+            **(extra or {}),
         )
     except texify.UnprintableCharacter:
         raise
