@@ -34,7 +34,6 @@ import os
 import subprocess
 import tempfile
 import threading
-import time
 import zlib
 from collections.abc import Iterator
 from functools import lru_cache
@@ -50,10 +49,8 @@ MARKER = r"\csname endofdump\endcsname"
 #: Bump when the way formats are built changes, so old ones are not reused.
 SCHEME = "cvpress-format-3"
 #: Formats kept (each is ~22 MB, stored uncompressed: see :func:`_store`); the
-#: least recently used go first, but never one used within :data:`IN_USE`
-#: seconds, which a build running now may be about to read.
-KEEP = 16
-IN_USE = 3600.0
+#: least recently used go first, but never one a build holds (:func:`held`).
+KEEP = 24
 
 _LOCK = threading.Lock()
 #: Format key -> (its lock, how many threads want it); an entry goes with its last user.
@@ -229,6 +226,34 @@ def ensure(text: str, engine: str, epoch: int, timeout: float = 60.0) -> Path | 
 
 
 @contextlib.contextmanager
+def held(text: str, engine: str, epoch: int, timeout: float = 60.0) -> Iterator[Path | None]:
+    """:func:`ensure`'s format, kept from pruning while the block runs (None: go without).
+
+    The block holds a shared lock on the file, and :func:`_prune` skips a
+    format someone holds; one pruned between being found and being locked is
+    built again, so a build never loses its format half-way (a run without
+    one would give other bytes).
+    """
+    import fcntl
+
+    for _ in range(3):
+        path = ensure(text, engine, epoch, timeout)
+        if path is None:
+            break
+        try:
+            handle = open(path, "rb")  # noqa: SIM115
+        except OSError:
+            continue
+        with handle:
+            fcntl.flock(handle, fcntl.LOCK_SH)
+            if os.fstat(handle.fileno()).st_nlink == 0:  # pruned or replaced meanwhile
+                continue
+            yield path
+            return
+    yield None
+
+
+@contextlib.contextmanager
 def _one_build_of(name: str) -> Iterator[None]:
     """Hold the lock of format ``name``: builds wanting the same format wait for one dump.
 
@@ -270,17 +295,21 @@ def _file_lock(path: Path) -> Iterator[None]:
 
 
 def _prune(directory: Path) -> None:
-    """Keep the :data:`KEEP` most recently used formats, and any used within :data:`IN_USE`."""
+    """Keep the :data:`KEEP` most recently used formats, and any a build holds."""
+    import fcntl
+
     try:
         found = sorted(directory.glob("*.fmt"), key=lambda p: p.stat().st_mtime, reverse=True)
     except OSError:
         return
-    now = time.time()
     for old in found[KEEP:]:
-        with contextlib.suppress(OSError):
-            if now - old.stat().st_mtime > IN_USE:
-                old.unlink()
-                (directory / f".{old.stem}.lock").unlink(missing_ok=True)
+        with contextlib.suppress(OSError), open(old, "rb") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # a build is using it
+            old.unlink()
+            (directory / f".{old.stem}.lock").unlink(missing_ok=True)
 
 
 def discard(path: Path) -> None:

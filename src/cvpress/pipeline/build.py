@@ -526,14 +526,28 @@ def _compile(
     photo). A run that fails with a format is retried once without it, and
     the format dropped, so a stale or broken format can never fail a build.
     """
-    from ..engine import formats, passes
+    from ..engine import formats
     from ..engine.catalogue import spec
 
-    fmt = None
-    if spec(engine).formats:
-        preamble = formats.preamble(tex)
+    with contextlib.ExitStack() as stack:
+        fmt = None
+        preamble = formats.preamble(tex) if spec(engine).formats else None
         if preamble is not None:
-            fmt = formats.ensure(preamble, engine, epoch, options.timeout)
+            fmt = stack.enter_context(formats.held(preamble, engine, epoch, options.timeout))
+        return _compile_from(name, tex, engine, epoch, options, fmt, files)
+
+
+def _compile_from(
+    name: str,
+    tex: str,
+    engine: str,
+    epoch: int,
+    options: Options,
+    fmt: Path | None,
+    files: dict[str, bytes] | None,
+) -> tuple[Any, Path | None]:
+    """:func:`_compile` with its format (None: without), taken by a run started early if any."""
+    from ..engine import formats, passes
 
     def compile_with(fmt: Path | None) -> Any:
         return passes.compile_tex(
