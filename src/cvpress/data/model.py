@@ -43,7 +43,85 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uff
 _LINE_BREAK = re.compile(r"[\r\n]")
 
 
-def _text(value: Any, *, one_line: bool, limit: int) -> str:
+class Translated(str):
+    """Text written in several languages: ``{en: ..., es: ...}``.
+
+    It is a ``str`` (the text of its first tag) so that every stage that reads
+    a résumé keeps working before a language is chosen; :mod:`cvpress.select`
+    replaces it with plain text in the variant's language
+    (:func:`cvpress.languages.resolve`), so templates, checks and exports only
+    ever see one language. ``texts`` keeps every translation, in the order
+    written.
+    """
+
+    texts: tuple[tuple[str, str], ...]
+
+    def __new__(cls, texts: tuple[tuple[str, str], ...]) -> Translated:
+        made = super().__new__(cls, texts[0][1])
+        made.texts = texts
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Translated, (self.texts,))
+
+
+_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|[0-9]{3}))?$")
+
+
+def language_tag(tag: Any) -> str | None:
+    """``tag`` in its canonical spelling (``es-MX``) if it is a BCP 47 tag CLDR knows, else None.
+
+    Syntax first (language, optional script, optional region), then babel's
+    CLDR data decides whether the language (and region) exist.
+    """
+    if not isinstance(tag, str) or not _TAG.match(tag):
+        return None
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(tag, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return None
+    parts = tag.split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        out.append(part.title() if len(part) == 4 else part.upper())
+    return "-".join(out)
+
+
+def _translated(value: dict[Any, Any], *, one_line: bool, limit: int) -> Translated:
+    if not value:
+        raise PydanticCustomError("text_type", "expected text, got an empty mapping", {})
+    texts: list[tuple[str, str]] = []
+    for key, text in value.items():
+        tag = language_tag(key)
+        if tag is None:
+            raise PydanticCustomError(
+                "language_tag",
+                "'{tag}' is not a language tag: a text written in several languages maps "
+                "BCP 47 tags known to CLDR (en, es, pt-BR...) to text",
+                {"tag": str(key)},
+            )
+        if isinstance(text, dict):
+            raise PydanticCustomError(
+                "text_type", "the '{tag}' text: expected text, got a mapping", {"tag": tag}
+            )
+        texts.append((tag, _text(text, one_line=one_line, limit=limit)))
+    return Translated(tuple(texts))
+
+
+def is_translations(value: Any) -> bool:
+    """A mapping whose keys are all language tags: text in several languages."""
+    return (
+        isinstance(value, dict) and bool(value) and all(language_tag(k) is not None for k in value)
+    )
+
+
+def _text(value: Any, *, one_line: bool, limit: int, translatable: bool = False) -> str:
+    if translatable and isinstance(value, Translated):
+        return value
+    if translatable and isinstance(value, dict) and value and not {"text", "tags"} & set(value):
+        return _translated(value, one_line=one_line, limit=limit)
     if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
         raise PydanticCustomError(
             "text_type", "expected text, got {got}", {"got": _describe(value)}
@@ -90,18 +168,41 @@ def _line(value: Any) -> str:
     return _text(value, one_line=True, limit=MAX_LINE)
 
 
+def _translatable_line(value: Any) -> str:
+    return _text(value, one_line=True, limit=MAX_LINE, translatable=True)
+
+
 def _long_text(value: Any) -> str:
-    return _text(value, one_line=False, limit=MAX_TEXT)
+    return _text(value, one_line=False, limit=MAX_TEXT, translatable=True)
 
 
-Line = Annotated[
+def _text_schema(limit: int) -> dict[str, Any]:
+    """Plain text, or a map from language tag to text (so editors complete both)."""
+    plain = {"type": "string", "maxLength": limit}
+    return {
+        "anyOf": [
+            plain,
+            {
+                "type": "object",
+                "description": "The text in several languages, by BCP 47 tag (en, es, pt-BR).",
+                "propertyNames": {"pattern": _TAG.pattern},
+                "additionalProperties": plain,
+                "minProperties": 1,
+                "examples": [{"en": "Engineer", "es": "Ingeniera"}],
+            },
+        ]
+    }
+
+
+Line = Annotated[str, PlainValidator(_translatable_line), WithJsonSchema(_text_schema(MAX_LINE))]
+"""A one-line text field: a name, a title, a place (or a map of them by language)."""
+
+Word = Annotated[
     str, PlainValidator(_line), WithJsonSchema({"type": "string", "maxLength": MAX_LINE})
 ]
-"""A one-line text field: a name, a title, a place."""
+"""A one-line setting (a variant option, a tag): never translated."""
 
-Text = Annotated[
-    str, PlainValidator(_long_text), WithJsonSchema({"type": "string", "maxLength": MAX_TEXT})
-]
+Text = Annotated[str, PlainValidator(_long_text), WithJsonSchema(_text_schema(MAX_TEXT))]
 """Free text; inline Markdown allowed (``**bold**``, ``*italic*``, links, ``code``)."""
 
 _URL = re.compile(
@@ -341,6 +442,8 @@ class Bullet(Tagged):
     def _from_text(cls, value: Any) -> Any:
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             return {"text": str(value)}
+        if is_translations(value):
+            return {"text": value}
         if isinstance(value, dict) and "text" not in value and len(value) == 1:
             ((key, inner),) = value.items()
             if isinstance(inner, str | int | float | type(None)) and key not in ("tags",):
@@ -730,10 +833,10 @@ class VariantOptions(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    template: Line = F(
+    template: Word = F(
         "classic", "Template folder under latex/ (see `cvpress templates`).", "classic"
     )
-    data: Line = F(
+    data: Word = F(
         "resume.yaml",
         "Data file, relative to the variants file (.yaml, .yml or .json).",
         "resume.yaml",
@@ -744,7 +847,7 @@ class VariantOptions(BaseModel):
         ["ml-infra"],
     )
     exclude_tags: Tags = F((), "Drop entries/bullets with any of these tags.", ["detail"])
-    sections: tuple[Line, ...] | None = F(
+    sections: tuple[Word, ...] | None = F(
         None,
         "Which sections, in what order (default: all that have content).",
         ["summary", "work", "education", "skills"],
@@ -755,7 +858,7 @@ class VariantOptions(BaseModel):
         examples=[{"work": 5}],
     )
     max_highlights: Annotated[int, Field(ge=0)] | None = F(None, "Most bullets per entry.", 4)
-    locale: Line = F(
+    locale: Word = F(
         "en", "Language of fixed words and dates (en, es, ca, de, fr, ...).", "en", "ca"
     )
     paper: Paper = F("a4", "Paper size.", "a4", "letter")
@@ -770,11 +873,28 @@ class VariantOptions(BaseModel):
     max_pages: Annotated[int, Field(ge=1)] | None = F(
         None, "Fail the build when the PDF has more pages.", 1
     )
-    bold_keywords: tuple[Line, ...] = F(
+    fit: bool = F(
+        False,
+        "Shrink to max_pages when the content overflows, in fixed steps: spacing, then font "
+        "size (not under 9.5 pt), then margins (not under 1.5 cm), then fit_drop_tags bullets.",
+        True,
+    )
+    fit_drop_tags: Tags = F(
+        (),
+        "With fit: bullets with these tags may be dropped, oldest entry first, as a last resort.",
+        ["detail"],
+    )
+    page_break_before: tuple[Word, ...] = F(
+        (),
+        "Start a new page before these sections or entries (an entry by its index in the data "
+        "file, as errors name it).",
+        ["education", "work[3]"],
+    )
+    bold_keywords: tuple[Word, ...] = F(
         (), "Words to bold wherever they appear in free text.", ["Python", "Kubernetes"]
     )
     footer: bool = F(False, "Print 'Updated <month year>' and the version in a footer.", True)
-    title: Line | None = F(
+    title: Word | None = F(
         None, "PDF title; default: '<name> – <label or Curriculum Vitae>'.", "Ada Lovelace – CV"
     )
     photo: bool = F(

@@ -16,6 +16,9 @@ Rules, in order:
   ``max_highlights`` the first N bullets of every entry.
 * ``sections`` chooses which sections appear and in what order; ``summary``
   is a section like the others.
+* Last, text written in several languages becomes the variant's
+  ``locale``'s (:mod:`cvpress.data.languages`), so every later stage sees one
+  language; a missing translation is a warning about what is shown only.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from ..errors import InputError
+from ..errors import InputError, Problem
+from . import languages
 from .load import format_path, parse_path
 from .model import SECTIONS, Resume, Tagged, Variant
 
@@ -74,11 +78,15 @@ def section_names(resume: Resume) -> list[str]:
     return [*SECTIONS, *(s.key for s in resume.custom)]
 
 
-def apply(resume: Resume, variant: Variant) -> tuple[Resume, tuple[str, ...]]:
-    """The résumé this variant shows, and its sections in order.
+def apply(
+    resume: Resume, variant: Variant, notes: list[Problem] | None = None
+) -> tuple[Resume, tuple[str, ...]]:
+    """The résumé this variant shows, in its language, and its sections in order.
 
     Unknown names in ``sections`` or ``max_items`` are caught by
-    :func:`require_known_sections` before this runs.
+    :func:`require_known_sections` before this runs. Missing translations
+    are added to ``notes`` as warnings, with the selected résumé's field paths
+    (:func:`source_path` gives the data file's).
     """
     wanted = variant.sections if variant.sections is not None else section_names(resume)
     order = tuple(wanted)
@@ -98,6 +106,11 @@ def apply(resume: Resume, variant: Variant) -> tuple[Resume, tuple[str, ...]]:
     if "summary" not in shown and resume.basics.summary:
         update["basics"] = resume.basics.model_copy(update={"summary": None})
     selected = resume.model_copy(update=update)
+    selected, fallbacks = languages.resolve(
+        selected, variant.locale, languages.default_locale(resume)
+    )
+    if notes is not None:
+        notes.extend(fallbacks)
     return selected, order
 
 

@@ -26,9 +26,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..data import select
+from ..data import languages, select
 from ..data.model import SECTIONS, CustomSection, Resume, Variant
-from ..errors import InputError, Warnings
+from ..errors import InputError, Problem, Warnings
 from ..tex import i18n
 from ..tex.texify import display_url, plain_markdown
 
@@ -38,12 +38,22 @@ JSONRESUME_SCHEMA = "https://raw.githubusercontent.com/jsonresume/resume-schema/
 _TOP_LEVEL = frozenset({"$schema", "basics", *SECTIONS[1:], "meta"})
 
 
-def export(resume: Resume, fmt: str, variant: Variant | None = None) -> str:
-    """``resume`` in ``fmt``; with a variant, only what that variant's PDF shows."""
+def export(
+    resume: Resume, fmt: str, variant: Variant | None = None, notes: list[Problem] | None = None
+) -> str:
+    """``resume`` in ``fmt``; with a variant, only what that variant's PDF shows.
+
+    Text written in several languages is exported in the variant's language
+    (missing translations are added to ``notes``), or without a variant in
+    the document's default language: JSON Resume has one string per field.
+    """
     order: tuple[str, ...] = ("summary", *SECTIONS[1:], *(s.key for s in resume.custom))
     if variant is not None:
-        resume, order = select.apply(resume, variant)
-    locale = variant.locale if variant is not None else "en"
+        resume, order = select.apply(resume, variant, notes)
+        locale = variant.locale
+    else:
+        locale = languages.default_locale(resume) or "en"
+        resume, _ = languages.resolve(resume, locale, locale)
     if fmt == "jsonresume":
         return json.dumps(to_jsonresume(resume, order), indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
@@ -332,12 +342,27 @@ def export_file(
             data = variants_file.parent / variant.data
     if data is None:
         data = Path("data/resume.yaml")
-    resume = validate.resume(load.load(data), warnings)
+    loaded = load.load(data)
+    resume = validate.resume(loaded, warnings)
     if variant is not None and variant.letter:
-        return _letter(fmt, variant, variants_file.parent / variant.letter, data, resume, warnings)
+        # The letter's sender block in the variant's language, like its PDF.
+        shown, _ = languages.resolve(resume, variant.locale)
+        return _letter(fmt, variant, variants_file.parent / variant.letter, data, shown, warnings)
     if variant is not None:
         select.require_known_sections(resume, variant)
-    return export(resume, fmt, variant)
+    notes: list[Problem] = []
+    text = export(resume, fmt, variant, notes)
+    if warnings is not None and variant is not None:
+        from ..pipeline.locate import locate_field
+
+        for note in notes:
+            assert note.field_path is not None
+            shown_path = note.field_path
+            note.field_path = select.source_path(resume, variant, shown_path)
+            note.message = note.message.replace(shown_path, note.field_path)
+            note.location = locate_field(loaded.source, note.field_path)
+            warnings.add(note)
+    return text
 
 
 def _letter(
