@@ -24,6 +24,7 @@ from ..data.model import SECTIONS, Resume, Variant, Work
 from ..engine.catalogue import is_unicode
 from ..errors import BuildError, InputError
 from . import i18n, texify
+from .layout import Layout
 from .templates import TEMPLATE_FILE, available, search_path
 from .texify import TexStr
 
@@ -212,6 +213,7 @@ def render(
     photo: str | None = None,
     document: str | None = None,
     extra: Mapping[str, Any] | None = None,
+    layout: Layout | None = None,
 ) -> str:
     """The complete ``.tex`` source of ``resume`` in ``variant``'s template.
 
@@ -219,6 +221,8 @@ def render(
     (:mod:`cvpress.data.photo`), for a variant with ``photo: true``.
     ``document`` names another file to render than the template's own (a
     letter's layout), with ``extra`` added to what it sees.
+    ``layout``: spacing, size and margin knobs and forced page breaks
+    (:mod:`cvpress.tex.layout`); the default changes nothing.
     """
     templates = available(extra_paths)
     if variant.template not in templates:
@@ -255,6 +259,7 @@ def render(
             updated=updated,
             photo=photo if variant.photo else None,
             **(extra or {}),
+            layout=layout or Layout(),
         )
     except texify.UnprintableCharacter:
         raise
