@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from ..errors import InputError, Problem
-from . import languages
+from . import breaks, languages
 from .load import format_path, parse_path
 from .model import SECTIONS, Resume, Tagged, Variant
 
@@ -156,6 +156,25 @@ def _remap(resume: Resume, variant: Variant, parts: list[str | int]) -> None:
         parts[rest + 1] = _kept(entry.highlights, variant, variant.max_highlights)[index]
 
 
+def shown_index(resume: Resume, variant: Variant, section: str, index: int) -> int | None:
+    """Where entry ``index`` of ``section`` (data numbering) is in the variant's selection.
+
+    None when the variant does not show it. ``section`` is a standard name or
+    a custom section's key.
+    """
+    keys = [s.key for s in resume.custom]
+    if section in keys:
+        if keys.index(section) not in _custom_kept(resume, variant):
+            return None
+        items: Sequence[Tagged] = resume.custom[keys.index(section)].entries
+    else:
+        if variant.sections is not None and section not in variant.sections:
+            return None
+        items = getattr(resume, section)
+    kept = _kept(items, variant, variant.max_items.get(section))
+    return kept.index(index) if index in kept else None
+
+
 def unknown_sections(resume: Resume, variant: Variant) -> list[str]:
     """Names in ``sections``/``max_items`` that match no section (likely typos)."""
     known = set(section_names(resume))
@@ -164,7 +183,7 @@ def unknown_sections(resume: Resume, variant: Variant) -> list[str]:
 
 
 def require_known_sections(resume: Resume, variant: Variant) -> None:
-    """Refuse a variant whose ``sections``/``max_items`` name no section (a typo)."""
+    """Refuse a variant whose ``sections``/``max_items``/``page_break_before`` name nothing."""
     unknown = unknown_sections(resume, variant)
     if unknown:
         raise InputError(
@@ -172,3 +191,11 @@ def require_known_sections(resume: Resume, variant: Variant) -> None:
             field_path=f"variants.{variant.name}.sections",
             hint="sections: " + ", ".join(section_names(resume)),
         )
+    for i, name in enumerate(variant.page_break_before):
+        found = breaks.parse(name, resume)
+        if isinstance(found, str):
+            raise InputError(
+                f"page_break_before names {name!r}, which is not in the data",
+                field_path=f"variants.{variant.name}.page_break_before[{i}]",
+                hint=found,
+            )

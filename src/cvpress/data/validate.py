@@ -21,6 +21,7 @@ from pydantic.alias_generators import to_camel, to_snake
 
 from ..errors import InputError, Location, Problem, Warnings
 from . import load as load_mod
+from . import breaks
 from .load import Loaded, PathKey, SourceMap, format_path
 from .model import Bullet, Model, Resume, Variant, VariantOptions, VariantsFile
 
@@ -162,9 +163,16 @@ def variants(path: Path | str, data: Resume | None = None) -> list[Variant]:
         problems.extend(
             _section_typos(limits, ("variants", name, "max_items"), loaded.source, data)
         )
+        if data is not None and "page_break_before" in own:
+            where = ("variants", name, "page_break_before")
+            problems.extend(breaks.problems(own["page_break_before"], where, loaded.source, data))
     problems.extend(
         _section_typos(spec.defaults.get("sections"), ("defaults", "sections"), loaded.source, data)
     )
+    if data is not None:
+        where = ("defaults", "page_break_before")
+        value = spec.defaults.get("page_break_before")
+        problems.extend(breaks.problems(value, where, loaded.source, data))
     if problems:
         raise _combined(problems)
     if not out:
@@ -177,7 +185,7 @@ def variants(path: Path | str, data: Resume | None = None) -> list[Variant]:
 
 
 def section_problems(path: Path | str, name: str, data: Resume) -> list[Problem]:
-    """Variant ``name``'s unknown section names, checked against ``data``, at their lines.
+    """Variant ``name``'s unknown section (and page break) names, checked against ``data``.
 
     :func:`variants` without the résumé lets names that may be custom sections
     through; the build, which has the résumé, asks here so that its error
@@ -199,6 +207,10 @@ def section_problems(path: Path | str, name: str, data: Resume) -> list[Problem]
         if key == "max_items":
             value = list(value) if isinstance(value, dict) else None
         problems.extend(_section_typos(value, where, loaded.source, data))
+    key = "page_break_before"
+    where = ("variants", name, key) if key in own else ("defaults", key)
+    value = own.get(key) if key in own else defaults.get(key)
+    problems.extend(breaks.problems(value, where, loaded.source, data))
     return problems
 
 

@@ -1,0 +1,419 @@
+"""Fit a variant to ``max_pages``: shrink in fixed steps, measured once, predicted, then checked.
+
+The steps, tightest last (``docs/fit-and-languages.md``):
+
+1. vertical spacing to 90%, 80%, then 70% of the template's;
+2. then body text half a point at a time, down to 9.5 pt;
+3. then every margin 2 mm at a time, down to 1.5 cm (a margin the template
+   already set narrower stays as it is);
+4. then, only when the variant names ``fit_drop_tags``, bullets carrying one
+   of those tags, one at a time, oldest entry first, last bullet first.
+
+Each step keeps everything the steps before it did. The first step that
+fits is built. Trying every step would cost one TeX run each, so the first
+run (the build that overflowed) logs how full its pages are and how much
+vertical space it asked for (``\\cvfitreport`` in ``latex/_base``); a model
+of what each knob saves predicts the first step that fits, and runs only
+confirm it: the predicted step, and the step before it to prove it is the
+first. A wrong prediction is corrected from the new run's own measurements,
+within the bracket the runs so far have proved, so a fit costs two or three
+extra runs whatever the number of steps. Page counts are monotone in the
+steps, which is what makes "the first step that fits" well defined.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Generic, TypeVar
+
+from ..errors import CheckError, Problem
+from ..data.model import Resume
+from ..data.select import keep
+from ..tex.layout import Layout
+
+#: Spacing steps, per mille of the template's.
+SPACING = (900, 800, 700)
+#: Body text never goes under this size (points).
+FONT_FLOOR = 9.5
+FONT_STEP = 0.5
+#: Margins never go under this (millimetres); steps of MARGIN_STEP.
+MARGIN_FLOOR = 15
+MARGIN_STEP = 2
+#: The body size LaTeX's article class really sets for each class option.
+NORMALSIZE = {10: 10.0, 11: 10.95, 12: 12.0}
+#: Share of a page a prediction may fill: page breaks waste a little
+#: (headings kept with their text, bullets kept together).
+SAFETY = 0.96
+#: Runs guided by a prediction while no step fits yet; then the neighbour of
+#: the fitting step proves it, or the bracket is halved.
+PREDICTIONS = 2
+#: Average width of a character, in ems of the body size (Latin text).
+CHAR_WIDTH = 0.48
+#: Sections whose bullets may be dropped.
+_BULLET_SECTIONS = ("work", "volunteer", "education", "projects")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One rung of the ladder: every knob's setting (each rung keeps the earlier ones)."""
+
+    spacing: int = 1000
+    font: float | None = None
+    margin_cut: int = 0
+    drops: int = 0
+
+    def layout(self, base_font: int, measure: bool = True) -> Layout:
+        scale = 1000 if self.font is None else round(self.font / NORMALSIZE[base_font] * 1000)
+        return Layout(
+            spacing=self.spacing,
+            font_scale=scale,
+            margin_cut=self.margin_cut,
+            margin_floor=MARGIN_FLOOR,
+            measure=measure,
+        )
+
+    def describe(self, dropped: Sequence[str] = ()) -> str:
+        """What the step changes: "spacing −30%, font 10 pt, margins −4 mm"."""
+        parts = []
+        if self.spacing != 1000:
+            parts.append(f"spacing −{(1000 - self.spacing) // 10}%")
+        if self.font is not None:
+            parts.append(f"font {self.font:g} pt")
+        if self.margin_cut:
+            parts.append(f"margins −{self.margin_cut} mm")
+        if self.drops:
+            noun = "bullet" if self.drops == 1 else "bullets"
+            shown = ", ".join(dropped[: min(self.drops, 3)])
+            more = f" and {self.drops - 3} more" if self.drops > 3 else ""
+            parts.append(f"{self.drops} {noun} dropped, oldest first ({shown}{more})")
+        return ", ".join(parts) or "nothing changed"
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """What a run logs through ``\\cvfitreport`` (lengths in TeX points)."""
+
+    #: The pages' content at its natural height (page-break waste excluded).
+    content: float
+    #: Vertical space the knobs scale, as added.
+    space: float
+    textheight: float
+    textwidth: float
+    left: float
+    right: float
+    top: float
+    bottom: float
+
+
+_REPORT = re.compile(r"cvpress-fit:(\w+)=([\d.]+)")
+
+
+def measure(log: str) -> Measure | None:
+    """The ``cvpress-fit:`` lines of a TeX log, or None when the run did not write them."""
+    found = {k: float(v.rstrip(".").removesuffix("pt")) for k, v in _REPORT.findall(log)}
+    try:
+        return Measure(**{name: found[name] for name in Measure.__dataclass_fields__})
+    except KeyError:
+        return None
+
+
+def _mm(points: float) -> float:
+    return points / 72.27 * 25.4
+
+
+def _pt(mm: float) -> float:
+    return mm / 25.4 * 72.27
+
+
+def _cut(margin: float, cut: float) -> float:
+    """A margin (pt) after ``cut`` more millimetres, by the floor rule of ``\\cvmargins``."""
+    floor = _pt(MARGIN_FLOOR)
+    return margin if margin < floor else max(floor, margin - _pt(cut))
+
+
+def ladder(base_font: int, widest_margin: float, droppable: int) -> list[Step]:
+    """Every step, loosest first; ``widest_margin``: the template's widest margin in points."""
+    steps = [Step(spacing=s) for s in SPACING]
+    last = steps[-1]
+    size = NORMALSIZE[base_font]
+    font = math.floor(size / FONT_STEP) * FONT_STEP
+    if font >= size:
+        font -= FONT_STEP
+    while font >= FONT_FLOOR:
+        last = replace(last, font=font)
+        steps.append(last)
+        font -= FONT_STEP
+    spare = _mm(widest_margin) - MARGIN_FLOOR
+    cut = MARGIN_STEP
+    while spare > 0.05 and cut < spare + MARGIN_STEP:
+        last = replace(last, margin_cut=cut)
+        steps.append(last)
+        cut += MARGIN_STEP
+    for drops in range(1, droppable + 1):
+        last = replace(last, drops=drops)
+        steps.append(last)
+    return steps
+
+
+def droppable(resume: Resume, tags: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """Bullets fitting may drop, in order: (section, entry, bullet) of ``resume``.
+
+    Oldest entry first (by start date, else end date; undated entries last,
+    keeping their order), and within an entry its last bullet first.
+    """
+    if not tags:
+        return []
+    entries: list[tuple[tuple[int, ...], int, str, int, Any]] = []
+    order = 0
+    for section in _BULLET_SECTIONS:
+        for i, entry in enumerate(getattr(resume, section)):
+            when = entry.start_date or entry.end_date
+            key = (0, *when.key(3)) if when is not None else (1,)
+            entries.append((key, order, section, i, entry))
+            order += 1
+    entries.sort(key=lambda e: (e[0], e[1]))
+    out: list[tuple[str, int, int]] = []
+    for _key, _order, section, i, entry in entries:
+        for j in reversed(range(len(entry.highlights))):
+            bullet = entry.highlights[j]
+            if not keep(bullet.tags, (), tags):  # carries one of the tags
+                out.append((section, i, j))
+    return out
+
+
+def without(resume: Resume, bullets: Sequence[tuple[str, int, int]]) -> Resume:
+    """``resume`` less the given bullets."""
+    gone: dict[tuple[str, int], set[int]] = {}
+    for section, i, j in bullets:
+        gone.setdefault((section, i), set()).add(j)
+    update: dict[str, Any] = {}
+    for section in {s for s, _ in gone}:
+        items = list(getattr(resume, section))
+        for (name, i), drop in gone.items():
+            if name == section:
+                kept = tuple(b for j, b in enumerate(items[i].highlights) if j not in drop)
+                items[i] = items[i].model_copy(update={"highlights": kept})
+        update[section] = tuple(items)
+    return resume.model_copy(update=update)
+
+
+def predict_fits(
+    base: Measure,
+    base_step: Step,
+    step: Step,
+    max_pages: int,
+    base_font: int,
+    bullet_heights: Sequence[float],
+) -> bool:
+    """Whether ``step`` should fit, from a run made at ``base_step``.
+
+    Spacing: the space the run added scales with the knob. Font: a line's
+    height scales with the size, and smaller text also wraps into fewer lines
+    (a little: most lines of a résumé are short or end a paragraph). Margins:
+    the text block grows by what comes off each margin, and wider lines wrap
+    less. Dropped bullets free ``bullet_heights`` (at the template's size).
+    """
+    size = NORMALSIZE[base_font]
+    space = base.space * step.spacing / base_step.spacing
+    ratio = (step.font or size) / (base_step.font or size)
+    text = (base.content - base.space) * math.pow(ratio, 1.1)
+    more = step.margin_cut - base_step.margin_cut
+    wider = base.left + base.right - _cut(base.left, more) - _cut(base.right, more)
+    taller = base.top + base.bottom - _cut(base.top, more) - _cut(base.bottom, more)
+    text *= math.sqrt(base.textwidth / (base.textwidth + wider))
+    freed = sum(bullet_heights[base_step.drops : step.drops])
+    text -= freed * (step.font or size) / size
+    return text + space <= max_pages * (base.textheight + taller) * SAFETY
+
+
+@dataclass(slots=True)
+class Attempt(Generic[T]):
+    """One TeX run of one step: its page count, its measurements, and what the caller keeps."""
+
+    pages: int
+    measured: Measure | None
+    result: T
+
+
+@dataclass(slots=True)
+class Fitted(Generic[T]):
+    """The step that fits, its run, and every run made."""
+
+    step: Step
+    attempt: Attempt[T]
+    tried: list[tuple[Step, int]] = field(default_factory=list)
+
+
+def search(
+    natural: Attempt[T],
+    steps: Sequence[Step],
+    max_pages: int,
+    run: Callable[[Step], Attempt[T]],
+    *,
+    base_font: int,
+    bullet_heights: Sequence[float],
+) -> Fitted[T] | list[tuple[Step, int]]:
+    """The first step of ``steps`` that fits in ``max_pages``, or every step tried when none does.
+
+    ``natural`` is the overflowing run (no step); ``run`` builds one step.
+    Invariant: every step up to ``lo`` overflows (``lo = -1`` is the natural
+    run), ``hi`` fits; each run narrows the bracket.
+    """
+    tried: list[tuple[Step, int]] = []
+    results: dict[int, Attempt[T]] = {}
+    lo, hi = -1, None
+    base, base_step = natural.measured, Step()
+    predictions = PREDICTIONS
+    neighbour = True
+    while hi is None or hi - lo > 1:
+        top = len(steps) if hi is None else hi
+        if lo + 1 >= top:  # every step is proved to overflow
+            return tried
+        if predictions:
+            # From the nearest run's measurements; a prediction that nothing
+            # below ``top`` fits is settled by the step just below it.
+            predictions -= 1
+            guess = _first_fit(
+                steps, lo + 1, top, base, base_step, max_pages, base_font, bullet_heights
+            )
+            guess = min(guess, top - 1)
+        elif hi is None:
+            guess = top - 1  # the tightest step settles whether anything fits
+        elif neighbour:
+            neighbour = False
+            guess = hi - 1  # a prediction proved by its neighbour: the usual end
+        else:
+            guess = (lo + hi) // 2
+        attempt = run(steps[guess])
+        tried.append((steps[guess], attempt.pages))
+        results[guess] = attempt
+        if attempt.pages <= max_pages:
+            hi = guess
+            # A fit at the first guess may be far above the first step that
+            # fits (the overflowing run's pages were full, which measures
+            # worst): one more prediction, from this run; else prove it.
+            predictions = 1 if lo == -1 and len(tried) == 1 else 0
+        else:
+            lo = guess
+            predictions = min(predictions, 1) if hi is None else 0
+        if attempt.measured is not None:
+            base, base_step = attempt.measured, steps[guess]
+    return Fitted(steps[hi], results[hi], tried)
+
+
+def _first_fit(
+    steps: Sequence[Step],
+    start: int,
+    stop: int,
+    base: Measure | None,
+    base_step: Step,
+    max_pages: int,
+    base_font: int,
+    bullet_heights: Sequence[float],
+) -> int:
+    """The first index in [start, stop) predicted to fit (``stop`` if none).
+
+    Without a measurement (a template whose log lacks the report): the middle.
+    """
+    if base is None:
+        return (start + stop) // 2
+    for index in range(start, stop):
+        if predict_fits(base, base_step, steps[index], max_pages, base_font, bullet_heights):
+            return index
+    return stop
+
+
+def overflow(
+    error: CheckError, tried: Sequence[tuple[Step, int]], dropped: Sequence[str]
+) -> CheckError:
+    """The page-limit error, with what fitting tried added."""
+    lines = "; ".join(f"{step.describe(dropped)}: {pages} pages" for step, pages in tried)
+    problem = error.problems[0]
+    return CheckError(
+        f"{error.message}, even fitted (tried {lines})",
+        problems=[
+            Problem(
+                f"{problem.message}, even fitted (tried {lines})",
+                location=problem.location,
+                field_path=problem.field_path,
+                hint="name bullets fitting may drop with fit_drop_tags, drop content with "
+                "include_tags/exclude_tags, max_items or max_highlights, or raise max_pages",
+            )
+        ],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome(Generic[T]):
+    """A fitted build: the résumé it shows (less dropped bullets), its run, and what changed."""
+
+    resume: Resume
+    attempt: Attempt[T]
+    summary: str
+    runs: int
+
+
+def fit(
+    selected: Resume,
+    drop_tags: tuple[str, ...],
+    base_font: int,
+    max_pages: int,
+    natural: Attempt[T],
+    build: Callable[[Resume, Layout], Attempt[T]],
+    overflowed: CheckError,
+) -> Outcome[T]:
+    """Shrink ``selected`` to ``max_pages``; ``natural`` is its overflowing run.
+
+    ``build`` renders and compiles one candidate (adding the variant's page
+    breaks to the layout it is given). Raises ``overflowed`` completed with
+    what was tried when even the tightest step overflows.
+    """
+    from ..data.load import format_path
+
+    bullets = droppable(selected, drop_tags)
+    names = [format_path((s, i, "highlights", j)) for s, i, j in bullets]
+    seen = natural.measured
+    widest = max(seen.left, seen.right, seen.top, seen.bottom) if seen is not None else 0.0
+    steps = ladder(base_font, widest, len(bullets))
+    heights = _bullet_heights(selected, bullets, NORMALSIZE[base_font], seen)
+    found = search(
+        natural,
+        steps,
+        max_pages,
+        lambda step: build(without(selected, bullets[: step.drops]), step.layout(base_font)),
+        base_font=base_font,
+        bullet_heights=heights,
+    )
+    if not isinstance(found, Fitted):
+        raise overflow(overflowed, found, names) from None
+    count = found.attempt.pages
+    pages = "1 page" if count == 1 else f"{count} pages"
+    return Outcome(
+        without(selected, bullets[: found.step.drops]),
+        found.attempt,
+        f"fitted to {pages}: {found.step.describe(names)}",
+        len(found.tried),
+    )
+
+
+def _bullet_heights(
+    resume: Resume,
+    bullets: Sequence[tuple[str, int, int]],
+    size: float,
+    seen: Measure | None,
+) -> list[float]:
+    """About how tall each droppable bullet is (points): its lines at the body size."""
+    from ..tex.texify import plain_markdown
+
+    width = (seen.textwidth if seen is not None else 450.0) - 1.5 * size
+    out = []
+    for section, i, j in bullets:
+        text = plain_markdown(getattr(resume, section)[i].highlights[j].text)
+        lines = max(1, math.ceil(len(text) * CHAR_WIDTH * size / width))
+        out.append(lines * 1.2 * size)
+    return out
