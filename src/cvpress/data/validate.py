@@ -20,8 +20,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel, to_snake
 
 from ..errors import InputError, Location, Problem, Warnings
-from . import load as load_mod
 from . import breaks
+from . import load as load_mod
 from .load import Loaded, PathKey, SourceMap, format_path
 from .model import Bullet, Model, Resume, Variant, VariantOptions, VariantsFile
 
@@ -164,15 +164,18 @@ def variants(path: Path | str, data: Resume | None = None) -> list[Variant]:
             _section_typos(limits, ("variants", name, "max_items"), loaded.source, data)
         )
         if data is not None and "page_break_before" in own:
-            where = ("variants", name, "page_break_before")
-            problems.extend(breaks.problems(own["page_break_before"], where, loaded.source, data))
+            own_breaks: PathKey = ("variants", name, "page_break_before")
+            problems.extend(
+                breaks.problems(own["page_break_before"], own_breaks, loaded.source, data)
+            )
     problems.extend(
         _section_typos(spec.defaults.get("sections"), ("defaults", "sections"), loaded.source, data)
     )
     if data is not None:
-        where = ("defaults", "page_break_before")
         value = spec.defaults.get("page_break_before")
-        problems.extend(breaks.problems(value, where, loaded.source, data))
+        problems.extend(
+            breaks.problems(value, ("defaults", "page_break_before"), loaded.source, data)
+        )
     if problems:
         raise _combined(problems)
     if not out:

@@ -29,9 +29,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
-from ..errors import CheckError, Problem
 from ..data.model import Resume
 from ..data.select import keep
+from ..errors import CheckError, Problem
 from ..tex.layout import Layout
 
 #: Spacing steps, per mille of the template's.
