@@ -43,6 +43,8 @@ class Progress:
                 f"({detail}{outcome.seconds:.2f} s)",
                 file=stream,
             )
+            if outcome.fitted:
+                print(f"{prefix}  {outcome.fitted}", file=stream)
         if outcome.private is not None and not self._seen(outcome.private):
             # One document's path object, shared by the variants that read it.
             print(

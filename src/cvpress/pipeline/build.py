@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +38,7 @@ from .targets import Options, Outcome, Target
 if TYPE_CHECKING:
     from ..data.model import Resume, Variant
     from ..data.photo import Original, Photo
+    from ..tex.layout import Layout
 
 
 def run_targets(
@@ -134,7 +135,8 @@ def build_one(
         select.require_known_sections(resume, variant)
     except InputError as exc:
         raise locate.sections_in_variants(exc, target, resume) from None
-    selected, order = select.apply(resume, variant)
+    notes: list[Problem] = []
+    selected, order = select.apply(resume, variant, notes)
 
     def at_source(problem: Problem) -> Problem:
         return locate.at_source(problem, resume, variant, source)
@@ -144,9 +146,10 @@ def build_one(
     pdf = _Pdf()
     if "pdf" in formats:
         photo = _photo(original, variant.template, options)
-        pdf = _pdf(target, selected, source, order, options, epoch, at_source, photo)
+        layout = _layout(resume, target)
+        pdf = _pdf(target, selected, source, order, options, epoch, at_source, photo, layout)
         files.update(pdf.files)
-    warnings: list[Problem] = [*found.items, *pdf.warnings]
+    warnings: list[Problem] = [*found.items, *(at_source(p) for p in notes), *pdf.warnings]
     if set(formats) - {"pdf"}:
         warnings.extend(_look_warnings(target, options))
     for suffix in formats:
@@ -169,6 +172,7 @@ def build_one(
         warnings=warnings,
         outputs=paths,
         read=read,
+        fitted=pdf.fitted,
     )
 
 
@@ -183,8 +187,8 @@ def build_letter(
     """
     import datetime
 
+    from ..data import languages, validate
     from ..data import letter as letter_mod
-    from ..data import validate
     from ..data.model import PartialDate
     from ..data.model import Resume as ResumeModel
     from ..tex import templates
@@ -205,7 +209,9 @@ def build_letter(
     key = key or incremental.input_key(target, options)
     if not options.force and incremental.stamp_matches(out, name, key, formats):
         return Outcome(name, "unchanged", pdf=pdf_path, warnings=warnings.items)
-    sender = resume.basics
+    # The sender in the variant's language (text written in several languages).
+    shown, notes = languages.resolve(resume, variant.locale)
+    sender = shown.basics
     strings = list(letter_mod.visible_strings(loaded.letter, sender))
 
     def at_source(problem: Problem) -> Problem:
@@ -214,6 +220,10 @@ def build_letter(
             where = source if path.startswith("basics.") else loaded.source
             problem.location = validate.locate_field(where, path)
         return problem
+
+    for note in notes:
+        if note.field_path and note.field_path.startswith("basics."):
+            warnings.add(at_source(note))
 
     epoch = dates.source_epoch(*target.inputs)
     day = datetime.datetime.fromtimestamp(epoch, tz=datetime.UTC).date()
@@ -272,6 +282,29 @@ def build_letter(
     )
 
 
+def _layout(resume: Resume, target: Target) -> Callable[[Resume, Layout | None], Layout]:
+    """The variant's page breaks, found in the résumé a run shows, with a fitting step's knobs.
+
+    A ``fit`` variant's first run measures itself (``\\cvfitreport``), for
+    :mod:`cvpress.pipeline.fit`.
+    """
+    from ..data import breaks
+    from ..tex.layout import Layout
+
+    variant = target.variant
+    sections, entries = breaks.shown(resume, variant)
+    fitting = variant.fit and variant.max_pages is not None
+
+    def layout(shown: Resume, knobs: Layout | None = None) -> Layout:
+        return replace(
+            knobs or Layout(measure=fitting),
+            break_sections=sections,
+            break_entries=breaks.entries(shown, entries),
+        )
+
+    return layout
+
+
 @dataclass(slots=True)
 class _Pdf:
     """The PDF stage's result: files to publish (none when the PDF is current)."""
@@ -282,6 +315,8 @@ class _Pdf:
     fmt: Path | None = None
     pages: int | None = None
     warnings: list[Problem] = field(default_factory=list)
+    #: What fitting changed, if it had to (``fit: true``).
+    fitted: str | None = None
 
 
 def _pdf(
@@ -293,8 +328,13 @@ def _pdf(
     epoch: int,
     at_source: Callable[[Problem], Problem],
     photo: Photo | None,
+    layout: Callable[[Resume, Layout | None], Layout],
 ) -> _Pdf:
-    """Render, compile and check the PDF; nothing to publish when its ``.tex`` is unchanged."""
+    """Render, compile and check the PDF; nothing to publish when its ``.tex`` is unchanged.
+
+    A ``fit`` variant that overflows is fitted (:mod:`cvpress.pipeline.fit`):
+    its PDF shows ``selected`` less the bullets fitting dropped, if any.
+    """
     from ..tex import templates
     from . import check, locate
 
@@ -302,7 +342,8 @@ def _pdf(
     name = variant.name
     out = options.out
     try:
-        engine, tex = _render(target, selected, order, options, photo.name if photo else None)
+        photo_name = photo.name if photo else None
+        engine, tex = _render(target, selected, order, options, layout(selected, None), photo_name)
     except CvpressError as exc:
         exc.problems = [at_source(p) for p in exc.problems]
         raise
@@ -320,6 +361,35 @@ def _pdf(
         raise traced from None
     facts = check.read_pdf(result.pdf)
     omit = templates.omits(variant.template, options.template_paths)
+    fitted: str | None = None
+    limit = variant.max_pages
+    if variant.fit and limit is not None and facts.pages > limit:
+        from . import fit
+
+        def candidate(shown: Resume, knobs: Layout) -> fit.Attempt[Any]:
+            text = _render_for(
+                target, shown, order, options, engine, layout(shown, knobs), photo_name
+            )
+            run, run_fmt = _compile(name, text, engine, epoch, options, beside)
+            read = check.read_pdf(run.pdf)
+            return fit.Attempt(read.pages, fit.measure(run.log), (text, run, run_fmt, read))
+
+        try:
+            check.check(facts, selected, variant=name, max_pages=limit, omit=omit)
+        except CheckError as overflowed:
+            natural = fit.Attempt(facts.pages, fit.measure(result.log), (tex, result, fmt, facts))
+            done = fit.fit(
+                selected,
+                variant.fit_drop_tags,
+                variant.font_size,
+                limit,
+                natural,
+                candidate,
+                overflowed,
+            )
+            selected = done.resume
+            tex, result, fmt, facts = done.attempt.result
+            fitted = done.summary
     try:
         check.check(facts, selected, variant=name, max_pages=variant.max_pages, omit=omit)
     except CheckError as exc:
@@ -345,6 +415,7 @@ def _pdf(
         fmt,
         facts.pages,
         warnings,
+        fitted,
     )
 
 
@@ -453,26 +524,16 @@ def _render(
     selected: Resume,
     order: tuple[str, ...],
     options: Options,
+    layout: Layout,
     photo: str | None = None,
 ) -> tuple[str, str]:
     """The engine to use and the ``.tex`` of the selection rendered for it."""
-    from ..tex import render
-    from . import check, dates
+    from . import check
 
     variant = target.variant
 
     def tex_for(engine: str) -> str:
-        return render.render(
-            selected,
-            variant,
-            engine=engine,
-            sections=order,
-            version=options.version,
-            updated=dates.updated(target.data, variant.locale),
-            extra_paths=options.template_paths,
-            cache_dir=options.out / CACHE_DIR / "jinja",
-            photo=photo,
-        )
+        return _render_for(target, selected, order, options, engine, layout, photo)
 
     return _first_printable(variant, options, tex_for, list(check.visible_strings(selected)))
 
@@ -510,6 +571,33 @@ def _first_printable(
         return engine, tex_for(engine)
     except texify_mod.UnprintableCharacter as exc:
         raise locate.name_unprintable(exc, strings) from None
+
+
+def _render_for(
+    target: Target,
+    selected: Resume,
+    order: tuple[str, ...],
+    options: Options,
+    engine: str,
+    layout: Layout,
+    photo: str | None,
+) -> str:
+    """The ``.tex`` of ``selected`` for ``engine``, laid out by ``layout``."""
+    from ..tex import render
+    from . import dates
+
+    return render.render(
+        selected,
+        target.variant,
+        engine=engine,
+        sections=order,
+        version=options.version,
+        updated=dates.updated(target.data, target.variant.locale),
+        extra_paths=options.template_paths,
+        cache_dir=options.out / CACHE_DIR / "jinja",
+        photo=photo,
+        layout=layout,
+    )
 
 
 def _compile(

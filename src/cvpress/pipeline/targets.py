@@ -38,6 +38,8 @@ class Outcome:
     read: dict[str, str] = field(default_factory=dict)
     #: Every output of the variant by suffix ("pdf", "html", "docx"), built or kept.
     outputs: dict[str, Path] = field(default_factory=dict)
+    #: What fitting changed to meet max_pages ("fitted to 1 page: spacing −15%").
+    fitted: str | None = None
 
 
 @dataclass(slots=True)
