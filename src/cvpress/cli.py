@@ -389,7 +389,7 @@ def _describe(args: argparse.Namespace) -> str:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .data import validate
+    from .data import languages, validate
     from .errors import Warnings
 
     warnings = Warnings()
@@ -400,6 +400,21 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     resume, variants = validate.project(args.file, variants_file, warnings)
     for warning in [*warnings.items, *_private_problems(args.file, variants_file, variants)]:
         print_problem(warning, sys.stderr)
+    locales: dict[str, list[str]] = {}
+    for variant in variants:
+        locales.setdefault(variant.locale, []).append(variant.name)
+    report = languages.missing_report(resume, locales)
+    if report:
+        from .data import load
+        from .pipeline.locate import locate_field
+
+        source = load.load(args.file).source
+        for locale, problems in report.items():
+            for problem in problems:
+                problem.location = locate_field(source, problem.field_path or "")
+                print_problem(problem, sys.stderr)
+            state = f"{len(problems)} missing" if problems else "complete"
+            print(f"translations for {locale!r}: {state}")
     entries = sum(len(getattr(resume, s)) for s in ("work", "volunteer", "education", "projects"))
     print(f"{args.file}: valid ({resume.basics.name}, {entries} entries)")
     if variants_file is not None:

@@ -101,13 +101,12 @@ def _resolve(
         fallback = pick(value, default) if default else None
         used = default if fallback is not None else value.texts[0][0]
         field = format_path(_field(path))
+        written = ", ".join(t for t, _ in value.texts)
         problems.append(
             Problem(
-                f"{field} has no {locale!r} translation: printed in {used!r}",
+                f"no {locale!r} translation: printed in {used!r}",
                 field_path=field,
-                hint=f"add '{locale}: ...' to {field} (it has "
-                + ", ".join(t for t, _ in value.texts)
-                + ")",
+                hint=f"add '{_language(locale)}: ...' to {field} (it has {written})",
                 severity="warning",
             )
         )
@@ -135,6 +134,30 @@ def _field(path: PathKey) -> PathKey:
     return path
 
 
-def missing_report(resume: Resume, locales: list[str]) -> dict[str, list[str]]:
-    """For each locale a variant uses, the translated fields that lack it (``cvpress validate``)."""
-    return {locale: missing(resume, locale) for locale in dict.fromkeys(locales)}
+def missing_report(resume: Resume, locales: dict[str, list[str]]) -> dict[str, list[Problem]]:
+    """``cvpress validate``: per locale a variant uses, each translated field lacking it.
+
+    ``locales`` maps each locale to the variants that use it. A document that
+    writes no translations gets an empty report: plain text is language-neutral.
+    """
+    if not tags_used(resume):
+        return {}
+    fallback = default_locale(resume)
+    return {
+        locale: [
+            Problem(
+                f"no {locale!r} translation (used by {', '.join(variants)}): "
+                f"printed in {fallback!r}",
+                field_path=path,
+                hint=f"add '{_language(locale)}: ...' to {path}",
+                severity="warning",
+            )
+            for path in missing(resume, locale)
+        ]
+        for locale, variants in locales.items()
+    }
+
+
+def _language(locale: str) -> str:
+    """``es-MX`` -> ``es``: the tag a translation most usefully adds (it serves every region)."""
+    return locale.replace("_", "-").split("-")[0].lower()
