@@ -419,10 +419,10 @@ class Tagged(Model):
 
 
 def _bullet_schema(schema: dict[str, Any]) -> None:
-    """A bullet is written as plain text or as ``{text, tags}``: say both to editors."""
+    """A bullet is plain text, text by language, or ``{text, tags}``: say all three to editors."""
     obj = dict(schema)
     schema.clear()
-    schema["anyOf"] = [{"type": "string", "maxLength": MAX_TEXT}, obj]
+    schema["anyOf"] = [*_text_schema(MAX_TEXT)["anyOf"], obj]
     schema["description"] = obj.pop("description", "")
     schema["examples"] = ["Cut training time by 40% with **mixed precision**."]
 
