@@ -406,7 +406,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     report = languages.missing_report(resume, locales)
     if report:
         from .data import load
-        from .pipeline.locate import locate_field
+        from .data.validate import locate_field
 
         source = load.load(args.file).source
         for locale, problems in report.items():

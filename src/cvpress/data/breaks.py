@@ -10,16 +10,14 @@ in the data is an error at its line of the variants file.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Problem
+from .load import format_path, parse_path
 from .model import SECTIONS, Resume, Variant
 
-_ENTRY = re.compile(r"^([A-Za-z0-9_-]+)\[(\d+)\]$")
-_CUSTOM = re.compile(r"^custom\[(\d+)\]\.entries\[(\d+)\]$")
 #: Sections whose entries may each start a page (``summary`` and ``languages`` are one block).
 _ENTRY_SECTIONS = tuple(s for s in SECTIONS if s not in ("summary", "languages"))
 
@@ -38,15 +36,15 @@ def parse(name: str, resume: Resume) -> Target | str:
     """The target ``name`` means in ``resume``, or why it means nothing (a hint)."""
     keys = [s.key for s in resume.custom]
     known = [*SECTIONS, *keys]
-    match = _CUSTOM.match(name)
-    if match:
-        which, index = int(match.group(1)), int(match.group(2))
+    path = parse_path(name)
+    if len(path) == 4 and path[0] == "custom" and path[2] == "entries":
+        which, index = path[1], path[3]
+        assert isinstance(which, int) and isinstance(index, int)
         if which >= len(resume.custom):
             return f"the data has {len(resume.custom)} custom sections"
         return _entry(keys[which], index, len(resume.custom[which].entries), which)
-    match = _ENTRY.match(name)
-    if match:
-        section, index = match.group(1), int(match.group(2))
+    if len(path) == 2 and isinstance(path[0], str) and isinstance(path[1], int):
+        section, index = path[0], path[1]
         if section in keys:
             which = keys.index(section)
             return _entry(section, index, len(resume.custom[which].entries), which)
@@ -67,8 +65,6 @@ def _entry(section: str, index: int, count: int, custom: int | None) -> Target |
 
 def problems(names: Any, path: tuple[str | int, ...], source: Any, resume: Resume) -> list[Problem]:
     """Names in a variant's ``page_break_before`` that match nothing, at their lines."""
-    from .load import format_path
-
     out: list[Problem] = []
     if not isinstance(names, list):
         return out

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from ..errors import Problem
 from .load import format_path
-from .model import Resume, Translated, language_tag
+from .model import Resume, Translated, base_language, language_tag
 
 PathKey = tuple[str | int, ...]
 
@@ -51,7 +51,7 @@ def translations(value: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, Tran
 def pick(value: Translated, locale: str) -> str | None:
     """The text for ``locale``: its exact tag, else its language's; None when neither is written."""
     wanted = locale.replace("_", "-").lower()
-    base = wanted.split("-")[0]
+    base = base_language(locale)
     texts = {tag.lower(): text for tag, text in value.texts}
     return texts.get(wanted, texts.get(base))
 
@@ -106,7 +106,7 @@ def _resolve(
             Problem(
                 f"no {locale!r} translation: printed in {used!r}",
                 field_path=field,
-                hint=f"add '{_language(locale)}: ...' to {field} (it has {written})",
+                hint=f"add '{base_language(locale)}: ...' to {field} (it has {written})",
                 severity="warning",
             )
         )
@@ -149,15 +149,10 @@ def missing_report(resume: Resume, locales: dict[str, list[str]]) -> dict[str, l
                 f"no {locale!r} translation (used by {', '.join(variants)}): "
                 f"printed in {fallback!r}",
                 field_path=path,
-                hint=f"add '{_language(locale)}: ...' to {path}",
+                hint=f"add '{base_language(locale)}: ...' to {path}",
                 severity="warning",
             )
             for path in missing(resume, locale)
         ]
         for locale, variants in locales.items()
     }
-
-
-def _language(locale: str) -> str:
-    """``es-MX`` -> ``es``: the tag a translation most usefully adds (it serves every region)."""
-    return locale.replace("_", "-").split("-")[0].lower()

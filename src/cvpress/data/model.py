@@ -89,6 +89,11 @@ def language_tag(tag: Any) -> str | None:
     return "-".join(out)
 
 
+def base_language(locale: str) -> str:
+    """``es-MX`` (or ``es_MX``) -> ``es``: the language a locale or tag belongs to."""
+    return locale.replace("-", "_").split("_")[0].lower()
+
+
 def _translated(value: dict[Any, Any], *, one_line: bool, limit: int) -> Translated:
     if not value:
         raise PydanticCustomError("text_type", "expected text, got an empty mapping", {})

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..data.model import PartialDate
+from ..data.model import PartialDate, base_language
 
 if TYPE_CHECKING:
     import datetime
@@ -201,19 +201,15 @@ LATEX_LANGUAGE: dict[str, str] = {
 }
 
 
-def language(locale: str) -> str:
-    return locale.replace("-", "_").split("_")[0].lower()
-
-
 def words(locale: str) -> dict[str, str]:
     """The fixed words for ``locale``, English for any word a language lacks."""
     table = dict(WORDS["en"])
-    table.update(WORDS.get(language(locale), {}))
+    table.update(WORDS.get(base_language(locale), {}))
     return table
 
 
 def latex_language(locale: str) -> str:
-    return LATEX_LANGUAGE.get(language(locale), "english")
+    return LATEX_LANGUAGE.get(base_language(locale), "english")
 
 
 #: CLDR's English month names (yMMM is "Sep 2024", yMMMd "Sep 15, 2024", yMMMM "September 2024").
