@@ -202,15 +202,14 @@ def without(resume: Resume, bullets: Sequence[tuple[str, int, int]]) -> Resume:
     return resume.model_copy(update=update)
 
 
-def predict_fits(
+def predict(
     base: Measure,
     base_step: Step,
     step: Step,
-    max_pages: int,
     base_font: int,
     bullet_heights: Sequence[float],
-) -> bool:
-    """Whether ``step`` should fit, from a run made at ``base_step``.
+) -> tuple[float, float]:
+    """Content height ``step`` should need, and its text block height, from a run at ``base_step``.
 
     Spacing: the space the run added scales with the knob. Font: a line's
     height scales with the size, and smaller text also wraps into fewer lines
@@ -226,9 +225,24 @@ def predict_fits(
     wider = base.left + base.right - _cut(base.left, more) - _cut(base.right, more)
     taller = base.top + base.bottom - _cut(base.top, more) - _cut(base.bottom, more)
     text *= math.sqrt(base.textwidth / (base.textwidth + wider))
-    freed = sum(bullet_heights[base_step.drops : step.drops])
+    freed = sum(bullet_heights[base_step.drops : step.drops]) - sum(
+        bullet_heights[step.drops : base_step.drops]
+    )
     text -= freed * (step.font or size) / size
-    return text + space <= max_pages * (base.textheight + taller) * SAFETY
+    return text + space, base.textheight + taller
+
+
+def predict_fits(
+    base: Measure,
+    base_step: Step,
+    step: Step,
+    max_pages: int,
+    base_font: int,
+    bullet_heights: Sequence[float],
+) -> bool:
+    """Whether ``step`` should fit in ``max_pages``, from a run made at ``base_step``."""
+    content, block = predict(base, base_step, step, base_font, bullet_heights)
+    return content <= max_pages * block * SAFETY
 
 
 @dataclass(slots=True)
@@ -270,6 +284,7 @@ def search(
     base, base_step = natural.measured, Step()
     predictions = PREDICTIONS
     neighbour = True
+    calibrate: Callable[[int, int], int] | None = None
     while hi is None or hi - lo > 1:
         top = len(steps) if hi is None else hi
         if lo + 1 >= top:  # every step is proved to overflow
@@ -284,6 +299,9 @@ def search(
             guess = min(guess, top - 1)
         elif hi is None:
             guess = top - 1  # the tightest step settles whether anything fits
+        elif calibrate is not None:
+            guess = min(calibrate(lo + 1, hi), hi - 1)
+            calibrate = None
         elif neighbour:
             neighbour = False
             guess = hi - 1  # a prediction proved by its neighbour: the usual end
@@ -293,17 +311,53 @@ def search(
         tried.append((steps[guess], attempt.pages))
         results[guess] = attempt
         if attempt.pages <= max_pages:
+            if hi is None and lo == -1 and base is not None and attempt.measured is not None:
+                # The first guess fits, maybe far above the first step that does
+                # (the overflowing run's full pages measure worst): the savings
+                # this run shows calibrate the model between the two runs.
+                calibrate = _calibrated(
+                    steps,
+                    base,
+                    base_step,
+                    attempt.measured,
+                    steps[guess],
+                    max_pages,
+                    base_font,
+                    bullet_heights,
+                )
             hi = guess
-            # A fit at the first guess may be far above the first step that
-            # fits (the overflowing run's pages were full, which measures
-            # worst): one more prediction, from this run; else prove it.
-            predictions = 1 if lo == -1 and len(tried) == 1 else 0
+            predictions = 0
         else:
             lo = guess
             predictions = min(predictions, 1) if hi is None else 0
-        if attempt.measured is not None:
-            base, base_step = attempt.measured, steps[guess]
+            if attempt.measured is not None:
+                base, base_step = attempt.measured, steps[guess]
     return Fitted(steps[hi], results[hi], tried)
+
+
+def _calibrated(
+    steps: Sequence[Step],
+    low: Measure,
+    low_step: Step,
+    high: Measure,
+    high_step: Step,
+    max_pages: int,
+    base_font: int,
+    bullet_heights: Sequence[float],
+) -> Callable[[int, int], int]:
+    """The first index predicted to fit, the model's savings scaled to what two runs showed."""
+    predicted, _ = predict(low, low_step, high_step, base_font, bullet_heights)
+    expected = low.content - predicted
+    scale = (low.content - high.content) / expected if expected > 0 else 1.0
+
+    def first(start: int, stop: int) -> int:
+        for index in range(start, stop):
+            content, block = predict(low, low_step, steps[index], base_font, bullet_heights)
+            if low.content - (low.content - content) * scale <= max_pages * block * SAFETY:
+                return index
+        return stop
+
+    return first
 
 
 def _first_fit(
