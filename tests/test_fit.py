@@ -24,6 +24,11 @@ VARIANTS = FIXTURES / "variants.yaml"
 TEMPLATES = ("classic", "compact", "modern", "sidebar")
 
 
+def _points(mm: float) -> float:
+    """A margin in TeX points, as the fitting report gives it."""
+    return mm / 25.4 * 72.27
+
+
 def build(tmp_path: Path, *names: str, variants: Path = VARIANTS) -> int:
     args = ["build", "--variants", str(variants), "--out", str(tmp_path), "--force"]
     for name in names:
@@ -35,7 +40,7 @@ def build(tmp_path: Path, *names: str, variants: Path = VARIANTS) -> int:
 
 
 def test_ladder_goes_spacing_then_font_then_margins_then_bullets() -> None:
-    steps = fit.ladder(11, fit._pt(19), droppable=2)
+    steps = fit.ladder(11, _points(19), droppable=2)
     assert [s.spacing for s in steps[:3]] == [900, 800, 700]
     assert [s.font for s in steps[3:6]] == [10.5, 10.0, 9.5]
     assert [s.margin_cut for s in steps[6:8]] == [2, 4]
@@ -43,8 +48,8 @@ def test_ladder_goes_spacing_then_font_then_margins_then_bullets() -> None:
     tightest = steps[-1]
     assert (tightest.spacing, tightest.font, tightest.margin_cut) == (700, 9.5, 4)
     # Floors: never under 9.5 pt, and a template already at 1.5 cm has no margin step.
-    assert min(s.font or 99 for s in fit.ladder(10, fit._pt(15), 0)) == 9.5
-    assert not any(s.margin_cut for s in fit.ladder(12, fit._pt(12.5), 0))
+    assert min(s.font or 99 for s in fit.ladder(10, _points(15), 0)) == 9.5
+    assert not any(s.margin_cut for s in fit.ladder(12, _points(12.5), 0))
 
 
 def test_step_descriptions_say_what_changed() -> None:
@@ -72,7 +77,7 @@ def _measure(content: float) -> fit.Measure:
 
 @pytest.mark.parametrize("answer", [0, 1, 4, 9, 15])
 def test_search_finds_the_first_step_that_fits_in_a_few_runs(answer: int) -> None:
-    steps = fit.ladder(11, fit._pt(19), droppable=8)
+    steps = fit.ladder(11, _points(19), droppable=8)
     runs: list[int] = []
 
     def run(step: fit.Step) -> fit.Attempt[int]:
@@ -90,7 +95,7 @@ def test_search_finds_the_first_step_that_fits_in_a_few_runs(answer: int) -> Non
 
 
 def test_search_reports_every_try_when_nothing_fits() -> None:
-    steps = fit.ladder(11, fit._pt(19), droppable=0)
+    steps = fit.ladder(11, _points(19), droppable=0)
     tried = fit.search(
         fit.Attempt(3, _measure(2000), None),
         steps,
