@@ -47,9 +47,9 @@ class Translated(str):
     """Text written in several languages: ``{en: ..., es: ...}``.
 
     It is a ``str`` (the text of its first tag) so that every stage that reads
-    a résumé keeps working before a language is chosen; :mod:`cvpress.select`
+    a résumé keeps working before a language is chosen; :mod:`cvpress.data.select`
     replaces it with plain text in the variant's language
-    (:func:`cvpress.languages.resolve`), so templates, checks and exports only
+    (:func:`cvpress.data.languages.resolve`), so templates, checks and exports only
     ever see one language. ``texts`` keeps every translation, in the order
     written.
     """
@@ -95,8 +95,6 @@ def base_language(locale: str) -> str:
 
 
 def _translated(value: dict[Any, Any], *, one_line: bool, limit: int) -> Translated:
-    if not value:
-        raise PydanticCustomError("text_type", "expected text, got an empty mapping", {})
     texts: list[tuple[str, str]] = []
     for key, text in value.items():
         tag = language_tag(key)
