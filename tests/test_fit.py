@@ -18,10 +18,12 @@ from cvpress.data import load, validate
 from cvpress.errors import CheckError
 from cvpress.pipeline import fit
 from cvpress.pipeline.check import read_pdf
+from cvpress.tex import templates
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fit"
 VARIANTS = FIXTURES / "variants.yaml"
-TEMPLATES = ("classic", "compact", "modern", "sidebar")
+#: Every bundled template, those added later included.
+TEMPLATES = sorted(templates.available())
 
 
 def _points(mm: float) -> float:
@@ -124,13 +126,21 @@ def test_measure_reads_the_report_lines() -> None:
 def test_two_pages_fitted_to_one_in_every_template(
     template: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert build(tmp_path / "natural", "natural") == 0  # the same content, not fitted
-    assert read_pdf((tmp_path / "natural" / "natural.pdf").read_bytes()).pages == 2
+    variants = tmp_path / "variants.yaml"
+    variants.write_text(
+        f"defaults: {{data: {FIXTURES / 'two-pages.yaml'}, template: {template}}}\n"
+        "variants:\n"
+        "  natural: {max_pages: 2}\n"
+        "  fitted: {max_pages: 1, fit: true, fit_drop_tags: [detail]}\n",
+        encoding="utf-8",
+    )
+    assert build(tmp_path, "natural", variants=variants) == 0  # the same content, unfitted
+    assert read_pdf((tmp_path / "natural.pdf").read_bytes()).pages == 2
     capsys.readouterr()
-    assert build(tmp_path, template) == 0
+    assert build(tmp_path, "fitted", variants=variants) == 0
     printed = capsys.readouterr().err
     assert "fitted to 1 page: spacing −" in printed, printed
-    facts = read_pdf((tmp_path / f"{template}.pdf").read_bytes())
+    facts = read_pdf((tmp_path / "fitted.pdf").read_bytes())
     assert facts.pages == 1
     assert "Marta Vidal Ferrer" in facts.text
     assert "Northwind Analytics" in facts.text and "Universitat de Barcelona" in facts.text
