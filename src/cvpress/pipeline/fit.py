@@ -11,13 +11,15 @@ The steps, tightest last (``docs/fit-and-languages.md``):
 
 Each step keeps everything the steps before it did. The first step that
 fits is built. Trying every step would cost one TeX run each, so the first
-run (the build that overflowed) logs how full its pages are and how much
-vertical space it asked for (``\\cvfitreport`` in ``latex/_base``); a model
-of what each knob saves predicts the first step that fits, and runs only
-confirm it: the predicted step, and the step before it to prove it is the
-first. A wrong prediction is corrected from the new run's own measurements,
-within the bracket the runs so far have proved, so a fit costs two or three
-extra runs whatever the number of steps. Page counts are monotone in the
+run (the build that overflowed) logs how tall its content is, how much
+vertical space it added and its margins (``\\cvfitreport`` in
+``latex/_base``); a model of what each knob saves (:func:`predict`) names
+the first step that should fit, and runs confirm it: that step, and the one
+before it to prove it is the first. Every run measures itself too, and its
+measurement corrects the model (a secant through the last two, see
+:class:`_Model`), always within the bracket the runs so far have proved, so
+a fit costs two to four extra runs whatever the number of steps; after a
+few guesses the bracket is halved instead. Page counts are monotone in the
 steps, which is what makes "the first step that fits" well defined.
 """
 
@@ -44,12 +46,15 @@ MARGIN_FLOOR = 15
 MARGIN_STEP = 2
 #: The body size LaTeX's article class really sets for each class option.
 NORMALSIZE = {10: 10.0, 11: 10.95, 12: 12.0}
-#: Share of a page a prediction may fill: page breaks waste a little
-#: (headings kept with their text, bullets kept together).
+#: Share of its pages content may fill and still fit, as the model predicts
+#: it from runs that overflowed (page breaks waste a little: headings are kept
+#: with their text, bullets together), and once two runs that fit have
+#: measured it (measured content that fits its pages is exact).
 SAFETY = 0.96
-#: Runs guided by a prediction while no step fits yet; then the neighbour of
-#: the fitting step proves it, or the bracket is halved.
-PREDICTIONS = 2
+SAFETY_MEASURED = 0.99
+#: Runs guided by the model while no step fits yet, and again once one does;
+#: after that the bracket is halved.
+PREDICTIONS = 3
 #: Average width of a character, in ems of the body size (Latin text).
 CHAR_WIDTH = 0.48
 #: Sections whose bullets may be dropped.
@@ -150,7 +155,7 @@ def ladder(base_font: int, widest_margin: float, droppable: int) -> list[Step]:
         font -= FONT_STEP
     spare = _mm(widest_margin) - MARGIN_FLOOR
     cut = MARGIN_STEP
-    while spare > 0.05 and cut < spare + MARGIN_STEP:
+    while spare > MARGIN_STEP / 4 and cut < spare + MARGIN_STEP:  # not for a hair's breadth
         last = replace(last, margin_cut=cut)
         steps.append(last)
         cut += MARGIN_STEP
@@ -232,19 +237,6 @@ def predict(
     return text + space, base.textheight + taller
 
 
-def predict_fits(
-    base: Measure,
-    base_step: Step,
-    step: Step,
-    max_pages: int,
-    base_font: int,
-    bullet_heights: Sequence[float],
-) -> bool:
-    """Whether ``step`` should fit in ``max_pages``, from a run made at ``base_step``."""
-    content, block = predict(base, base_step, step, base_font, bullet_heights)
-    return content <= max_pages * block * SAFETY
-
-
 @dataclass(slots=True)
 class Attempt(Generic[T]):
     """One TeX run of one step: its page count, its measurements, and what the caller keeps."""
@@ -276,110 +268,101 @@ def search(
 
     ``natural`` is the overflowing run (no step); ``run`` builds one step.
     Invariant: every step up to ``lo`` overflows (``lo = -1`` is the natural
-    run), ``hi`` fits; each run narrows the bracket.
+    run), ``hi`` fits; each run narrows the bracket. While guesses come from
+    the model (at most :data:`PREDICTIONS` before and after a step fits), each
+    run's measured content recalibrates it (:class:`_Model`); then the
+    bracket is halved.
     """
     tried: list[tuple[Step, int]] = []
     results: dict[int, Attempt[T]] = {}
     lo, hi = -1, None
-    base, base_step = natural.measured, Step()
+    model = (
+        _Model(natural.measured, base_font, bullet_heights)
+        if natural.measured is not None
+        else None
+    )
     predictions = PREDICTIONS
     neighbour = True
-    calibrate: Callable[[int, int], int] | None = None
     while hi is None or hi - lo > 1:
         top = len(steps) if hi is None else hi
         if lo + 1 >= top:  # every step is proved to overflow
             return tried
-        if predictions:
-            # From the nearest run's measurements; a prediction that nothing
-            # below ``top`` fits is settled by the step just below it.
+        if predictions and model is not None:
+            # A prediction that nothing below ``top`` fits is settled by the
+            # step just below it: the tightest, or the fitting step's neighbour.
             predictions -= 1
-            guess = _first_fit(
-                steps, lo + 1, top, base, base_step, max_pages, base_font, bullet_heights
-            )
-            guess = min(guess, top - 1)
+            guess, expected = model.first_fit(steps, lo + 1, top, max_pages)
         elif hi is None:
-            guess = top - 1  # the tightest step settles whether anything fits
-        elif calibrate is not None:
-            guess = min(calibrate(lo + 1, hi), hi - 1)
-            calibrate = None
+            guess, expected = top - 1, None
         elif neighbour:
             neighbour = False
-            guess = hi - 1  # a prediction proved by its neighbour: the usual end
+            guess, expected = hi - 1, None  # the fitting step's neighbour may prove it at once
         else:
-            guess = (lo + hi) // 2
+            guess, expected = (lo + hi) // 2, None
         attempt = run(steps[guess])
         tried.append((steps[guess], attempt.pages))
         results[guess] = attempt
-        if attempt.pages <= max_pages:
-            if hi is None and lo == -1 and base is not None and attempt.measured is not None:
-                # The first guess fits, maybe far above the first step that does
-                # (the overflowing run's full pages measure worst): the savings
-                # this run shows calibrate the model between the two runs.
-                calibrate = _calibrated(
-                    steps,
-                    base,
-                    base_step,
-                    attempt.measured,
-                    steps[guess],
-                    max_pages,
-                    base_font,
-                    bullet_heights,
-                )
+        fits = attempt.pages <= max_pages
+        if fits and hi is None:
+            predictions = PREDICTIONS
+        elif hi is not None and expected is not None and expected != fits:
+            predictions = 0  # wrong inside the bracket: halving it is surer
+        if fits:
             hi = guess
-            predictions = 0
         else:
             lo = guess
-            predictions = min(predictions, 1) if hi is None else 0
-            if attempt.measured is not None:
-                base, base_step = attempt.measured, steps[guess]
+        if model is not None and attempt.measured is not None:
+            model.learn(steps[guess], attempt.measured, fits)
     return Fitted(steps[hi], results[hi], tried)
 
 
-def _calibrated(
-    steps: Sequence[Step],
-    low: Measure,
-    low_step: Step,
-    high: Measure,
-    high_step: Step,
-    max_pages: int,
-    base_font: int,
-    bullet_heights: Sequence[float],
-) -> Callable[[int, int], int]:
-    """The first index predicted to fit, the model's savings scaled to what two runs showed."""
-    predicted, _ = predict(low, low_step, high_step, base_font, bullet_heights)
-    expected = low.content - predicted
-    scale = (low.content - high.content) / expected if expected > 0 else 1.0
+class _Model:
+    """:func:`predict` from the first run, corrected by what later runs measured.
 
-    def first(start: int, stop: int) -> int:
-        for index in range(start, stop):
-            content, block = predict(low, low_step, steps[index], base_font, bullet_heights)
-            if low.content - (low.content - content) * scale <= max_pages * block * SAFETY:
-                return index
-        return stop
-
-    return first
-
-
-def _first_fit(
-    steps: Sequence[Step],
-    start: int,
-    stop: int,
-    base: Measure | None,
-    base_step: Step,
-    max_pages: int,
-    base_font: int,
-    bullet_heights: Sequence[float],
-) -> int:
-    """The first index in [start, stop) predicted to fit (``stop`` if none).
-
-    Without a measurement (a template whose log lacks the report): the middle.
+    The content each step should need, as predicted from the first run, is
+    mapped to what runs measured through the line between the latest two
+    measurements that fit (a run that fits its pages measures best: no page
+    is cut short), else the latest two: a secant, so a model that is off by
+    a constant factor or offset is right after two runs.
     """
-    if base is None:
-        return (start + stop) // 2
-    for index in range(start, stop):
-        if predict_fits(base, base_step, steps[index], max_pages, base_font, bullet_heights):
-            return index
-    return stop
+
+    def __init__(self, first: Measure, base_font: int, bullet_heights: Sequence[float]) -> None:
+        self.first = first
+        self.base_font = base_font
+        self.heights = bullet_heights
+        #: (predicted from the first run, measured, fitted), one per run.
+        self.points: list[tuple[float, float, bool]] = [(first.content, first.content, False)]
+
+    def _predicted(self, step: Step) -> tuple[float, float]:
+        return predict(self.first, Step(), step, self.base_font, self.heights)
+
+    def learn(self, step: Step, measured: Measure, fitted: bool) -> None:
+        self.points.append((self._predicted(step)[0], measured.content, fitted))
+
+    def content(self, predicted: float) -> float:
+        """The content a step should need, given what the model predicted for it."""
+        fitting = [p for p in self.points if p[2]]
+        pair = fitting[-2:] if len(fitting) >= 2 else self.points[-2:]
+        if len(pair) < 2:
+            return predicted  # only the first run: the model as it is
+        (x1, y1, _), (x2, y2, _) = pair
+        if abs(x2 - x1) < 1e-6:
+            return predicted + (y2 - x2)
+        return y2 + (predicted - x2) * (y2 - y1) / (x2 - x1)
+
+    @property
+    def safety(self) -> float:
+        return SAFETY_MEASURED if sum(1 for p in self.points if p[2]) >= 2 else SAFETY
+
+    def first_fit(
+        self, steps: Sequence[Step], start: int, stop: int, max_pages: int
+    ) -> tuple[int, bool]:
+        """The first index in [start, stop) predicted to fit, else ``stop - 1``; and which."""
+        for index in range(start, stop):
+            predicted, block = self._predicted(steps[index])
+            if self.content(predicted) <= max_pages * block * self.safety:
+                return index, True
+        return stop - 1, False
 
 
 def overflow(
