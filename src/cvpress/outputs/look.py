@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..data.model import Variant
+from ..data.model import Variant, base_language
 from ..errors import InputError, Location
-from ..tex import i18n, templates
+from ..tex import templates
 
 #: WCAG 2 AA for body-size text.
 MIN_CONTRAST = 4.5
@@ -118,4 +118,4 @@ def readable(colour: str) -> str:
 
 def right_to_left(locale: str) -> bool:
     """Is ``locale``'s language written right to left (the page's and document's direction)?"""
-    return i18n.language(locale) in _RTL
+    return base_language(locale) in _RTL
