@@ -905,13 +905,13 @@ class VariantOptions(BaseModel):
         "Print basics.image (a local JPEG or PNG), cropped round or square by the template.",
         True,
     )
-    bibliography: Line | None = F(
+    bibliography: Word | None = F(
         None,
         "A .bib file, relative to the variants file: its entries join `publications`.",
         "publications.bib",
     )
     highlight_author: Annotated[
-        tuple[Line, ...],
+        tuple[Word, ...],
         BeforeValidator(_tags),
         WithJsonSchema(
             {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
@@ -921,7 +921,7 @@ class VariantOptions(BaseModel):
         description="Your name as written in author lists (one form or several): printed bold.",
         examples=["Ada Lovelace", ["Ada Lovelace", "A. Lovelace"]],
     )
-    private: bool | Line = F(
+    private: bool | Word = F(
         True,
         "Merge private.yaml (beside the data file; git-ignored) over the data on local builds;"
         " false keeps it out of this variant, a path names another file.",
