@@ -933,7 +933,7 @@ class VariantOptions(BaseModel):
         ".docx (a Word file); `cvpress build --format` overrides it for one run.",
         ["pdf", "html", "docx"],
     )
-    letter: Line | None = F(
+    letter: Word | None = F(
         None,
         "A cover letter (.md, relative to the variants file): the variant builds that letter "
         "in its template's look, the sender taken from the data's basics; max_pages then "
