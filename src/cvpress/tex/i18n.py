@@ -141,6 +141,7 @@ WORDS: dict[str, dict[str, str]] = {
         "updated": "Aggiornato",
         "page": "Pagina",
         "cv": "Curriculum vitae",
+        "letter": "Lettera di presentazione",
     },
     "pt": {
         "present": "atual",
@@ -161,6 +162,7 @@ WORDS: dict[str, dict[str, str]] = {
         "updated": "Atualizado",
         "page": "Página",
         "cv": "Curriculum vitae",
+        "letter": "Carta de apresentação",
     },
     "nl": {
         "present": "heden",
@@ -181,6 +183,7 @@ WORDS: dict[str, dict[str, str]] = {
         "updated": "Bijgewerkt",
         "page": "Pagina",
         "cv": "Curriculum vitae",
+        "letter": "Motivatiebrief",
     },
 }
 
