@@ -176,3 +176,23 @@ def test_a_save_during_a_build_is_not_recorded_as_built(project: Path) -> None:
     again = targets.build_variants(project / "data" / "variants.yaml", options=options)
     assert {o.name: o.status for o in again}["full"] == "built"
     assert "Saved mid-build." in pdf_text(project / "build" / "full.pdf")
+
+
+@pytest.mark.tex
+def test_a_relative_out_folder_in_another_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One process, ``--out build`` from two folders: each gets its own template cache.
+
+    Regression: the Jinja environment was kept per relative cache path, and
+    its folder made only once, so the second build failed writing bytecode.
+    """
+    for place in ("one", "two"):
+        folder = tmp_path / place
+        folder.mkdir()
+        (folder / "cv.yaml").write_text(DATA, encoding="utf-8")
+        monkeypatch.chdir(folder)
+        options = targets.Options(out=Path("build"), force=True, version="")
+        [outcome] = targets.build_adhoc([folder / "cv.yaml"], "classic", options)
+        assert outcome.status == "built", outcome.error and outcome.error.problems
+        assert (folder / "build" / ".cache" / "jinja").is_dir()

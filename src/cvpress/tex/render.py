@@ -44,7 +44,6 @@ class Context:
 def environment(roots: tuple[Path, ...], cache_dir: Path | None = None) -> jinja2.Environment:
     bytecode_cache = None
     if cache_dir is not None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
         bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(r) for r in roots]),
@@ -232,6 +231,12 @@ def render(
             hint="known templates: " + ", ".join(sorted(templates)),
         )
     roots = tuple(search_path(extra_paths))
+    if cache_dir is not None:
+        # The environment is kept per process: key it by the absolute folder (a
+        # relative --out means another folder after a chdir), and make the folder
+        # on every render (it may have been removed since: rm -rf build).
+        cache_dir = cache_dir.resolve()
+        cache_dir.mkdir(parents=True, exist_ok=True)
     env = environment(roots, cache_dir)
     try:
         template = env.get_template(document or f"{variant.template}/{TEMPLATE_FILE}")
