@@ -32,7 +32,6 @@ from ..errors import (
     Warnings,
 )
 from . import incremental
-from .incremental import CACHE_DIR
 from .targets import Options, Outcome, Target
 
 if TYPE_CHECKING:
@@ -191,6 +190,7 @@ def build_letter(
     from ..data import letter as letter_mod
     from ..data.model import PartialDate
     from ..data.model import Resume as ResumeModel
+    from ..engine.sandbox import cache_home
     from ..tex import templates
     from ..tex.letter import render_letter
     from . import check, dates, locate, publish
@@ -238,7 +238,7 @@ def build_letter(
             version=options.version,
             updated=dates.updated(target.data, variant.locale),
             extra_paths=options.template_paths,
-            cache_dir=options.out / CACHE_DIR / "jinja",
+            cache_dir=cache_home() / "jinja",
         )
 
     try:
@@ -582,7 +582,13 @@ def _render_for(
     layout: Layout,
     photo: str | None,
 ) -> str:
-    """The ``.tex`` of ``selected`` for ``engine``, laid out by ``layout``."""
+    """The ``.tex`` of ``selected`` for ``engine``, laid out by ``layout``.
+
+    Compiled templates are cached per user (Jinja checks each against its
+    source), so a fresh output folder, a batch included, does not compile them
+    again.
+    """
+    from ..engine.sandbox import cache_home
     from ..tex import render
     from . import dates
 
@@ -594,7 +600,7 @@ def _render_for(
         version=options.version,
         updated=dates.updated(target.data, target.variant.locale),
         extra_paths=options.template_paths,
-        cache_dir=options.out / CACHE_DIR / "jinja",
+        cache_dir=cache_home() / "jinja",
         photo=photo,
         layout=layout,
     )
