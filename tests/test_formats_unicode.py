@@ -18,6 +18,8 @@ from cvpress import bench_docs
 from cvpress.engine import catalogue, formats, passes, prestart, sandbox
 from cvpress.pipeline import targets
 
+pytestmark = pytest.mark.tex
+
 UNICODE_ENGINES = ["xelatex", "lualatex"]
 
 
