@@ -116,6 +116,6 @@ def test_generated_resumes_build_to_one_page_each(tmp_path: Path) -> None:
 def test_the_batch_scenario_reports_rate_tex_share_and_memory(tmp_path: Path) -> None:
     report = bench.run(tmp_path, runs=1, scenarios=["batch"], batch_size=3)
     assert report.ratios["batch PDFs/s"] > 0
-    assert report.timings["f"].cpu[0] > 0
+    assert report.timings["g"].cpu[0] > 0
     [note] = report.notes
     assert "of which TeX" in note and "peak RSS" in note
