@@ -139,12 +139,26 @@ def watch(c: Context, variant: list[str] | None = None) -> None:
     c.run(f"{PY} -m cvpress " + " ".join(args), pty=False)
 
 
-@task
-def bench(c: Context, runs: int = 10, variant: str = "cv") -> None:
+@task(
+    help={
+        "runs": "repetitions of each scenario (the batch runs once)",
+        "variant": "the variant timed in (a), (a0), (b), (c)",
+        "busy": "CPU-bound processes kept running while measuring (a shared CI runner)",
+        "only": "comma-separated scenarios: edit, batch, unicode (default: all)",
+    }
+)
+def bench(c: Context, runs: int = 10, variant: str = "cv", busy: int = 0, only: str = "") -> None:
     """Time builds against a bare pdflatex pass (medians, ratios, budgets): see cvpress.bench."""
     from cvpress import bench as bench_mod
 
-    report = bench_mod.run(runs=runs, variant=variant, progress=lambda m: print(m, file=sys.stderr))
+    scenarios = [s.strip() for s in only.split(",") if s.strip()] or list(bench_mod.SCENARIOS)
+    report = bench_mod.run(
+        runs=runs,
+        variant=variant,
+        busy_processes=busy,
+        scenarios=scenarios,
+        progress=lambda m: print(m, file=sys.stderr),
+    )
     print(report.table())
 
 

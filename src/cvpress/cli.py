@@ -302,9 +302,14 @@ def entry() -> NoReturn:
     - at exit every object is frozen (``gc.freeze``) so that shutdown does not
       walk them all once more (~18 ms with pydantic and Jinja loaded).
       Shutdown still runs: buffers are flushed, exit handlers called.
+
+    And pydantic is told not to look for plugins (unless the environment
+    says otherwise): cvpress uses none, and the search reads the metadata of
+    every installed distribution when the first validator is built.
     """
     import gc
 
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     parser = _parser()
     args = parser.parse_args()
     if args.command != "watch" and not getattr(args, "data", None):

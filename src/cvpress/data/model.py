@@ -376,7 +376,11 @@ Tags = Annotated[
 class Model(BaseModel):
     """Base of every data model: camelCase aliases, frozen, extra keys kept."""
 
+    # Validators are built when first used, for the whole Resume at once:
+    # built per class at import, each nested model's would be built again
+    # inside its parent's (a fifth of the models' import time, on every build).
     model_config = ConfigDict(
+        defer_build=True,
         alias_generator=to_camel,
         populate_by_name=True,
         frozen=True,
@@ -834,7 +838,7 @@ Accent = Annotated[
 class VariantOptions(BaseModel):
     """What a variant shows and how; every key optional (defaults apply)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     template: Word = F(
         "classic", "Template folder under latex/ (see `cvpress templates`).", "classic"
@@ -958,7 +962,7 @@ class Variant(VariantOptions):
 class VariantsFile(BaseModel):
     """``data/variants.yaml``: shared defaults plus one entry per variant."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
     schema_: str | None = Field(None, alias="$schema")
     defaults: dict[str, Any] = Field(default_factory=dict)

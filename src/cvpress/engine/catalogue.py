@@ -67,6 +67,23 @@ class Engine:
         return self.tex == "pdflatex"
 
     @property
+    def base_format(self) -> bool:
+        """Whether runs start from an inflated copy of the engine's own format (XeLaTeX, LuaLaTeX).
+
+        Their preambles cannot be precompiled (fontspec loads a font as it
+        loads, and neither engine dumps one), but the LaTeX format they start
+        from is gzipped, and inflating it is a third of a short run (see
+        :func:`cvpress.engine.formats.base`). Direct runs only: latexmk
+        spells the engine's command line itself.
+        """
+        return self.program in ("xelatex", "lualatex")
+
+    @property
+    def takes_format(self) -> bool:
+        """Whether a run is given a format file (``-fmt``): a preamble's or the inflated base."""
+        return self.formats or self.base_format
+
+    @property
     def drives_reruns(self) -> bool:
         """latexmk and tectonic decide on reruns themselves."""
         return self.program in ("latexmk", "tectonic")

@@ -312,6 +312,45 @@ def _prune(directory: Path) -> None:
             (directory / f".{old.stem}.lock").unlink(missing_ok=True)
 
 
+def base(engine: str) -> Path | None:
+    """The engine's own LaTeX format (``xelatex.fmt``, ``lualatex.fmt``), inflated, cached per user.
+
+    XeLaTeX and LuaLaTeX cannot start from a precompiled preamble: fontspec
+    loads a font as it loads, and XeTeX refuses to dump one (LuaTeX keeps
+    fonts in Lua tables that a format does not hold), so the format of
+    everything-but-the-fonts would end at ``\\documentclass``. What they can
+    keep is the format they start from, uncompressed: TeX Live gzips it
+    (10-12 MB, 26-36 MB inflated) and inflating it is about a third of a
+    short run's CPU time. The copy is :func:`_store`'s, keyed by the TeX
+    installation (:func:`installation`) like every format, so an update of
+    TeX Live makes a new one. Same format, same PDF bytes (tests compare
+    them). None when the engine takes no such format or the file cannot be
+    found or stored: the run then starts the ordinary way.
+    """
+    parts = spec(engine)
+    if not parts.base_format:
+        return None
+    tex = parts.tex
+    identity = installation(tex)
+    files = _installation_files(tex, _stat(os.path.realpath(which(tex))))
+    source = next((f for f in files if os.path.basename(f) == f"{tex}.fmt"), None)
+    if source is None:
+        return None
+    name = f"base-{tex}-{hashlib.sha256(f'{SCHEME}|{identity}'.encode()).hexdigest()[:24]}"
+    target = folder() / f"{name}.fmt"
+    with contextlib.suppress(OSError):
+        os.utime(target)
+        return target
+    with _one_build_of(name):
+        if not target.exists():
+            try:
+                _store(Path(source), target)
+            except (OSError, EOFError, zlib.error):  # a full or read-only cache: go without
+                return None
+    _prune(target.parent)
+    return target
+
+
 def discard(path: Path) -> None:
     """Drop a format that a run could not use, so the next build makes a fresh one."""
     with contextlib.suppress(OSError):

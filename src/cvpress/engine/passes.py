@@ -88,8 +88,9 @@ def compile_tex(
     """Compile ``tex`` in a fresh sandbox and return the PDF bytes and the parsed log.
 
     ``fmt``: a precompiled preamble (:mod:`cvpress.engine.formats`) for this
-    exact preamble (see :func:`cvpress.engine.sandbox.format_argument`);
-    ignored by engines that cannot use one. ``on_start``: called with the
+    exact preamble, or the engine's inflated base format (:func:`cvpress.engine.formats.base`)
+    (see :func:`cvpress.engine.sandbox.format_argument`); ignored by engines that
+    cannot use one. ``on_start``: called with the
     first pass's process id (also its process group id) once it is running,
     to overlap Python work with TeX's.
 
@@ -98,7 +99,7 @@ def compile_tex(
     on a timeout, and :class:`EngineError` on a missing engine or a crash.
     """
     parts = spec(engine)
-    use_fmt = fmt is not None and parts.formats
+    use_fmt = fmt is not None and parts.takes_format
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=run_prefix()) as tmp:
         workdir = Path(tmp) / "run"

@@ -12,6 +12,13 @@ format, reads that line and waits on the pipe; when the document is rendered
 and its preamble still matches the format, the rest of the document (what
 follows the format's boundary line) goes down the pipe.
 
+XeLaTeX and LuaLaTeX cannot keep a preamble in a format (see
+:func:`cvpress.engine.formats.base`), so their early run is given the whole
+document through the pipe instead: at once the preamble of the variant's last
+published ``.tex`` (through the same boundary line), which TeX typesets,
+fonts and all, while Python imports and renders; then, when the new
+document's preamble is the same, the rest.
+
 Anything unexpected (another format, engine or epoch; TeX gone; an error in
 the document, whose line numbers would be counted from the pipe's first
 line) and the run is dropped and the build compiles the ordinary way, so
@@ -41,21 +48,47 @@ from .passes import MAX_PASSES, EngineResult, TexFailed, run_passes
 from .sandbox import JOBNAME, command, format_argument, run_prefix, sandbox_env
 
 BODY = "cvbody.tex"
+#: The boundary between a document's preamble and its data (see cvpress.engine.formats).
+BOUNDARY = "\\csname endofdump\\endcsname"
 #: What the run reads first: the format's boundary line, then the pipe.
-LOADER = "\\csname endofdump\\endcsname\n\\csname @@input\\endcsname " + BODY + "\n"
+LOADER = BOUNDARY + "\n\\csname @@input\\endcsname " + BODY + "\n"
+#: What a XeLaTeX or LuaLaTeX run reads first: the pipe, which carries the whole document.
+WHOLE_LOADER = "\\csname @@input\\endcsname " + BODY + "\n"
+#: The pipe's first line under XeLaTeX and LuaLaTeX: a comment however it is read. XeTeX
+#: reads a file's first two bytes to look for a byte order mark and cannot put them back
+#: into a pipe; without this line it would read ``ocumentclass``.
+PIPE_LEAD = "%%%% cvpress: the document follows\n"
 
 _LOCK = threading.Lock()
 _WAITING: dict[tuple[str, str], Prestart] = {}
 
 
-class Prestart:
-    """A pdfLaTeX pass started from ``fmt``, waiting for its document."""
+def split(tex: str) -> tuple[str, str] | None:
+    """``tex`` as (preamble through the boundary line, the rest); None without the boundary."""
+    at = tex.find(BOUNDARY)
+    end = tex.find("\n", at)
+    if at < 0 or end < 0:
+        return None
+    return tex[: end + 1], tex[end + 1 :]
 
-    def __init__(self, engine: str, fmt: Path, epoch: int, timeout: float) -> None:
+
+class Prestart:
+    """A pass started from ``fmt``, waiting for its document.
+
+    ``preamble``: the document's expected preamble, for an engine whose
+    format cannot hold it (XeLaTeX, LuaLaTeX): it goes down the pipe at once.
+    """
+
+    def __init__(
+        self, engine: str, fmt: Path, epoch: int, timeout: float, preamble: str | None = None
+    ) -> None:
         self.engine = engine
         self.fmt = fmt
         self.epoch = epoch
         self.timeout = timeout
+        self.preamble = preamble
+        self.pipe = -1  # the pipe's write end, held open between preamble and body
+        self.feeder: threading.Thread | None = None
         self.tmp = Path(tempfile.mkdtemp(prefix=run_prefix()))
         self.workdir = self.tmp / "run"
         self.workdir.mkdir()
@@ -64,7 +97,8 @@ class Prestart:
         self.readable: tuple[str, ...] = ()
         self.process: subprocess.Popen[bytes] | None = None
         try:
-            (self.workdir / f"{JOBNAME}.tex").write_text(LOADER, encoding="utf-8")
+            loader = LOADER if preamble is None else WHOLE_LOADER
+            (self.workdir / f"{JOBNAME}.tex").write_text(loader, encoding="utf-8")
             os.mkfifo(self.workdir / BODY, 0o600)
             fmt_name, self.readable = format_argument(fmt, self.workdir)
             self.env = sandbox_env(self.workdir, epoch, engine)
@@ -79,9 +113,22 @@ class Prestart:
                 die_with_parent=True,
                 readable=self.readable,
             )
+            if preamble is not None:
+                self.feeder = threading.Thread(
+                    target=self._feed_preamble, args=(self.process, preamble), daemon=True
+                )
+                self.feeder.start()
         except BaseException:
             self.cancel()
             raise
+
+    def _feed_preamble(self, running: subprocess.Popen[bytes], preamble: str) -> None:
+        """Open the pipe once TeX does and write the preamble, keeping the pipe open."""
+        fd = self._open(running)
+        if fd >= 0 and not self._write(fd, (PIPE_LEAD + preamble).encode("utf-8")):
+            os.close(fd)
+            fd = -1
+        self.pipe = fd
 
     def fits(self, engine: str, fmt: Path | None, epoch: int) -> bool:
         if engine != self.engine or fmt is None or epoch != self.epoch:
@@ -92,6 +139,12 @@ class Prestart:
         """Stop the run (if any) and remove its folder."""
         if self.process is not None and self.process.returncode is None:
             process.kill_group(self.process)
+        if self.feeder is not None:
+            self.feeder.join()
+            self.feeder = None
+        if self.pipe >= 0:
+            os.close(self.pipe)
+            self.pipe = -1
         if self.sink is not None:
             self.sink.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -124,14 +177,14 @@ class Prestart:
     def _finish(
         self, tex: str, max_passes: int, on_start: Callable[[int], object] | None
     ) -> EngineResult | None:
-        from .formats import MARKER  # imported by the build by now; not before TeX starts
-
         started = time.perf_counter()
         running = self.process
-        at = tex.find(MARKER)
-        if running is None or at < 0:
+        parts = split(tex)
+        if running is None or parts is None:
             return None
-        body = tex[tex.find("\n", at) + 1 :]
+        preamble, body = parts
+        if self.preamble is not None and preamble != self.preamble:
+            return None  # the preamble TeX has read is not this document's
         # A document TeX stops reading (an endless loop) must not block the write.
         guard = threading.Timer(self.timeout, process.kill_group, args=(running,))
         guard.daemon = True
@@ -142,6 +195,8 @@ class Prestart:
             guard.cancel()
         if not fed:
             return None
+        if self.preamble is not None:
+            body = tex  # a rerun reads the whole document from the file
         body_file = self.workdir / BODY
 
         def one_pass(number: int) -> None:
@@ -168,38 +223,70 @@ class Prestart:
         return None if isinstance(result, TexFailed) else result
 
     def _feed(self, running: subprocess.Popen[bytes], data: bytes) -> bool:
-        """Write the document into the pipe once TeX has opened it; False if TeX is gone."""
+        """Write ``data`` down the pipe (after any preamble) and close it; False if TeX is gone."""
+        if self.feeder is not None:
+            self.feeder.join()
+            self.feeder = None
+            fd, self.pipe = self.pipe, -1
+        else:
+            fd = self._open(running)
+        if fd < 0:
+            return False
+        try:
+            return self._write(fd, data)
+        finally:
+            os.close(fd)
+
+    def _open(self, running: subprocess.Popen[bytes]) -> int:
+        """The pipe's write end (blocking), once TeX has opened it; -1 if TeX is gone."""
         deadline = time.monotonic() + self.timeout
-        fd = -1
-        while fd < 0:
+        while True:
             if running.poll() is not None or time.monotonic() > deadline:
-                return False
+                return -1
             try:
                 fd = os.open(self.workdir / BODY, os.O_WRONLY | os.O_NONBLOCK)
             except OSError as exc:
                 if exc.errno != errno.ENXIO:  # ENXIO: TeX has not opened it yet
-                    return False
+                    return -1
                 time.sleep(0.002)
+                continue
+            try:
+                fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+            except OSError:
+                os.close(fd)
+                return -1
+            return fd
+
+    @staticmethod
+    def _write(fd: int, data: bytes) -> bool:
         try:
-            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
             view = memoryview(data)
             while view:
                 written = os.write(fd, view)
                 view = view[written:]
         except OSError:  # TeX stopped reading (an error in the document): no result
             return False
-        finally:
-            os.close(fd)
         return True
 
 
 def begin(out: Path, name: str, engine: str, fmt: Path, epoch: int, timeout: float) -> None:
-    """Start a run for variant ``name`` (built into ``out``) from ``fmt``; errors are ignored."""
-    if not spec(engine).formats or not fmt.is_file():
+    """Start a run for variant ``name`` (built into ``out``) from ``fmt``; errors are ignored.
+
+    Under XeLaTeX and LuaLaTeX the run starts on the preamble of
+    ``out/<name>.tex``, the variant's last published document.
+    """
+    parts = spec(engine)
+    if not parts.takes_format or not fmt.is_file():
         return
+    preamble = None
     try:
-        run = Prestart(engine, fmt, epoch, timeout)
-    except (OSError, EngineError):
+        if not parts.formats:
+            last = split((out / f"{name}.tex").read_text(encoding="utf-8"))
+            if last is None:
+                return
+            preamble = last[0]
+        run = Prestart(engine, fmt, epoch, timeout, preamble)
+    except (OSError, UnicodeDecodeError, EngineError):
         return
     with _LOCK:
         previous = _WAITING.pop((str(out), name), None)

@@ -78,8 +78,9 @@ def sandbox_env(workdir: Path, epoch: int, engine: str = "pdflatex") -> dict[str
 def command(engine: str, jobname: str = JOBNAME, fmt: str | None = None) -> list[str]:
     """The engine's command line with the sandbox flags in its own dialect.
 
-    ``fmt``: a precompiled preamble, by name in the run's directory or by
-    absolute path (pdfLaTeX only; see :func:`format_argument`).
+    ``fmt``: a precompiled preamble (pdfLaTeX) or the engine's inflated base
+    format (XeLaTeX, LuaLaTeX), by name in the run's directory or by absolute
+    path (see :func:`format_argument`).
     """
     parts = spec(engine)
     exe = which(engine)
@@ -108,6 +109,11 @@ def command(engine: str, jobname: str = JOBNAME, fmt: str | None = None) -> list
     args = [exe, *FLAGS, f"-jobname={jobname}"]
     if fmt and parts.formats:
         args.append(f"-fmt={fmt}")
+    elif fmt and parts.base_format:
+        # The same format under another name: the program name stays the
+        # engine's (web2c would take it from the format's name), so kpathsea
+        # and luaotfload search exactly as in a run without -fmt.
+        args += [f"-fmt={fmt}", f"-progname={parts.tex}"]
     return [*args, f"{jobname}.tex"]
 
 

@@ -32,7 +32,6 @@ from ..errors import (
     Warnings,
 )
 from . import incremental
-from .incremental import CACHE_DIR
 from .targets import Options, Outcome, Target
 
 if TYPE_CHECKING:
@@ -191,6 +190,7 @@ def build_letter(
     from ..data import letter as letter_mod
     from ..data.model import PartialDate
     from ..data.model import Resume as ResumeModel
+    from ..engine.sandbox import cache_home
     from ..tex import templates
     from ..tex.letter import render_letter
     from . import check, dates, locate, publish
@@ -238,7 +238,7 @@ def build_letter(
             version=options.version,
             updated=dates.updated(target.data, variant.locale),
             extra_paths=options.template_paths,
-            cache_dir=options.out / CACHE_DIR / "jinja",
+            cache_dir=cache_home() / "jinja",
         )
 
     try:
@@ -582,7 +582,13 @@ def _render_for(
     layout: Layout,
     photo: str | None,
 ) -> str:
-    """The ``.tex`` of ``selected`` for ``engine``, laid out by ``layout``."""
+    """The ``.tex`` of ``selected`` for ``engine``, laid out by ``layout``.
+
+    Compiled templates are cached per user (Jinja checks each against its
+    source), so a fresh output folder, a batch included, does not compile them
+    again.
+    """
+    from ..engine.sandbox import cache_home
     from ..tex import render
     from . import dates
 
@@ -594,7 +600,7 @@ def _render_for(
         version=options.version,
         updated=dates.updated(target.data, target.variant.locale),
         extra_paths=options.template_paths,
-        cache_dir=options.out / CACHE_DIR / "jinja",
+        cache_dir=cache_home() / "jinja",
         photo=photo,
         layout=layout,
     )
@@ -611,8 +617,10 @@ def _compile(
     """One engine run, from the precompiled preamble (built first when not cached).
 
     ``files`` are written into the run's folder beside the ``.tex`` (the
-    photo). A run that fails with a format is retried once without it, and
-    the format dropped, so a stale or broken format can never fail a build.
+    photo). XeLaTeX and LuaLaTeX start from their own format, inflated
+    (:func:`cvpress.engine.formats.base`). A run that fails with a format is
+    retried once without it, and the format dropped, so a stale or broken
+    format can never fail a build.
     """
     from ..engine import formats
     from ..engine.catalogue import spec
@@ -622,6 +630,8 @@ def _compile(
         preamble = formats.preamble(tex) if spec(engine).formats else None
         if preamble is not None:
             fmt = stack.enter_context(formats.held(preamble, engine, epoch, options.timeout))
+        elif spec(engine).base_format:
+            fmt = formats.base(engine)
         return _compile_from(name, tex, engine, epoch, options, fmt, files)
 
 

@@ -9,7 +9,9 @@ cropped) and ``fonts`` (its font families in HTML and Word).
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,11 +59,21 @@ def template_files(name: str, extra: Iterable[Path] = ()) -> list[Path]:
 def manifest(folder: Path) -> dict[str, Any]:
     """The template folder's ``template.yaml`` as a mapping ({} when it has none)."""
     path = folder / MANIFEST
-    if not path.is_file():
+    try:
+        info = path.stat()
+    except OSError:
         return {}
+    if not stat.S_ISREG(info.st_mode):
+        return {}
+    return dict(_parsed(str(path), info.st_mtime_ns, info.st_size))
+
+
+@lru_cache(maxsize=32)
+def _parsed(path: str, _mtime_ns: int, _size: int) -> dict[str, Any]:
+    """``template.yaml`` parsed once per version of the file (a batch reads it per résumé)."""
     import yaml
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     return data if isinstance(data, dict) else {}
 
 
