@@ -250,7 +250,13 @@ def href(url: str) -> TexStr:
 
 
 def link(url: str, text: Any, engine: str = "pdflatex") -> TexStr:
-    return TexStr(r"\href{" + href(url) + "}{" + escape(text, engine) + "}")
+    """``text`` linked to ``url`` when :mod:`cvpress.data.urls` makes it a link, else the text."""
+    from ..data import urls
+
+    target = urls.target(str(url)).href
+    if target is None:
+        return escape(text, engine)
+    return TexStr(r"\href{" + href(target) + "}{" + escape(text, engine) + "}")
 
 
 def display_url(url: str) -> str:
@@ -260,7 +266,7 @@ def display_url(url: str) -> str:
 
 # --------------------------------------------------------------------- Markdown
 
-_MD_TRIGGER = re.compile(r"[*_\[`]")
+_MD_TRIGGER = re.compile(r"[*_\[`<]")
 _SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.I)
 
 
@@ -270,7 +276,48 @@ def _markdown_parser() -> Any:
 
     # "image" is parsed only so that it can be printed back as its own source:
     # without it, ``![alt](url)`` would print as "!" followed by a link.
-    return MarkdownIt("zero").enable(["emphasis", "link", "backticks", "image"])
+    # "html_inline" finds tags, so that the safe subset (:func:`_html_tag`) is
+    # read as its Markdown equivalent; every other tag prints as its text.
+    return MarkdownIt("zero", {"html": True}).enable(
+        ["emphasis", "link", "backticks", "image", "html_inline"]
+    )
+
+
+#: The inline HTML read as Markdown, as résumé exports and theme samples write it:
+#: tag name -> (LaTeX opening, closing). ``<a href>`` is a link; ``<br>`` a line break.
+_HTML_STYLE = {
+    "b": (r"\textbf{", "}"),
+    "strong": (r"\textbf{", "}"),
+    "i": (r"\emph{", "}"),
+    "em": (r"\emph{", "}"),
+}
+_HTML_TAG = re.compile(
+    r"^<(/?)([A-Za-z]+)((?:\s+[^\s=>/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*(/?)>$"
+)
+_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
+
+
+def _html_tag(source: str) -> tuple[str, str, str | None] | None:
+    """``(kind, name, href)`` of a tag of the safe subset; None for any other tag.
+
+    kind is "open", "close" or "break"; href is the link target of ``<a href>``.
+    """
+    match = _HTML_TAG.match(source.strip())
+    if match is None:
+        return None
+    closing, name, attributes, self_closing = match.groups()
+    name = name.lower()
+    if name == "br" and not closing:
+        return ("break", name, None)
+    if name not in _HTML_STYLE and name != "a" or self_closing:
+        return None
+    if closing:
+        return None if attributes.strip() else ("close", name, None)
+    if name == "a":
+        found = _HREF.search(attributes)
+        target = next((g for g in found.groups() if g is not None), "") if found else ""
+        return ("open", name, _markdown_parser().normalizeLink(target) if target else None)
+    return None if attributes.strip() else ("open", name, None)
 
 
 def _image_source(token: Any) -> str:
@@ -306,6 +353,7 @@ def _markdown_paragraph(text: str, engine: str, field: str | None, bold: tuple[s
     children = tokens[0].children if tokens else []
     out: list[str] = []
     closers: list[str] = []
+    html: list[tuple[str, int]] = []  # open safe tags: (name, index in closers)
     for token in children or []:
         kind = token.type
         if kind == "text" or kind in ("softbreak", "hardbreak"):
@@ -332,10 +380,41 @@ def _markdown_paragraph(text: str, engine: str, field: str | None, bold: tuple[s
             out.append(closers.pop())
         elif kind == "image":
             out.append(escape(_image_source(token), engine, field))
+        elif kind == "html_inline" and (tag := _html_tag(token.content)) is not None:
+            out.append(_html_latex(tag, token.content, html, closers, engine, field))
         else:  # any other construct prints as its source text
             out.append(escape(token.content, engine, field))
     out.extend(reversed(closers))
     return "".join(out)
+
+
+def _html_latex(
+    tag: tuple[str, str, str | None],
+    source: str,
+    html: list[tuple[str, int]],
+    closers: list[str],
+    engine: str,
+    field: str | None,
+) -> str:
+    """LaTeX for one tag of the safe subset; a closing tag without its opening prints as text."""
+    kind, name, target = tag
+    if kind == "break":
+        return r"\newline{}"
+    if kind == "open":
+        html.append((name, len(closers)))
+        if name == "a":
+            if target is not None and _SAFE_LINK.match(target):
+                closers.append("}")
+                return r"\href{" + href(target) + "}{"
+            closers.append("")
+            return ""
+        opening, closing = _HTML_STYLE[name]
+        closers.append(closing)
+        return opening
+    if html and html[-1][0] == name and html[-1][1] == len(closers) - 1:
+        html.pop()
+        return closers.pop()
+    return escape(source, engine, field)
 
 
 def _emphasize(text: str, engine: str, field: str | None, bold: tuple[str, ...]) -> str:
@@ -359,7 +438,7 @@ def _bold_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
-#: Tokens that are markup only: plain text drops them.
+#: Tokens that are markup only: plain text drops them (and the safe HTML tags).
 _MARKUP_TOKENS = frozenset(
     ("strong_open", "strong_close", "em_open", "em_close", "link_open", "link_close")
 )
@@ -374,13 +453,31 @@ def plain_markdown(value: Any) -> str:
         return text
     tokens = _markdown_parser().parseInline(text)
     out: list[str] = []
+    # Open constructs, as markdown() nests them: a closing tag that does not
+    # close the innermost one prints as text there, so it does here.
+    stack: list[str] = []
     for token in tokens[0].children or []:
+        tag = _html_tag(token.content) if token.type == "html_inline" else None
         if token.type in ("text", "code_inline"):
             out.append(token.content)
         elif token.type in ("softbreak", "hardbreak"):
             out.append(" ")
         elif token.type == "image":
             out.append(_image_source(token))
-        elif token.type not in _MARKUP_TOKENS:
+        elif tag is not None:
+            kind, name, _ = tag
+            if kind == "break":
+                out.append(" ")
+            elif kind == "open":
+                stack.append(name)
+            elif stack and stack[-1] == name:
+                stack.pop()
+            else:
+                out.append(token.content)
+        elif token.type.endswith("_open") and token.type in _MARKUP_TOKENS:
+            stack.append(token.type)
+        elif token.type.endswith("_close") and token.type in _MARKUP_TOKENS:
+            stack.pop()
+        else:
             out.append(token.content)
     return "".join(out)
