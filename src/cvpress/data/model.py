@@ -384,14 +384,17 @@ class Model(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _normalize_keys(cls, value: Any) -> Any:
-        """Old spellings renamed; empty strings read as absent.
+        """Old spellings renamed; empty strings and nulls read as absent.
 
         Resume.json files made from a template carry ``"url": ""`` and
-        ``"startDate": ""`` placeholders; they mean "not given", not "an invalid URL".
+        ``"startDate": ""`` placeholders, and exporters write ``null`` for an
+        unset field; both mean "not given", not "an invalid URL".
         """
         if not isinstance(value, dict):
             return value
-        out = {k: v for k, v in value.items() if not (isinstance(v, str) and not v.strip())}
+        out = {
+            k: v for k, v in value.items() if v is not None and not (isinstance(v, str) and not v.strip())
+        }
         for old, new in cls.legacy.items():
             if old in out and new not in out and to_snake(new) not in out:
                 out[new] = out.pop(old)
