@@ -69,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
         help="ad-hoc: build this cover letter (--data: the sender) as OUT/<LETTER stem>.pdf",
     )
     build.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat every compatibility warning as an error (docs/compatibility.md)",
+    )
+    build.add_argument(
         "--out", type=Path, default=Path("build"), help="output folder (default: %(default)s)"
     )
     build.add_argument(
@@ -115,6 +120,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("file", nargs="?", type=Path, default=Path("data/resume.yaml"))
     validate.add_argument("--variants", type=Path, help="also check this variants file")
+    validate.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat every compatibility warning as an error (docs/compatibility.md)",
+    )
     validate.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
@@ -357,6 +367,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         png=args.png,
         private=args.private,
         formats=tuple(dict.fromkeys(args.format)) if args.format else None,
+        strict=args.strict,
     )
     progress = Progress(sys.stderr)
     if args.letter and not args.data:
@@ -389,7 +400,14 @@ def _describe(args: argparse.Namespace) -> str:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    """What ``build`` will do with the data: the same policy, errors and warnings.
+
+    With a variants file (given, or the default project's), the data is the
+    project's own, as ``cvpress build`` reads it; alone, it is a document as
+    ``cvpress build --data FILE`` reads it (cvpress.data.compat).
+    """
     from .data import languages, validate
+    from .data.compat import Policy
     from .errors import Warnings
 
     warnings = Warnings()
@@ -397,7 +415,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     default_project = args.file == Path("data/resume.yaml") and DEFAULT_VARIANTS.is_file()
     if variants_file is None and default_project:
         variants_file = DEFAULT_VARIANTS  # the default project: check both files
-    resume, variants = validate.project(args.file, variants_file, warnings)
+    policy = Policy.for_input(own_data=variants_file is not None, strict=args.strict)
+    resume, variants = validate.project(args.file, variants_file, warnings, policy)
     for warning in [*warnings.items, *_private_problems(args.file, variants_file, variants)]:
         print_problem(warning, sys.stderr)
     locales: dict[str, list[str]] = {}
@@ -416,7 +435,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             state = f"{len(problems)} missing" if problems else "complete"
             print(f"translations for {locale!r}: {state}")
     entries = sum(len(getattr(resume, s)) for s in ("work", "volunteer", "education", "projects"))
-    print(f"{args.file}: valid ({resume.basics.name}, {entries} entries)")
+    name = resume.basics.name or "no name"
+    print(f"{args.file}: valid ({name}, {entries} entries)")
     if variants_file is not None:
         print(f"{variants_file}: valid ({len(variants)} variants)")
     return 0

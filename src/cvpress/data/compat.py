@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..errors import Problem
-from .load import Loaded, PathKey, SourceMap, format_path
 from . import urls
+from .load import Loaded, PathKey, SourceMap, format_path
 
 Severity = Literal["error", "warning"]
 
@@ -81,7 +81,9 @@ _DATE_KEYS = frozenset(
     }
 )
 #: JSON Resume's ``iso8601`` pattern, verbatim.
-_SCHEMA_DATE = re.compile(r"^([1-2][0-9]{3}-[0-1][0-9]-[0-3][0-9]|[1-2][0-9]{3}-[0-1][0-9]|[1-2][0-9]{3})$")
+_SCHEMA_DATE = re.compile(
+    r"^([1-2][0-9]{3}-[0-1][0-9]-[0-3][0-9]|[1-2][0-9]{3}-[0-1][0-9]|[1-2][0-9]{3})$"
+)
 #: Parts of the data that are free-form and never read as résumé fields.
 _FREE = frozenset({"meta", "$schema"})
 
@@ -97,8 +99,7 @@ def repair(loaded: Loaded, policy: Policy) -> tuple[Loaded, list[Problem]]:
     def walk(value: Any, path: PathKey) -> Any:
         if isinstance(value, dict):
             return {
-                k: v if (not path and k in _FREE) else walk(v, (*path, k))
-                for k, v in value.items()
+                k: v if (not path and k in _FREE) else walk(v, (*path, k)) for k, v in value.items()
             }
         if isinstance(value, list):
             return [walk(v, (*path, i)) for i, v in enumerate(value)]

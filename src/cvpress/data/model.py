@@ -219,6 +219,7 @@ Word = Annotated[
 Text = Annotated[str, PlainValidator(_long_text), WithJsonSchema(_text_schema(MAX_TEXT))]
 """Free text; inline Markdown allowed (``**bold**``, ``*italic*``, links, ``code``)."""
 
+
 def _url(value: Any) -> str:
     """Any one-line text: the schema's ``uri`` format is not enforced, so real files
     hold every kind. What becomes a link is :mod:`cvpress.data.urls`' rule; what
@@ -231,6 +232,7 @@ Url = Annotated[
     PlainValidator(_url),
     WithJsonSchema({"type": "string", "format": "uri", "examples": ["https://example.com"]}),
 ]
+
 
 def _email(value: Any) -> str:
     """One-line text; an address that is not ``name@host`` is printed unlinked, with a warning."""
@@ -393,7 +395,9 @@ class Model(BaseModel):
         if not isinstance(value, dict):
             return value
         out = {
-            k: v for k, v in value.items() if v is not None and not (isinstance(v, str) and not v.strip())
+            k: v
+            for k, v in value.items()
+            if v is not None and not (isinstance(v, str) and not v.strip())
         }
         for old, new in cls.legacy.items():
             if old in out and new not in out and to_snake(new) not in out:

@@ -28,9 +28,7 @@ EMAIL = re.compile(
 )
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(.*)$", re.S)
 #: ``example.com``, ``www.example.com:8080/path``, ``//example.com``: a host name without a scheme.
-_HOST = re.compile(
-    r"^(?://)?(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}(?::\d{1,5})?(?:[/?#]\S*)?$"
-)
+_HOST = re.compile(r"^(?://)?(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}(?::\d{1,5})?(?:[/?#]\S*)?$")
 _WEB = re.compile(r"^//[^\s/?#]+")
 
 

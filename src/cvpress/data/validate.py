@@ -25,7 +25,9 @@ from . import breaks
 from . import load as load_mod
 from .load import Loaded, PathKey, SourceMap, format_path
 from . import compat
+from . import load as load_mod
 from .compat import PROJECT, Policy
+from .load import Loaded, PathKey, SourceMap, format_path
 from .model import Bullet, Model, Resume, Variant, VariantOptions, VariantsFile
 
 M = TypeVar("M", bound=Model)
@@ -54,9 +56,7 @@ MONTHS = {
 }
 
 
-def resume(
-    loaded: Loaded, warnings: Warnings | None = None, policy: Policy = PROJECT
-) -> Resume:
+def resume(loaded: Loaded, warnings: Warnings | None = None, policy: Policy = PROJECT) -> Resume:
     """Validate loaded data as a ``Resume``; raise one ``InputError`` with all problems.
 
     ``policy`` says which findings are errors and which are warnings
@@ -103,7 +103,7 @@ def document(
         # the reason for an error next to it, and one run should show all.
         raise _combined(problems + found_warnings)
     if warnings is not None:
-        for item in found_warnings:
+        for item in sorted(found_warnings, key=Problem.sort_key):
             warnings.add(item)
     assert parsed is not None
     return parsed
@@ -117,14 +117,17 @@ def _sort_findings(
 
 
 def project(
-    data: Path | str, variants_file: Path | str | None, warnings: Warnings | None = None
+    data: Path | str,
+    variants_file: Path | str | None,
+    warnings: Warnings | None = None,
+    policy: Policy = PROJECT,
 ) -> tuple[Resume, list[Variant]]:
     """Both files at once, and the letters of letter variants: every problem of each,
     and section names checked against the data."""
     problems: list[Problem] = []
     parsed: Resume | None = None
     try:
-        parsed = resume(load_mod.load(data), warnings)
+        parsed = resume(load_mod.load(data), warnings, policy)
     except InputError as exc:
         problems.extend(exc.problems)
     found: list[Variant] = []

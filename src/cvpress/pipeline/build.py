@@ -46,7 +46,13 @@ def run_targets(
     options: Options,
     progress: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Validate each data file once, then build every target, in parallel."""
+    """Validate each data file once, then build every target, in parallel.
+
+    A target of a variants file builds the project's own data; a ``--data``
+    target, a document from elsewhere: the compatibility policy differs
+    (:class:`cvpress.data.compat.Policy`).
+    """
+    from ..data.compat import Policy
     from . import publish, sources
 
     publish.prepare(options.out)
@@ -68,7 +74,10 @@ def run_targets(
             continue
         warnings = Warnings()
         try:
-            documents[read_from] = sources.read(read_from, warnings)
+            policy = Policy.for_input(
+                own_data=target.variants_file is not None, strict=options.strict
+            )
+            documents[read_from] = sources.read(read_from, warnings, policy)
         except CvpressError as exc:
             documents[read_from] = exc
         shared_warnings[read_from] = warnings.items
@@ -547,9 +556,9 @@ def _first_printable(
     """The engine to use and the ``.tex`` (``tex_for(engine)``) rendered for it.
 
     ``auto`` means pdfLaTeX (the fastest) unless the document holds a character
-    pdfLaTeX cannot print; then the first installed Unicode engine (the
-    template's ``engines:`` list in its ``template.yaml`` first, then XeLaTeX,
-    LuaLaTeX, tectonic). An explicit engine that cannot print the document is
+    pdfLaTeX cannot print; then the first installed Unicode engine that can
+    print (and extract) them all (the template's ``engines:`` list in its
+    ``template.yaml`` first, then XeLaTeX, LuaLaTeX, tectonic). An explicit engine that cannot print the document is
     bad input (exit 2) naming the field (found in ``strings``), the character
     and the fix.
     """
@@ -566,11 +575,16 @@ def _first_printable(
     except texify_mod.UnprintableCharacter as exc:
         if requested != "auto":
             raise locate.name_unprintable(exc, strings) from None
-    engine = catalogue.resolve("auto", unicode=True, preferred=preferred)
-    try:
-        return engine, tex_for(engine)
-    except texify_mod.UnprintableCharacter as exc:
-        raise locate.name_unprintable(exc, strings) from None
+        refused = exc
+    # ``auto``: the installed Unicode engines in order, until one can print
+    # (and extract) every character: XeLaTeX first, LuaLaTeX for Devanagari
+    # and for what XeLaTeX's fixed fallback fonts lack.
+    for engine in catalogue.candidates(unicode=True, preferred=preferred):
+        try:
+            return engine, tex_for(engine)
+        except texify_mod.UnprintableCharacter as exc:
+            refused = exc
+    raise locate.name_unprintable(refused, strings) from None
 
 
 def _render_for(

@@ -210,7 +210,9 @@ def _has_content(value: Any) -> bool:
 
     if isinstance(value, BaseModel):
         return any(
-            _has_content(getattr(value, name)) for name in type(value).model_fields if name != "tags"
+            _has_content(getattr(value, name))
+            for name in type(value).model_fields
+            if name != "tags"
         )
     if isinstance(value, tuple | list):
         return any(_has_content(item) for item in value)

@@ -160,25 +160,92 @@ def _special(char: str, engine: str) -> str:
 _NEEDS_ENCODER = re.compile(r"[\\{}#$%&_~^<>|\"'`\u00a0\u00ad]")
 
 
+#: Engines built on XeTeX: their PDFs map each glyph to characters one to one,
+#: so Devanagari's reordered vowel signs extract out of order (LuaLaTeX's
+#: HarfBuzz mode writes ActualText and extracts them verbatim).
+XETEX_ENGINES = frozenset({"xelatex", "latexmk:xelatex", "tectonic"})
+_INDIC = re.compile(r"[\u0900-\u0dff]")
+#: The blocks latex/_base's XeLaTeX set-up prints in its one symbol fallback
+#: font (\cvfallbacksymbols); LuaLaTeX tries a chain of fonts instead.
+_XETEX_SYMBOLS = re.compile(r"[\u2190-\u23ff\u2460-\u27bf\u2900-\u2bff\U0001f300-\U0001f6ff]")
+XETEX_SYMBOL_FONT = "DejaVu Sans"
+#: Invisible characters: a zero-width space is a break opportunity in every
+#: engine; joiners (ZWJ, ZWNJ) shape scripts under Unicode engines and mean
+#: nothing to pdfLaTeX's Latin fonts, which get nothing for them.
+_ZERO_WIDTH = {"\u200b": r"\hspace{0pt}", "\u2060": r"\nobreak{}"}
+_JOINERS = re.compile(r"[\u200c\u200d]")
+
+
 def check_printable(text: str, engine: str, field: str | None = None) -> None:
-    """Refuse characters the engine cannot print, naming the field and the fix."""
+    """Refuse characters the engine cannot print, naming the field and the fix.
+
+    Under a Unicode engine, a character no installed font has is refused
+    before TeX runs (:mod:`cvpress.engine.glyphs`), as is what the engine
+    would print but not extract verbatim (Devanagari under XeTeX) or has no
+    fallback font for (a symbol its one symbol font lacks): ``engine: auto``
+    then tries the next engine.
+    """
     if is_unicode(engine):
+        _check_unicode(text, engine, field)
         return
     for char in text:
         code = ord(char)
-        if code < 0x7F or code in PDFTEX_OK or char in "\n\t":
+        if code < 0x7F or code in PDFTEX_OK or char in "\n\t" or char in _ZERO_WIDTH:
             continue
-        import unicodedata
-
-        name = unicodedata.name(char, "unnamed character")
-        where = f" in {field}" if field else ""
-        raise UnprintableCharacter(
-            f"pdflatex cannot print {char!r} (U+{code:04X} {name}){where}",
-            char=char,
-            field_path=field,
-            hint="set 'engine: xelatex' (or lualatex) for this variant: "
+        if _JOINERS.match(char):
+            continue
+        _refuse(
+            char,
+            engine,
+            field,
+            "set 'engine: xelatex' (or lualatex) for this variant: "
             "it prints any Unicode the fonts have",
         )
+
+
+def _check_unicode(text: str, engine: str, field: str | None) -> None:
+    from ..engine import glyphs
+
+    for char in text:
+        if ord(char) < 0x250 or char in _ZERO_WIDTH or _JOINERS.match(char):
+            continue
+        having = glyphs.families_with(char)
+        if having is not None and not having:
+            _refuse(char, engine, field, glyphs.missing_glyph_hint(char))
+        if engine in XETEX_ENGINES and _INDIC.match(char):
+            _refuse(
+                char,
+                engine,
+                field,
+                f"{engine}'s PDF does not extract this script verbatim (its vowel signs come "
+                "out reordered): use 'engine: lualatex' (what 'auto' picks for it)",
+            )
+        if (
+            engine in XETEX_ENGINES
+            and _XETEX_SYMBOLS.match(char)
+            and glyphs.family_has(XETEX_SYMBOL_FONT, char) is False
+        ):
+            _refuse(
+                char,
+                engine,
+                field,
+                f"{engine}'s symbol font ({XETEX_SYMBOL_FONT}) lacks it: use 'engine: lualatex' "
+                "(what 'auto' tries next), which falls back to more fonts",
+            )
+
+
+def _refuse(char: str, engine: str, field: str | None, hint: str) -> None:
+    import unicodedata
+
+    code = ord(char)
+    name = unicodedata.name(char, "unnamed character")
+    where = f" in {field}" if field else ""
+    raise UnprintableCharacter(
+        f"{engine} cannot print {char!r} (U+{code:04X} {name}){where}",
+        char=char,
+        field_path=field,
+        hint=hint,
+    )
 
 
 def escape(value: Any, engine: str = "pdflatex", field: str | None = None) -> TexStr:
@@ -194,7 +261,29 @@ def escape(value: Any, engine: str = "pdflatex", field: str | None = None) -> Te
     return TexStr(_encode(text, engine))
 
 
+_RTL = "\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufefe"
+#: A right-to-left run: RTL letters (and their marks), and spaces between them.
+_RTL_RUN = re.compile(rf"[{_RTL}]+(?: [{_RTL}]+)*")
+_INVISIBLE = re.compile("[\u200b\u2060\u200c\u200d]")
+
+
 def _encode(text: str, engine: str) -> str:
+    """``text`` as LaTeX: special characters, invisible ones, and right-to-left runs."""
+    if is_unicode(engine) and _RTL_RUN.search(text):
+        # Each run is laid out right to left (\cvrtl, latex/_base) inside the
+        # left-to-right line, so a name or a phrase in Arabic or Hebrew reads
+        # in its own order.
+        out, last = [], 0
+        for match in _RTL_RUN.finditer(text):
+            out.append(_encode_plain(text[last : match.start()], engine))
+            out.append(r"\cvrtl{" + _encode_plain(match.group(), engine) + "}")
+            last = match.end()
+        out.append(_encode_plain(text[last:], engine))
+        return "".join(out)
+    return _encode_plain(text, engine)
+
+
+def _encode_plain(text: str, engine: str) -> str:
     if _NEEDS_ENCODER.search(text):
         # One special character at a time: pylatexenc NFC-normalizes whatever
         # it is given, which would change the person's other characters after
@@ -204,6 +293,11 @@ def _encode(text: str, engine: str) -> str:
         text = _NEEDS_ENCODER.sub(lambda match: _special(match.group(), engine), text)
     if any(hint in text for hint in _LIGATURE_HINTS):
         text = _LIGATURES.sub(r"\/", text)
+    if _INVISIBLE.search(text):  # after the specials: what it inserts is LaTeX
+        unicode = is_unicode(engine)
+        text = _INVISIBLE.sub(
+            lambda m: _ZERO_WIDTH.get(m.group(), m.group() if unicode else ""), text
+        )
     return text
 
 
@@ -309,7 +403,7 @@ def _html_tag(source: str) -> tuple[str, str, str | None] | None:
     name = name.lower()
     if name == "br" and not closing:
         return ("break", name, None)
-    if name not in _HTML_STYLE and name != "a" or self_closing:
+    if (name not in _HTML_STYLE and name != "a") or self_closing:
         return None
     if closing:
         return None if attributes.strip() else ("close", name, None)
