@@ -121,6 +121,13 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("file", nargs="?", type=Path, default=Path("data/resume.yaml"))
     validate.add_argument("--variants", type=Path, help="also check this variants file")
     validate.add_argument(
+        "--data",
+        type=Path,
+        metavar="FILE",
+        help="check FILE as `cvpress build --data FILE` reads it: a document from elsewhere, "
+        "where a key close to a known one is a warning (docs/compatibility.md)",
+    )
+    validate.add_argument(
         "--strict",
         action="store_true",
         help="treat every compatibility warning as an error (docs/compatibility.md)",
@@ -402,20 +409,22 @@ def _describe(args: argparse.Namespace) -> str:
 def _cmd_validate(args: argparse.Namespace) -> int:
     """What ``build`` will do with the data: the same policy, errors and warnings.
 
-    With a variants file (given, or the default project's), the data is the
-    project's own, as ``cvpress build`` reads it; alone, it is a document as
-    ``cvpress build --data FILE`` reads it (cvpress.data.compat).
+    ``FILE`` is the project's own data, as ``cvpress build`` reads it through
+    a variants file; ``--data FILE``, a document as ``cvpress build --data
+    FILE`` reads it (cvpress.data.compat).
     """
     from .data import languages, validate
     from .data.compat import Policy
     from .errors import Warnings
 
     warnings = Warnings()
+    if args.data is not None:
+        args.file = args.data
     variants_file = args.variants
     default_project = args.file == Path("data/resume.yaml") and DEFAULT_VARIANTS.is_file()
     if variants_file is None and default_project:
         variants_file = DEFAULT_VARIANTS  # the default project: check both files
-    policy = Policy.for_input(own_data=variants_file is not None, strict=args.strict)
+    policy = Policy.for_input(own_data=args.data is None, strict=args.strict)
     resume, variants = validate.project(args.file, variants_file, warnings, policy)
     for warning in [*warnings.items, *_private_problems(args.file, variants_file, variants)]:
         print_problem(warning, sys.stderr)

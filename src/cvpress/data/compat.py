@@ -106,9 +106,10 @@ def repair(loaded: Loaded, policy: Policy) -> tuple[Loaded, list[Problem]]:
         if path and path[-1] in _DATE_KEYS and isinstance(value, str):
             fixed = _valid_part(value.strip())
             if fixed is not None and fixed != value.strip():
+                said = f": printed as {fixed!r}" if policy.doubts == "warning" else ""
                 findings.append(
                     Problem(
-                        f"{value.strip()!r} is not a calendar date: printed as {fixed!r}",
+                        f"{value.strip()!r} is not a calendar date{said}",
                         location=loaded.source.locate(path),
                         field_path=format_path(path),
                         hint=f'write the real date, or "{fixed}"',
@@ -142,10 +143,12 @@ def lint(resume: Any, source: SourceMap, policy: Policy) -> list[Problem]:
     from .validate import _locate
 
     out: list[Problem] = []
-    for path, message, hint in _doubts(resume):
+    for path, message, outcome, hint in _doubts(resume):
+        # What the build does with the value, said only when it does build.
+        said = f"{message}: {outcome}" if policy.doubts == "warning" else message
         out.append(
             Problem(
-                message,
+                said,
                 location=_locate(source, path),
                 field_path=format_path(path),
                 hint=hint,
@@ -155,18 +158,21 @@ def lint(resume: Any, source: SourceMap, policy: Policy) -> list[Problem]:
     return out
 
 
-def _doubts(resume: Any) -> Iterator[tuple[PathKey, str, str]]:
+def _doubts(resume: Any) -> Iterator[tuple[PathKey, str, str, str]]:
+    """(path, what is doubtful, what the build does with it, the fix)."""
     if not resume.basics.name:
         yield (
             ("basics",),
-            "no basics.name: the résumé prints without a name heading",
+            "no basics.name",
+            "the résumé prints without a name heading",
             "add basics.name",
         )
     email = resume.basics.email
     if email and not urls.is_email(email):
         yield (
             ("basics", "email"),
-            f"{email!r} is not an e-mail address: printed as written, not linked",
+            f"{email!r} is not an e-mail address",
+            "printed as written, not linked",
             "an address looks like name@example.com",
         )
     for path, value in _urls(resume, ()):
@@ -174,20 +180,22 @@ def _doubts(resume: Any) -> Iterator[tuple[PathKey, str, str]]:
         if found.kind == "schemeless":
             yield (
                 path,
-                f"{value!r} has no scheme: printed as written, linked as {found.href!r}",
+                f"{value!r} has no scheme",
+                f"printed as written, linked as {found.href!r}",
                 f"write the full address: {found.href}",
             )
         elif found.kind == "other_scheme":
             yield (
                 path,
-                f"{value!r} is printed but not linked: only http, https, mailto and tel "
-                "addresses become links",
+                f"{value!r} is not an http, https, mailto or tel address",
+                "printed as written, not linked",
                 "nothing to do if this is what you meant",
             )
         elif found.kind == "not_url":
             yield (
                 path,
-                f"{value!r} is not a web address: printed as written, not linked",
+                f"{value!r} is not a web address",
+                "printed as written, not linked",
                 "write a full address starting with https://, e.g. https://example.com/ada",
             )
     for path, entry in _dated(resume, ()):
@@ -197,7 +205,8 @@ def _doubts(resume: Any) -> Iterator[tuple[PathKey, str, str]]:
             if end.key(precision) < start.key(precision):
                 yield (
                     (*path, "endDate"),
-                    f"endDate {end.iso} is before startDate {start.iso}: both printed as written",
+                    f"endDate {end.iso} is before startDate {start.iso}",
+                    "both printed as written",
                     "swap the two dates, or fix the year",
                 )
 

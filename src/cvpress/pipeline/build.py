@@ -639,6 +639,31 @@ def _compile(
         return _compile_from(name, tex, engine, epoch, options, fmt, files)
 
 
+def _lualatex_first_run(name: str, tex: str, engine: str, timeout: float) -> tuple[float, bool]:
+    """The run's timeout, and whether it is the first LuaLaTeX run with these fonts.
+
+    LuaTeX's font index and the first load of a set of fonts take minutes on
+    a fresh machine: the index is built here, outside any run, and the first
+    run of a font set gets :data:`cvpress.engine.fontindex.LIMIT` instead of
+    the run's timeout, saying so (cvpress.engine.fontindex).
+    """
+    from ..engine import fontindex
+    from ..engine.catalogue import spec
+
+    if spec(engine).tex != "lualatex":
+        return timeout, False
+    fontindex.ensure()
+    if fontindex.warm(tex):
+        return timeout, False
+    print(
+        f"{name}: first LuaLaTeX run with these fonts: caching them for LuaTeX "
+        f"(once; up to {fontindex.LIMIT:.0f} s instead of the {timeout:.0f} s timeout) ...",
+        file=sys.stderr,
+        flush=True,
+    )
+    return max(timeout, fontindex.LIMIT), True
+
+
 def _compile_from(
     name: str,
     tex: str,
@@ -651,16 +676,23 @@ def _compile_from(
     """:func:`_compile` with its format (None: without), taken by a run started early if any."""
     from ..engine import formats, passes
 
+    timeout, first_fonts = _lualatex_first_run(name, tex, engine, options.timeout)
+
     def compile_with(fmt: Path | None) -> Any:
-        return passes.compile_tex(
+        result = passes.compile_tex(
             tex,
             engine,
-            timeout=options.timeout,
+            timeout=timeout,
             epoch=epoch,
             fmt=fmt,
             on_start=_preload_checker,
             files=files,
         )
+        if first_fonts:
+            from ..engine import fontindex
+
+            fontindex.mark_warm(tex)
+        return result
 
     if "cvpress.engine.prestart" in sys.modules:
         waiting = sys.modules["cvpress.engine.prestart"].take(options.out, name)
