@@ -312,6 +312,11 @@ def render(
             t=i18n.words(variant.locale),
             language=i18n.latex_language(variant.locale),
             sections=section_order(resume, sections),
+            # LuaLaTeX falls back to any installed font for what the fixed
+            # fallbacks lack; the other engines refuse those characters.
+            extra_fallbacks=texify.extra_fallbacks(resume.model_dump_json())
+            if engine in ("lualatex", "latexmk:lualatex")
+            else (),
             version=version,
             updated=updated,
             photo=photo if variant.photo else None,

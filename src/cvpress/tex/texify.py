@@ -203,6 +203,48 @@ def check_printable(text: str, engine: str, field: str | None = None) -> None:
         )
 
 
+#: The fallback families latex/_base names for every template (serif faces;
+#: a sans template names the sans ones of the same coverage).
+FIXED_FALLBACKS = (
+    "Noto Serif",
+    "Noto Serif CJK SC",
+    "Noto Serif Devanagari",
+    "Noto Naskh Arabic",
+    "Noto Serif Hebrew",
+    "Noto Sans Symbols2",
+    "DejaVu Sans",
+)
+_FAMILY_NAME = re.compile(r"^[A-Za-z0-9 ]+$")
+
+
+def _fixed_covers(char: str) -> bool:
+    from ..engine import glyphs
+
+    return any(glyphs.family_has(family, char) for family in FIXED_FALLBACKS)
+
+
+def extra_fallbacks(text: str) -> tuple[str, ...]:
+    """Installed families LuaLaTeX falls back to for the characters of ``text`` that
+    :data:`FIXED_FALLBACKS` lack (Thai, Georgian, Ethiopic...): one each, Noto first.
+
+    So every character some installed font has prints, without naming every
+    font of the machine in every document.
+    """
+    from ..engine import glyphs
+
+    found: set[str] = set()
+    for char in set(text):
+        if ord(char) < 0x250 or char in _ZERO_WIDTH or _JOINERS.match(char):
+            continue
+        if _fixed_covers(char):
+            continue
+        having = [f for f in glyphs.families_with(char) or () if _FAMILY_NAME.match(f)]
+        if having:
+            having.sort(key=lambda f: (not f.startswith("Noto Serif"), not f.startswith("Noto"), f))
+            found.add(having[0])
+    return tuple(sorted(found))
+
+
 def _check_unicode(text: str, engine: str, field: str | None) -> None:
     from ..engine import glyphs
 
@@ -212,7 +254,9 @@ def _check_unicode(text: str, engine: str, field: str | None) -> None:
         having = glyphs.families_with(char)
         if having is not None and not having:
             _refuse(char, engine, field, glyphs.missing_glyph_hint(char))
-        if engine in XETEX_ENGINES and _INDIC.match(char):
+        if engine not in XETEX_ENGINES:
+            continue
+        if _INDIC.match(char):
             _refuse(
                 char,
                 engine,
@@ -220,17 +264,24 @@ def _check_unicode(text: str, engine: str, field: str | None) -> None:
                 f"{engine}'s PDF does not extract this script verbatim (its vowel signs come "
                 "out reordered): use 'engine: lualatex' (what 'auto' picks for it)",
             )
-        if (
-            engine in XETEX_ENGINES
-            and _XETEX_SYMBOLS.match(char)
-            and glyphs.family_has(XETEX_SYMBOL_FONT, char) is False
-        ):
+        if having is None:
+            continue  # no fontconfig: TeX itself reports a missing glyph
+        if _XETEX_SYMBOLS.match(char):
+            if glyphs.family_has(XETEX_SYMBOL_FONT, char) is False:
+                _refuse(
+                    char,
+                    engine,
+                    field,
+                    f"{engine}'s symbol font ({XETEX_SYMBOL_FONT}) lacks it: use 'engine: "
+                    "lualatex' (what 'auto' tries next), which falls back to more fonts",
+                )
+        elif not _fixed_covers(char):
             _refuse(
                 char,
                 engine,
                 field,
-                f"{engine}'s symbol font ({XETEX_SYMBOL_FONT}) lacks it: use 'engine: lualatex' "
-                "(what 'auto' tries next), which falls back to more fonts",
+                f"{engine} falls back to a fixed set of fonts, which lack it: 'engine: "
+                f"lualatex' (what 'auto' tries next) adds {having[0]} for it",
             )
 
 
