@@ -303,7 +303,9 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch: pytest.M
 # ------------------------------------------------------------ TeX errors traced
 
 
-def _build_failure(tmp_path: Path, data: str, template: str | None, **variant: object) -> object:
+def _build_failure(
+    tmp_path: Path, data: str, template: str | None, exit_code: int = 1, **variant: object
+) -> object:
     from cvpress.pipeline import targets
 
     path = tmp_path / "resume.yaml"
@@ -318,7 +320,7 @@ def _build_failure(tmp_path: Path, data: str, template: str | None, **variant: o
     options = targets.Options(out=tmp_path / "out", force=True, template_paths=paths)
     outcome = targets.build_adhoc([path], name, options, overrides=variant or None)[0]
     assert outcome.status == "failed" and outcome.error is not None
-    assert outcome.error.exit_code == 1
+    assert outcome.error.exit_code == exit_code
     assert not (tmp_path / "out" / f"{name}.pdf").exists()
     return outcome.error.problems[0]
 
@@ -344,9 +346,10 @@ def test_tex_error_is_traced_to_the_data_field(
 def test_missing_glyph_is_traced_to_the_bullet(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A character no installed font has is refused before TeX (exit 2), at its bullet."""
     monkeypatch.chdir(tmp_path)
     data = WORK + '    highlights:\n      - Fine\n      - "Glyph \U00013000 here"\n'
-    problem = _build_failure(tmp_path, data, None, engine="xelatex")
+    problem = _build_failure(tmp_path, data, None, exit_code=2, engine="xelatex")
     assert problem.field_path == "work[0].highlights[1].text"  # type: ignore[attr-defined]
     assert str(problem.location) == "resume.yaml:7:9"  # type: ignore[attr-defined]
     assert "U+13000" in problem.message  # type: ignore[attr-defined]
