@@ -271,3 +271,47 @@ def test_document_given_with_data_builds_with_warnings(tmp_path: Path) -> None:
         )
         == 2
     )
+
+
+# ------------------------------------------- the person's own data (data/), generic
+#
+# data/ belongs to whoever forks the repository: these checks assert nothing
+# about whose résumé it is, only that it is valid, that its schemas' pointers
+# hold and that every variant builds within its page limit, so they pass for
+# any valid data (a fork that changes only data/ stays green).
+
+OWN = Path(__file__).resolve().parent.parent / "data"
+
+
+def _own(name: str) -> Path:
+    path = OWN / name
+    if not path.is_file():
+        pytest.skip(f"no data/{name} in this checkout")
+    return path
+
+
+def test_own_data_validates_against_the_committed_schemas() -> None:
+    import json
+
+    import jsonschema
+
+    for name, schema in (
+        ("resume.yaml", "resume.schema.json"),
+        ("variants.yaml", "variants.schema.json"),
+    ):
+        document = json.loads((OWN.parent / "schema" / schema).read_text(encoding="utf-8"))
+        data = load.load(_own(name)).data  # as cvpress reads it: every scalar as typed
+        errors = list(jsonschema.Draft202012Validator(document).iter_errors(data))
+        assert not errors, [f"data/{name}: {e.json_path}: {e.message}" for e in errors[:3]]
+    validate.project(_own("resume.yaml"), _own("variants.yaml"))
+
+
+@requires_tex
+def test_own_data_every_variant_builds_within_its_page_limit(tmp_path: Path) -> None:
+    from cvpress.pipeline import targets
+
+    outcomes = targets.build_variants(
+        _own("variants.yaml"), options=targets.Options(out=tmp_path, force=True, timeout=300)
+    )
+    failed = [(o.name, o.error and o.error.problems[0].message) for o in outcomes if o.error]
+    assert not failed, failed
