@@ -161,3 +161,20 @@ def test_missing_glyph_hint_names_what_really_has_it() -> None:
     else:
         assert hint.startswith("no font installed on this machine has U+0E01")
     assert "install" not in hint.replace("installed", "")
+
+
+@requires_tex
+def test_pdflatex_prints_pylatexenc_symbols_verbatim(tmp_path: Path) -> None:
+    """The symbols texify sends through pylatexenc's table under pdfLaTeX extract as typed."""
+    from cvpress.tex.texify import PDFTEX_SYMBOLS
+
+    symbols = " ".join(chr(code) for code in sorted(PDFTEX_SYMBOLS))
+    data = tmp_path / "cv.json"
+    data.write_text(json.dumps({"basics": {"name": "Sam", "summary": symbols}}), encoding="utf-8")
+    out = tmp_path / "out"
+    code = cli.main(
+        ["build", "--data", str(data), "--template", "classic", "--engine", "pdflatex",
+         "--out", str(out)]
+    )  # fmt: skip
+    assert code == 0
+    assert squash(symbols) in squash(pdf_text(out / "classic.pdf"))

@@ -79,6 +79,39 @@ _PDFTEX_RANGES: tuple[tuple[int, int], ...] = (
 #: Code points above ASCII that pdfLaTeX prints and a PDF reader extracts as themselves.
 PDFTEX_OK = frozenset(c for lo, hi in _PDFTEX_RANGES for c in range(lo, hi + 1))
 
+# Symbols pdfLaTeX prints through pylatexenc's Unicode -> LaTeX table (math
+# symbols from the Computer Modern / Latin Modern math fonts: ≈ ≤ ≥ ∞ ⇒ ↔ ∀
+# ∈ √ ⊕ ...) *and* a reader extracts as the character: measured by compiling
+# each of the table's 389 symbols in U+2000-2BFF missing above under every
+# template's pdfLaTeX preamble and reading the PDF back with PDFium; these 73
+# came back verbatim in all four (tests/test_characters.py checks them). The
+# rest (✓ ★ need packages; many extract as other characters) make ``auto``
+# choose a Unicode engine.
+# fmt: off
+_PDFTEX_SYMBOL_RANGES: tuple[tuple[int, int], ...] = (
+    (0x2194, 0x2199), (0x21BC, 0x21BD), (0x21C0, 0x21C1), (0x21D0, 0x21D5), (0x2200,
+    0x2200), (0x2202, 0x2203), (0x2206, 0x2208), (0x220B, 0x220B), (0x2212, 0x2213),
+    (0x2217, 0x2217), (0x221A, 0x221A), (0x221D, 0x221E), (0x2225, 0x2225), (0x2227,
+    0x222A), (0x223C, 0x223C), (0x2240, 0x2240), (0x2243, 0x2243), (0x2248, 0x2248),
+    (0x224D, 0x224D), (0x2261, 0x2261), (0x2264, 0x2265), (0x226A, 0x226B), (0x227A,
+    0x227B), (0x2282, 0x2283), (0x2286, 0x2287), (0x228E, 0x228E), (0x2291, 0x2299),
+    (0x22A2, 0x22A5), (0x22C4, 0x22C4), (0x22C6, 0x22C6), (0x2322, 0x2323), (0x25B3,
+    0x25B3), (0x25BD, 0x25BD), (0x2A3F, 0x2A3F), (0x2AAF, 0x2AB0),
+)
+# fmt: on
+PDFTEX_SYMBOLS = frozenset(c for lo, hi in _PDFTEX_SYMBOL_RANGES for c in range(lo, hi + 1))
+_SYMBOL = re.compile("[" + "".join(chr(c) for c in sorted(PDFTEX_SYMBOLS)) + "]")
+
+
+@lru_cache(maxsize=1)
+def _symbol_macros() -> dict[str, str]:
+    """pylatexenc's LaTeX for each of :data:`PDFTEX_SYMBOLS`, in a group of its own."""
+    from pylatexenc.latexencode import get_builtin_uni2latex_dict
+
+    table = get_builtin_uni2latex_dict()
+    return {chr(code): "{" + table[code] + "}" for code in PDFTEX_SYMBOLS}
+
+
 # LaTeX's special characters, and the ASCII characters whose T1 glyph is not
 # the character itself (quotes) or that TeX turns into ligatures.
 _SPECIALS: dict[int, str] = {
@@ -190,7 +223,9 @@ def check_printable(text: str, engine: str, field: str | None = None) -> None:
         return
     for char in text:
         code = ord(char)
-        if code < 0x7F or code in PDFTEX_OK or char in "\n\t" or char in _ZERO_WIDTH:
+        if code < 0x7F or code in PDFTEX_OK or code in PDFTEX_SYMBOLS:
+            continue
+        if char in "\n\t" or char in _ZERO_WIDTH:
             continue
         if _JOINERS.match(char):
             continue
@@ -344,6 +379,9 @@ def _encode_plain(text: str, engine: str) -> str:
         text = _NEEDS_ENCODER.sub(lambda match: _special(match.group(), engine), text)
     if any(hint in text for hint in _LIGATURE_HINTS):
         text = _LIGATURES.sub(r"\/", text)
+    if not is_unicode(engine) and _SYMBOL.search(text):  # after the specials, likewise
+        macros = _symbol_macros()
+        text = _SYMBOL.sub(lambda m: macros[m.group()], text)
     if _INVISIBLE.search(text):  # after the specials: what it inserts is LaTeX
         unicode = is_unicode(engine)
         text = _INVISIBLE.sub(
