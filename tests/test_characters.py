@@ -178,3 +178,19 @@ def test_pdflatex_prints_pylatexenc_symbols_verbatim(tmp_path: Path) -> None:
     )  # fmt: skip
     assert code == 0
     assert squash(symbols) in squash(pdf_text(out / "classic.pdf"))
+
+
+def test_validate_refuses_what_build_would_refuse(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`cvpress validate` shows what `build` does with characters too (engine: auto)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    (tmp_path / "cv.yaml").write_text(
+        'basics:\n  name: Sam\n  summary: "Shipped 𓀀 and ≈"\n', encoding="utf-8"
+    )
+    if glyphs.families_with("𓀀"):
+        pytest.skip("a font on this machine has U+13000")
+    assert cli.main(["validate", "--data", "cv.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("cv.yaml:3:12: basics.summary: ") and "U+13000" in err

@@ -426,6 +426,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         variants_file = DEFAULT_VARIANTS  # the default project: check both files
     policy = Policy.for_input(own_data=args.data is None, strict=args.strict)
     resume, variants = validate.project(args.file, variants_file, warnings, policy)
+    _refuse_unprintable(args.file, resume)
     for warning in [*warnings.items, *_private_problems(args.file, variants_file, variants)]:
         print_problem(warning, sys.stderr)
     locales: dict[str, list[str]] = {}
@@ -469,6 +470,35 @@ def _private_problems(
         validate.resume(private.overlay(load.load(data), path)[0])  # raises at private.yaml's line
         problems.extend(private.audit(path, [p for p in public if p.resolve() != path.resolve()]))
     return problems
+
+
+def _refuse_unprintable(file: Path, resume: Any) -> None:
+    """What ``build`` under ``engine: auto`` refuses before TeX, at its line (exit 2).
+
+    A character no installed engine can print and extract (no installed font
+    has it, say) fails the build; validate says so first. Without TeX
+    installed there is nothing to ask.
+    """
+    from .data import load, validate
+    from .engine.catalogue import candidates
+    from .errors import InputError
+    from .pipeline.check import visible_strings
+    from .tex.texify import refusal
+
+    engines = candidates()
+    if not engines:
+        return
+    problems = []
+    for path, text in visible_strings(resume):
+        refused = refusal(text, engines, path)
+        if refused is not None:
+            problems.extend(refused.problems)
+    if problems:
+        source = load.load(file).source
+        for problem in problems:
+            problem.location = validate.locate_field(source, problem.field_path or "")
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise InputError(problems[0].message + more, problems=problems)
 
 
 def _emit(text: str, out: Path | None) -> None:

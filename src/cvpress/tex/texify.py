@@ -11,7 +11,7 @@ ligatures turning ``--`` into a dash or ``'`` into a curly quote), then pretty.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
@@ -278,6 +278,19 @@ def extra_fallbacks(text: str) -> tuple[str, ...]:
             having.sort(key=lambda f: (not f.startswith("Noto Serif"), not f.startswith("Noto"), f))
             found.add(having[0])
     return tuple(sorted(found))
+
+
+def refusal(text: str, engines: Iterable[str], field: str) -> UnprintableCharacter | None:
+    """Why none of ``engines`` can print ``text`` (the last one's refusal), or None."""
+    last = None
+    for engine in engines:
+        try:
+            check_printable(text, engine, field)
+        except UnprintableCharacter as exc:
+            last = exc
+        else:
+            return None
+    return last
 
 
 def _check_unicode(text: str, engine: str, field: str | None) -> None:
