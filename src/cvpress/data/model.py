@@ -39,11 +39,24 @@ MAX_URL = 2_048
 #: Most items in any list (bullets, entries, keywords).
 MAX_ITEMS = 500
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
-#: Bidirectional embedding, override and isolate controls: invisible, and able
-#: to make text read differently from what it holds ("Trojan Source"), so they
-#: are refused in every document, valid JSON Resume or not.
-_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+#: Characters refused in any text: (pattern, error type, message). Control
+#: characters cannot be printed; bidirectional embedding, override and isolate
+#: controls are invisible and can make text read differently from what it
+#: holds ("Trojan Source"), so they are refused in every document, valid JSON
+#: Resume or not. Pydantic substitutes {name} only (no format specs): the code
+#: point is pre-formatted.
+_REFUSED = (
+    (
+        re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]"),
+        "control_character",
+        "contains the control character U+{code}, which cannot be printed",
+    ),
+    (
+        re.compile(r"[\u202a-\u202e\u2066-\u2069]"),
+        "bidi_control",
+        "contains the bidirectional control U+{code}, which can disguise what text says",
+    ),
+)
 _LINE_BREAK = re.compile(r"[\r\n]")
 
 
@@ -140,21 +153,10 @@ def _text(value: Any, *, one_line: bool, limit: int, translatable: bool = False)
             "text_type", "expected text, got {got}", {"got": _describe(value)}
         )
     value = value.replace("\r\n", "\n").replace("\t", " ")
-    bad = _CONTROL.search(value)
-    if bad:
-        raise PydanticCustomError(
-            "control_character",
-            # Pydantic substitutes {name} only (no format specs): pre-format the code point.
-            "contains the control character U+{code}, which cannot be printed",
-            {"code": f"{ord(bad.group()):04X}"},
-        )
-    bidi = _BIDI.search(value)
-    if bidi:
-        raise PydanticCustomError(
-            "bidi_control",
-            "contains the bidirectional control U+{code}, which can disguise what text says",
-            {"code": f"{ord(bidi.group()):04X}"},
-        )
+    for pattern, kind, message in _REFUSED:
+        bad = pattern.search(value)
+        if bad:
+            raise PydanticCustomError(kind, message, {"code": f"{ord(bad.group()):04X}"})
     if one_line and _LINE_BREAK.search(value.strip()):
         raise PydanticCustomError("one_line", "must be one line, but contains a line break", {})
     if len(value) > limit:
