@@ -29,10 +29,11 @@ class Span:
 
 
 def link_target(url: str | None) -> str | None:
-    """``url`` when a link to it is safe to follow (http, https, mailto, tel), else None."""
-    if url and (_SAFE_LINK.match(url) or url.startswith("tel:")):
-        return url
-    return None
+    """Where a link to ``url`` goes (http, https, mailto, tel; a scheme-less host name
+    as https), else None: the PDF's rule, :func:`cvpress.data.urls.target`."""
+    from ..data import urls
+
+    return urls.target(url).href if url else None
 
 
 def paragraphs(text: str, bold: tuple[str, ...] = ()) -> list[list[Span]]:

@@ -93,9 +93,10 @@ def layout(resume: Resume, variant: Variant, order: tuple[str, ...] | None) -> L
         _section(resume, name, words, variant.locale) for name in section_order(resume, order)
     )
     return Layout(
-        name=basics.name,
+        name=basics.name or "",  # JSON Resume requires no name
         label=basics.label,
-        title=variant.title or f"{basics.name} – {basics.label or words['cv']}",
+        title=variant.title
+        or " – ".join(p for p in (basics.name, basics.label or words["cv"]) if p),
         keywords=tuple(k for skill in resume.skills for k in skill.keywords),
         contacts=_contacts(resume),
         sections=sections,
@@ -118,11 +119,13 @@ def _contacts(resume: Resume) -> tuple[Contact, ...]:
         out.append(Contact(basics.phone, "tel:" + basics.phone.replace(" ", "")))
     if basics.url:
         out.append(Contact(display_url(basics.url), basics.url))
-    for p in basics.profiles:
-        if p.url:
+    for p in basics.profiles:  # as the PDF: "network: username" linked, else the URL
+        if p.username:
+            out.append(Contact(_join([p.network, p.username], ": "), p.url))
+        elif p.url:
             out.append(Contact(display_url(p.url), p.url, p.network))
-        elif p.network or p.username:
-            out.append(Contact(_join([p.network, p.username], ": ")))
+        elif p.network:
+            out.append(Contact(p.network))
     return tuple(out)
 
 

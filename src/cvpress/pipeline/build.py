@@ -558,9 +558,9 @@ def _first_printable(
     ``auto`` means pdfLaTeX (the fastest) unless the document holds a character
     pdfLaTeX cannot print; then the first installed Unicode engine that can
     print (and extract) them all (the template's ``engines:`` list in its
-    ``template.yaml`` first, then XeLaTeX, LuaLaTeX, tectonic). An explicit engine that cannot print the document is
-    bad input (exit 2) naming the field (found in ``strings``), the character
-    and the fix.
+    ``template.yaml`` first, then XeLaTeX, LuaLaTeX, tectonic). An explicit
+    engine that cannot print the document is bad input (exit 2) naming the
+    field (found in ``strings``), the character and the fix.
     """
     from ..engine import catalogue
     from ..tex import templates

@@ -215,11 +215,7 @@ def require_fields(text: str, strings: Iterable[tuple[str, str]], *, output: str
     the text a reader extracts.
     """
     haystack = normalize(text)
-    missing = [
-        (path, value)
-        for path, value in strings
-        if not _extracted(value, haystack)
-    ]
+    missing = [(path, value) for path, value in strings if not _extracted(value, haystack)]
     if missing:
         path, value = missing[0]
         more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
