@@ -21,10 +21,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel, to_snake
 
 from ..errors import InputError, Location, Problem, Warnings
-from . import breaks
-from . import load as load_mod
-from .load import Loaded, PathKey, SourceMap, format_path
-from . import compat
+from . import breaks, compat
 from . import load as load_mod
 from .compat import PROJECT, Policy
 from .load import Loaded, PathKey, SourceMap, format_path
