@@ -16,10 +16,11 @@ PY = sys.executable
 
 @task
 def bootstrap(c: Context) -> None:
-    """Install TeX Live and fonts if missing, then build every variant."""
-    from cvpress.engine import install
+    """Install TeX Live and fonts if missing, build LuaTeX's font index, then every variant."""
+    from cvpress.engine import fontindex, install
 
     install.ensure_tex()
+    fontindex.ensure(print)
     build(c)
 
 

@@ -43,12 +43,12 @@ BAD_INPUTS = {
         "resume.yaml:3:1: wrok: unknown key 'wrok'",
     ),
     "bad date": (
-        'basics:\n  name: Ada\nwork:\n  - name: X\n    startDate: "2024-13"\n',
-        "resume.yaml:5:16: work[0].startDate: '2024-13' is not a real date",
+        'basics:\n  name: Ada\nwork:\n  - name: X\n    startDate: "Sept 2024"\n',
+        "resume.yaml:5:16: work[0].startDate: 'Sept 2024' is not an ISO 8601 date",
     ),
-    "end before start": (
-        'basics:\n  name: Ada\nwork:\n  - name: X\n    startDate: "2024"\n    endDate: "2023"\n',
-        "resume.yaml:6:14: work[0].endDate: endDate 2023 is before startDate 2024",
+    "bidirectional control": (
+        'basics:\n  name: "Ada \u202eecalevol"\n',
+        "resume.yaml:2:9: basics.name: contains the bidirectional control U+202E",
     ),
 }
 

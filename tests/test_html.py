@@ -233,8 +233,9 @@ def test_contact_links_say_where_they_go() -> None:
         assert text.strip()
         if target.startswith("mailto:"):
             assert text == target.removeprefix("mailto:")
+    # A profile with a username shows "network: username", linked (as the PDF).
     profile = [a for a in elements(tree, "a") if "twitter" in a.get("href", "")]
-    assert "".join(profile[0].itertext()) == "twitter.example.com/neutralthoughts"
+    assert "".join(profile[0].itertext()) == "Twitter: neutralthoughts"
 
 
 @pytest.mark.parametrize("accent", ["1F4E79", "FFEE00", "00FF00", "FFFFFF", "777777"])

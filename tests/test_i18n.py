@@ -41,8 +41,10 @@ def test_dates_read_naturally(locale: str, ongoing: str, closed: str) -> None:
 def test_years_days_and_events() -> None:
     assert i18n.date_range(PartialDate(2018), PartialDate(2020), "es") == "2018 – 2020"
     assert i18n.date_range(PartialDate(2020, 5), PartialDate(2020, 5), "en") == "May 2020"
-    # A start given to the day with no end is an event, not "– Present".
-    assert i18n.date_range(PartialDate(2019, 9, 14), None, "en") == "Sep 14, 2019"
+    # A start with no end is ongoing at any precision; in a custom section
+    # (events=True) a start given to the day is one day, a talk or an exam.
+    assert i18n.date_range(PartialDate(2004, 2, 1), None, "en") == "Feb 1, 2004 – Present"
+    assert i18n.date_range(PartialDate(2019, 9, 14), None, "en", events=True) == "Sep 14, 2019"
 
 
 def test_any_cldr_locale_gets_dates_and_english_words() -> None:

@@ -22,7 +22,9 @@ CASES = {
     "# not a heading": r"\# not a heading",
     "1. not a list": "1. not a list",
     "> not a quote": r"\textgreater{} not a quote",
-    "<b>no html</b>": r"\textless{}b\textgreater{}no html\textless{}/b\textgreater{}",
+    # The safe inline-HTML subset reads as Markdown; any other tag is text.
+    "<b>safe html</b>": r"\textbf{safe html}",
+    "<p>other html</p>": r"\textless{}p\textgreater{}other html\textless{}/p\textgreater{}",
     "![no image](https://example.com/i.png)": "![no image](https://example.com/i.png)",
     "[no script](javascript:alert(1))": "[no script](javascript:alert(1))",
     "**unclosed": "**unclosed",

@@ -79,8 +79,8 @@ def clean_env() -> dict[str, str]:
 
 def make_repo(repo: Path) -> None:
     """A git repository like a user's: data, templates, tasks; tagged twice."""
-    for folder in ("data", "latex"):
-        shutil.copytree(ROOT / folder, repo / folder)
+    shutil.copytree(ROOT / "tests" / "fixtures" / "seed", repo / "data")
+    shutil.copytree(ROOT / "latex", repo / "latex")
     shutil.copy(ROOT / "tasks.py", repo / "tasks.py")
     (repo / ".gitignore").write_text("build/\ndist/\n", encoding="utf-8")
     git(repo, "init", "-q")

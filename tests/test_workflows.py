@@ -316,7 +316,7 @@ def test_pre_commit_hooks_pass_on_the_workflows(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     shutil.copytree(WORKFLOWS, repo / ".github" / "workflows")
     shutil.copy(ROOT / ".pre-commit-config.yaml", repo)
-    shutil.copytree(ROOT / "data", repo / "data")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "seed", repo / "data")
     env = tool_env(PRE_COMMIT_HOME=str(tmp_path / "cache"), GIT_CONFIG_NOSYSTEM="1")
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)

@@ -69,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
         help="ad-hoc: build this cover letter (--data: the sender) as OUT/<LETTER stem>.pdf",
     )
     build.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat every compatibility warning as an error (docs/compatibility.md)",
+    )
+    build.add_argument(
         "--out", type=Path, default=Path("build"), help="output folder (default: %(default)s)"
     )
     build.add_argument(
@@ -115,6 +120,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("file", nargs="?", type=Path, default=Path("data/resume.yaml"))
     validate.add_argument("--variants", type=Path, help="also check this variants file")
+    validate.add_argument(
+        "--data",
+        type=Path,
+        metavar="FILE",
+        help="check FILE as `cvpress build --data FILE` reads it: a document from elsewhere, "
+        "where a key close to a known one is a warning (docs/compatibility.md)",
+    )
+    validate.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat every compatibility warning as an error (docs/compatibility.md)",
+    )
     validate.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
@@ -362,6 +379,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         png=args.png,
         private=args.private,
         formats=tuple(dict.fromkeys(args.format)) if args.format else None,
+        strict=args.strict,
     )
     progress = Progress(sys.stderr)
     if args.letter and not args.data:
@@ -394,15 +412,26 @@ def _describe(args: argparse.Namespace) -> str:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    """What ``build`` will do with the data: the same policy, errors and warnings.
+
+    ``FILE`` is the project's own data, as ``cvpress build`` reads it through
+    a variants file; ``--data FILE``, a document as ``cvpress build --data
+    FILE`` reads it (cvpress.data.compat).
+    """
     from .data import languages, validate
+    from .data.compat import Policy
     from .errors import Warnings
 
     warnings = Warnings()
+    if args.data is not None:
+        args.file = args.data
     variants_file = args.variants
     default_project = args.file == Path("data/resume.yaml") and DEFAULT_VARIANTS.is_file()
     if variants_file is None and default_project:
         variants_file = DEFAULT_VARIANTS  # the default project: check both files
-    resume, variants = validate.project(args.file, variants_file, warnings)
+    policy = Policy.for_input(own_data=args.data is None, strict=args.strict)
+    resume, variants = validate.project(args.file, variants_file, warnings, policy)
+    _refuse_unprintable(args.file, resume)
     for warning in [*warnings.items, *_private_problems(args.file, variants_file, variants)]:
         print_problem(warning, sys.stderr)
     locales: dict[str, list[str]] = {}
@@ -421,7 +450,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             state = f"{len(problems)} missing" if problems else "complete"
             print(f"translations for {locale!r}: {state}")
     entries = sum(len(getattr(resume, s)) for s in ("work", "volunteer", "education", "projects"))
-    print(f"{args.file}: valid ({resume.basics.name}, {entries} entries)")
+    name = resume.basics.name or "no name"
+    print(f"{args.file}: valid ({name}, {entries} entries)")
     if variants_file is not None:
         print(f"{variants_file}: valid ({len(variants)} variants)")
     return 0
@@ -445,6 +475,35 @@ def _private_problems(
         validate.resume(private.overlay(load.load(data), path)[0])  # raises at private.yaml's line
         problems.extend(private.audit(path, [p for p in public if p.resolve() != path.resolve()]))
     return problems
+
+
+def _refuse_unprintable(file: Path, resume: Any) -> None:
+    """What ``build`` under ``engine: auto`` refuses before TeX, at its line (exit 2).
+
+    A character no installed engine can print and extract (no installed font
+    has it, say) fails the build; validate says so first. Without TeX
+    installed there is nothing to ask.
+    """
+    from .data import load, validate
+    from .engine.catalogue import candidates
+    from .errors import InputError
+    from .pipeline.check import visible_strings
+    from .tex.texify import refusal
+
+    engines = candidates()
+    if not engines:
+        return
+    problems = []
+    for path, text in visible_strings(resume):
+        refused = refusal(text, engines, path)
+        if refused is not None:
+            problems.extend(refused.problems)
+    if problems:
+        source = load.load(file).source
+        for problem in problems:
+            problem.location = validate.locate_field(source, problem.field_path or "")
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise InputError(problems[0].message + more, problems=problems)
 
 
 def _emit(text: str, out: Path | None) -> None:

@@ -86,7 +86,7 @@ class Letter(Model):
     body: Annotated[tuple[Block, ...], Field(max_length=MAX_BLOCKS)] = ()
 
     def signed(self, sender: Basics) -> str:
-        return self.signature or sender.name
+        return self.signature or sender.name or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +225,7 @@ def _blocks(body: str, first_line: int, source: SourceMap) -> list[dict[str, Any
 
 def visible_strings(letter: Letter, sender: Basics) -> Iterator[tuple[str, str]]:
     """(field path, text) for everything a letter's PDF must show, as a reader extracts it."""
-    yield "basics.name", sender.name
+    yield "basics.name", sender.name or ""
     for name in ("name", "title", "organisation"):
         value = getattr(letter.to, name)
         if value:

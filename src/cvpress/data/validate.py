@@ -13,6 +13,7 @@ import json
 import re
 import types
 import typing
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,8 +21,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel, to_snake
 
 from ..errors import InputError, Location, Problem, Warnings
-from . import breaks
+from . import breaks, compat
 from . import load as load_mod
+from .compat import PROJECT, Policy
 from .load import Loaded, PathKey, SourceMap, format_path
 from .model import Bullet, Model, Resume, Variant, VariantOptions, VariantsFile
 
@@ -51,52 +53,78 @@ MONTHS = {
 }
 
 
-def resume(loaded: Loaded, warnings: Warnings | None = None) -> Resume:
-    """Validate loaded data as a ``Resume``; raise one ``InputError`` with all problems."""
+def resume(loaded: Loaded, warnings: Warnings | None = None, policy: Policy = PROJECT) -> Resume:
+    """Validate loaded data as a ``Resume``; raise one ``InputError`` with all problems.
+
+    ``policy`` says which findings are errors and which are warnings
+    (:mod:`cvpress.data.compat`): the project's own data by default.
+    """
     if not isinstance(loaded.data, dict):
         raise InputError(
             f"expected a mapping with a 'basics' section at the top, got {_kind(loaded.data)}",
             location=loaded.source.locate(()),
             hint="a résumé starts with 'basics:' followed by your name, see `cvpress new`",
         )
-    return document(loaded.data, loaded.source, Resume, warnings)
+    loaded, repaired = compat.repair(loaded, policy)
+    return document(loaded.data, loaded.source, Resume, warnings, policy, repaired)
 
 
 def document(
-    data: dict[str, Any], source: SourceMap, model: type[M], warnings: Warnings | None = None
+    data: dict[str, Any],
+    source: SourceMap,
+    model: type[M],
+    warnings: Warnings | None = None,
+    policy: Policy = PROJECT,
+    found: Sequence[Problem] = (),
 ) -> M:
     """Validate ``data`` as ``model`` under the résumé's rules (typos are errors, other
     unknown keys warnings), every problem located through ``source``; the one
     entry point for any document the person writes (a résumé, a letter's front matter).
+
+    ``policy``: which findings are errors (cvpress.data.compat); ``found``: findings
+    made before validation (repaired dates); a résumé is also linted.
     """
     problems: list[Problem] = []
     found_warnings: list[Problem] = []
-    _check_keys(data, model, (), source, problems, found_warnings)
+    _sort_findings(list(found), problems, found_warnings)
+    _check_keys(data, model, (), source, problems, found_warnings, policy)
     parsed: M | None = None
     try:
         parsed = model.model_validate(data)
     except ValidationError as exc:
         problems.extend(_from_pydantic(exc, source, model=model))
+    if isinstance(parsed, Resume):
+        _sort_findings(compat.lint(parsed, source, policy), problems, found_warnings)
     if problems:
         # Warnings ride along with the errors: a kept-but-ignored key may be
         # the reason for an error next to it, and one run should show all.
         raise _combined(problems + found_warnings)
     if warnings is not None:
-        for item in found_warnings:
+        for item in sorted(found_warnings, key=Problem.sort_key):
             warnings.add(item)
     assert parsed is not None
     return parsed
 
 
+def _sort_findings(
+    findings: list[Problem], problems: list[Problem], warnings: list[Problem]
+) -> None:
+    for item in findings:
+        (problems if item.severity == "error" else warnings).append(item)
+
+
 def project(
-    data: Path | str, variants_file: Path | str | None, warnings: Warnings | None = None
+    data: Path | str,
+    variants_file: Path | str | None,
+    warnings: Warnings | None = None,
+    policy: Policy = PROJECT,
 ) -> tuple[Resume, list[Variant]]:
     """Both files at once, and the letters of letter variants: every problem of each,
     and section names checked against the data."""
     problems: list[Problem] = []
     parsed: Resume | None = None
     try:
-        parsed = resume(load_mod.load(data), warnings)
+        parsed = resume(load_mod.load(data), warnings, policy)
     except InputError as exc:
         problems.extend(exc.problems)
     found: list[Variant] = []
@@ -358,6 +386,7 @@ def _check_keys(
     source: SourceMap,
     problems: list[Problem],
     warnings: list[Problem],
+    policy: Policy = PROJECT,
 ) -> None:
     if not isinstance(data, dict):
         return
@@ -373,9 +402,9 @@ def _check_keys(
             for sub in _submodels(info.annotation):
                 if isinstance(value, list):
                     for i, item in enumerate(value):
-                        _check_keys(item, sub, (*path, key, i), source, problems, warnings)
+                        _check_keys(item, sub, (*path, key, i), source, problems, warnings, policy)
                 else:
-                    _check_keys(value, sub, (*path, key), source, problems, warnings)
+                    _check_keys(value, sub, (*path, key), source, problems, warnings, policy)
             continue
         if key in model.free_keys or (key in model.legacy and model.legacy[key] not in data):
             continue
@@ -383,22 +412,26 @@ def _check_keys(
         field_path = format_path((*path, key))
         close = difflib.get_close_matches(key, sorted(set(known.values())), n=1, cutoff=0.75)
         synonym = _SYNONYMS.get(key.lower()) if model is Resume else None
+        typo = problems if policy.typos == "error" else warnings
+        kept = "" if policy.typos == "error" else " (kept, not printed)"
         if synonym is not None:
-            problems.append(
+            typo.append(
                 Problem(
                     f"unknown section {key!r}: it would not be printed",
                     location=where,
                     field_path=field_path,
                     hint=synonym,
+                    severity=policy.typos,
                 )
             )
         elif close:
-            problems.append(
+            typo.append(
                 Problem(
-                    f"unknown key {key!r}",
+                    f"unknown key {key!r}{kept}",
                     location=where,
                     field_path=field_path,
                     hint=f"did you mean {close[0]!r}?",
+                    severity=policy.typos,
                 )
             )
         else:
@@ -458,10 +491,31 @@ def locate_field(source: SourceMap, dotted: str) -> Location:
 
 
 def _spellings(path: PathKey) -> list[PathKey]:
+    """``path`` as the file may spell it: camelCase, snake_case, or a pre-1.0 key
+    (``website`` for ``url``), so an error points at the value's own line."""
     out: list[PathKey] = [path]
     for converter in (to_snake, to_camel):
         out.append(tuple(converter(p) if isinstance(p, str) else p for p in path))
+    if path and isinstance(path[-1], str):
+        out.extend((*path[:-1], old) for old in _LEGACY_NAMES.get(to_camel(path[-1]), ()))
     return out
+
+
+def _legacy_names() -> dict[str, tuple[str, ...]]:
+    """v1.0.0 name -> the pre-1.0 keys any model reads as it."""
+    found: dict[str, set[str]] = {}
+    stack: list[type[Model]] = [Resume]
+    seen: set[type[Model]] = set()
+    while stack:
+        model = stack.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for old, new in model.legacy.items():
+            found.setdefault(new, set()).add(old)
+        for info in model.model_fields.values():
+            stack.extend(_submodels(info.annotation))
+    return {new: tuple(sorted(olds)) for new, olds in found.items()}
 
 
 def _example(model: type[BaseModel], loc: PathKey) -> str | None:
@@ -598,6 +652,8 @@ def _explain(
         return msg, "use letters, digits, '.', '_' and '-' only"
     return msg, (f"e.g. {example}" if example else None)
 
+
+_LEGACY_NAMES = _legacy_names()
 
 #: The key an entry of each list usually starts with, for "say what this text is" hints.
 _FIRST_KEY = {

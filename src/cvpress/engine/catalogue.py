@@ -145,6 +145,17 @@ def installed(engine: str) -> bool:
 AUTO_ORDER = ("pdflatex", "xelatex", "lualatex", "tectonic")
 
 
+def candidates(*, unicode: bool = False, preferred: tuple[str, ...] = ()) -> list[str]:
+    """The installed engines ``auto`` may pick, best first (see :func:`resolve`)."""
+    out: list[str] = []
+    for candidate in (*preferred, *AUTO_ORDER):
+        if candidate not in ENGINES or (unicode and not spec(candidate).unicode):
+            continue
+        if candidate not in out and installed(candidate):
+            out.append(candidate)
+    return out
+
+
 def resolve(engine: str, *, unicode: bool = False, preferred: tuple[str, ...] = ()) -> str:
     """``auto`` -> the best installed engine.
 
@@ -155,11 +166,9 @@ def resolve(engine: str, *, unicode: bool = False, preferred: tuple[str, ...] = 
     if engine != "auto":
         spec(engine)
         return engine
-    for candidate in (*preferred, *AUTO_ORDER):
-        if candidate not in ENGINES or (unicode and not spec(candidate).unicode):
-            continue
-        if installed(candidate):
-            return candidate
+    found = candidates(unicode=unicode, preferred=preferred)
+    if found:
+        return found[0]
     wanted = "xelatex" if unicode else "pdflatex"
     raise EngineError(
         "no suitable TeX engine is installed"

@@ -31,6 +31,8 @@ APT_PACKAGES: tuple[str, ...] = (
     "texlive-lang-french",
     "fonts-noto-core",
     "fonts-noto-cjk",
+    # The symbol fallback font of latex/_base (arrows, ≈, ✓, ★ and the emoji it has).
+    "fonts-dejavu-core",
     "poppler-utils",
 )
 
@@ -50,7 +52,15 @@ PROBES: tuple[str, ...] = (
 )
 EXECUTABLES: tuple[str, ...] = ("pdflatex", "xelatex", "lualatex", "latexmk", "kpsewhich")
 #: The fallback fonts of latex/_base (XeLaTeX/LuaLaTeX) and the CJK sans some templates use.
-FONT_FAMILIES: tuple[str, ...] = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Noto Serif")
+FONT_FAMILIES: tuple[str, ...] = (
+    "Noto Sans CJK SC",
+    "Noto Serif CJK SC",
+    "Noto Serif",
+    "Noto Naskh Arabic",
+    "Noto Serif Hebrew",
+    "Noto Serif Devanagari",
+    "DejaVu Sans",
+)
 
 
 def missing() -> list[str]:

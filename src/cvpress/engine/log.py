@@ -36,6 +36,8 @@ _BOX = re.compile(
     r"(?:in paragraph |detected |has occurred while \\output is active)(?:at lines (\d+)--(\d+))?",
     re.M,
 )
+#: The character in "missing character X ..." / "There is no X in font ...".
+_MISSING_NAMED = re.compile(r"(?:missing character|There is no) (\S)", re.I)
 _MISSING_CHAR = re.compile(r"^Missing character: There is no (.+?) in font (.+?)!$", re.M)
 _RERUN = re.compile(
     r"(Rerun to get|Label\(s\) may have changed|There were undefined references|Rerun LaTeX|"
@@ -99,10 +101,12 @@ def error_hint(message: str, engine: str = "pdflatex") -> str:
     """What to do about an engine error, true for the engine that reported it."""
     if "Unicode character" in message or "missing character" in message.lower():
         if is_unicode(engine):
-            return (
-                "no installed font has a glyph for this character: install one "
-                "(fonts-noto-core, fonts-noto-cjk) or remove the character"
-            )
+            from .glyphs import missing_glyph_hint
+
+            found = _MISSING_NAMED.search(message)
+            if found:
+                return missing_glyph_hint(found.group(1))
+            return "a font has no glyph for a character: see the .log file for which one"
         return (
             "the font has no glyph for this character: set 'engine: xelatex' "
             "or remove the character"

@@ -171,7 +171,8 @@ class _Plain:
     # -- document
     def render(self, order: tuple[str, ...]) -> str:
         basics = self.cv.basics
-        self.heading(basics.name, 1)
+        if basics.name:  # JSON Resume requires no name
+            self.heading(basics.name, 1)
         self.para(basics.label)
         contacts: list[str] = []
         if basics.location is not None:

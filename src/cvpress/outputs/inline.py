@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..tex.texify import _MD_TRIGGER, _PARAGRAPH, _SAFE_LINK, _bold_pattern, _image_source
+from ..tex.texify import (
+    _MD_TRIGGER,
+    _PARAGRAPH,
+    _SAFE_LINK,
+    _bold_pattern,
+    _html_tag,
+    _image_source,
+)
 from ..tex.texify import _markdown_parser as parser
 
 
@@ -29,10 +36,11 @@ class Span:
 
 
 def link_target(url: str | None) -> str | None:
-    """``url`` when a link to it is safe to follow (http, https, mailto, tel), else None."""
-    if url and (_SAFE_LINK.match(url) or url.startswith("tel:")):
-        return url
-    return None
+    """Where a link to ``url`` goes (http, https, mailto, tel; a scheme-less host name
+    as https), else None: the PDF's rule, :func:`cvpress.data.urls.target`."""
+    from ..data import urls
+
+    return urls.target(url).href if url else None
 
 
 def paragraphs(text: str, bold: tuple[str, ...] = ()) -> list[list[Span]]:
@@ -47,9 +55,13 @@ def _paragraph(text: str, bold: tuple[str, ...]) -> list[Span]:
     out: list[Span] = []
     strong = em = 0
     links: list[str | None] = []
+    # Open constructs, innermost last: a closing tag of the safe HTML subset
+    # that does not close the innermost one prints as text (as in the PDF).
+    stack: list[str] = []
     for token in tokens[0].children or [] if tokens else []:
         kind = token.type
         href = next((h for h in reversed(links) if h), None)
+        tag = _html_tag(token.content) if kind == "html_inline" else None
         if kind in ("text", "softbreak", "hardbreak"):
             content = token.content if kind == "text" else " "
             if strong or em or links:
@@ -58,20 +70,50 @@ def _paragraph(text: str, bold: tuple[str, ...]) -> list[Span]:
                 out.extend(_emphasize(content, bold))
         elif kind in ("strong_open", "strong_close"):
             strong += 1 if kind == "strong_open" else -1
+            _nest(stack, kind)
         elif kind in ("em_open", "em_close"):
             em += 1 if kind == "em_open" else -1
+            _nest(stack, kind)
         elif kind == "code_inline":
             out.append(Span(token.content, strong > 0, em > 0, True, href))
         elif kind == "link_open":
             target = str(token.attrs.get("href", ""))
             links.append(target if _SAFE_LINK.match(target) else None)
+            _nest(stack, kind)
         elif kind == "link_close":
             links.pop()
+            _nest(stack, kind)
         elif kind == "image":
             out.append(Span(_image_source(token), strong > 0, em > 0, href=href))
+        elif tag is not None and tag[0] == "break":
+            out.append(Span(" ", strong > 0, em > 0, href=href))
+        elif tag is not None and tag[0] == "open":
+            stack.append(tag[1])
+            if tag[1] == "a":
+                links.append(tag[2] if tag[2] and _SAFE_LINK.match(tag[2]) else None)
+            elif tag[1] in ("b", "strong"):
+                strong += 1
+            else:
+                em += 1
+        elif tag is not None and stack and stack[-1] == tag[1]:
+            stack.pop()
+            if tag[1] == "a":
+                links.pop()
+            elif tag[1] in ("b", "strong"):
+                strong -= 1
+            else:
+                em -= 1
         else:  # any other construct prints as its source text
             out.append(Span(token.content, strong > 0, em > 0, href=href))
     return out
+
+
+def _nest(stack: list[str], kind: str) -> None:
+    """Markdown's own constructs on the stack of open ones (always balanced)."""
+    if kind.endswith("_open"):
+        stack.append(kind)
+    elif stack:
+        stack.pop()
 
 
 def _emphasize(text: str, bold: tuple[str, ...]) -> list[Span]:

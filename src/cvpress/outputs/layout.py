@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from ..data.model import PartialDate, Resume, Variant
 from ..tex import i18n
-from ..tex.render import _language_line, group_work, section_order
+from ..tex.render import _language_line, group_work, printable, section_order
 from ..tex.texify import display_url
 
 
@@ -88,14 +88,16 @@ class Layout:
 def layout(resume: Resume, variant: Variant, order: tuple[str, ...] | None) -> Layout:
     """``resume`` (already selected for ``variant``) as the sections ``order`` lists."""
     words = i18n.words(variant.locale)
+    resume = _printable(resume)
     basics = resume.basics
     sections = tuple(
         _section(resume, name, words, variant.locale) for name in section_order(resume, order)
     )
     return Layout(
-        name=basics.name,
+        name=basics.name or "",  # JSON Resume requires no name
         label=basics.label,
-        title=variant.title or f"{basics.name} – {basics.label or words['cv']}",
+        title=variant.title
+        or " – ".join(p for p in (basics.name, basics.label or words["cv"]) if p),
         keywords=tuple(k for skill in resume.skills for k in skill.keywords),
         contacts=_contacts(resume),
         sections=sections,
@@ -118,12 +120,31 @@ def _contacts(resume: Resume) -> tuple[Contact, ...]:
         out.append(Contact(basics.phone, "tel:" + basics.phone.replace(" ", "")))
     if basics.url:
         out.append(Contact(display_url(basics.url), basics.url))
-    for p in basics.profiles:
-        if p.url:
+    for p in basics.profiles:  # as the PDF: "network: username" linked, else the URL
+        if p.username:
+            out.append(Contact(_join([p.network, p.username], ": "), p.url))
+        elif p.url:
             out.append(Contact(display_url(p.url), p.url, p.network))
-        elif p.network or p.username:
-            out.append(Contact(_join([p.network, p.username], ": ")))
+        elif p.network:
+            out.append(Contact(p.network))
     return tuple(out)
+
+
+def _printable(resume: Resume) -> Resume:
+    """``resume`` without the entries that hold nothing to print, as the PDF's templates
+    leave them out (:func:`cvpress.tex.render.printable`)."""
+    from ..data.model import SECTIONS
+
+    update: dict[str, Any] = {
+        name: tuple(printable(getattr(resume, name))) for name in SECTIONS if name != "summary"
+    }
+    update["custom"] = tuple(
+        c.model_copy(update={"entries": tuple(printable(c.entries))}) for c in resume.custom
+    )
+    update["basics"] = resume.basics.model_copy(
+        update={"profiles": tuple(printable(resume.basics.profiles))}
+    )
+    return resume.model_copy(update=update)
 
 
 def _md(*texts: str | None) -> tuple[Md, ...]:

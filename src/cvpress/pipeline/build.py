@@ -45,7 +45,13 @@ def run_targets(
     options: Options,
     progress: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Validate each data file once, then build every target, in parallel."""
+    """Validate each data file once, then build every target, in parallel.
+
+    A target of a variants file builds the project's own data; a ``--data``
+    target, a document from elsewhere: the compatibility policy differs
+    (:class:`cvpress.data.compat.Policy`).
+    """
+    from ..data.compat import Policy
     from . import publish, sources
 
     publish.prepare(options.out)
@@ -67,7 +73,10 @@ def run_targets(
             continue
         warnings = Warnings()
         try:
-            documents[read_from] = sources.read(read_from, warnings)
+            policy = Policy.for_input(
+                own_data=target.variants_file is not None, strict=options.strict
+            )
+            documents[read_from] = sources.read(read_from, warnings, policy)
         except CvpressError as exc:
             documents[read_from] = exc
         shared_warnings[read_from] = warnings.items
@@ -547,11 +556,11 @@ def _first_printable(
     """The engine to use and the ``.tex`` (``tex_for(engine)``) rendered for it.
 
     ``auto`` means pdfLaTeX (the fastest) unless the document holds a character
-    pdfLaTeX cannot print; then the first installed Unicode engine (the
-    template's ``engines:`` list in its ``template.yaml`` first, then XeLaTeX,
-    LuaLaTeX, tectonic). An explicit engine that cannot print the document is
-    bad input (exit 2) naming the field (found in ``strings``), the character
-    and the fix.
+    pdfLaTeX cannot print; then the first installed Unicode engine that can
+    print (and extract) them all (the template's ``engines:`` list in its
+    ``template.yaml`` first, then XeLaTeX, LuaLaTeX, tectonic). An explicit
+    engine that cannot print the document is bad input (exit 2) naming the
+    field (found in ``strings``), the character and the fix.
     """
     from ..engine import catalogue
     from ..tex import templates
@@ -566,11 +575,16 @@ def _first_printable(
     except texify_mod.UnprintableCharacter as exc:
         if requested != "auto":
             raise locate.name_unprintable(exc, strings) from None
-    engine = catalogue.resolve("auto", unicode=True, preferred=preferred)
-    try:
-        return engine, tex_for(engine)
-    except texify_mod.UnprintableCharacter as exc:
-        raise locate.name_unprintable(exc, strings) from None
+        refused = exc
+    # ``auto``: the installed Unicode engines in order, until one can print
+    # (and extract) every character: XeLaTeX first, LuaLaTeX for Devanagari
+    # and for what XeLaTeX's fixed fallback fonts lack.
+    for engine in catalogue.candidates(unicode=True, preferred=preferred):
+        try:
+            return engine, tex_for(engine)
+        except texify_mod.UnprintableCharacter as exc:
+            refused = exc
+    raise locate.name_unprintable(refused, strings) from None
 
 
 def _render_for(
@@ -635,6 +649,31 @@ def _compile(
         return _compile_from(name, tex, engine, epoch, options, fmt, files)
 
 
+def _lualatex_first_run(name: str, tex: str, engine: str, timeout: float) -> tuple[float, bool]:
+    """The run's timeout, and whether it is the first LuaLaTeX run with these fonts.
+
+    LuaTeX's font index and the first load of a set of fonts take minutes on
+    a fresh machine: the index is built here, outside any run, and the first
+    run of a font set gets :data:`cvpress.engine.fontindex.LIMIT` instead of
+    the run's timeout, saying so (cvpress.engine.fontindex).
+    """
+    from ..engine import fontindex
+    from ..engine.catalogue import spec
+
+    if spec(engine).tex != "lualatex":
+        return timeout, False
+    fontindex.ensure()
+    if fontindex.warm(tex):
+        return timeout, False
+    print(
+        f"{name}: first LuaLaTeX run with these fonts: caching them for LuaTeX "
+        f"(once; up to {fontindex.LIMIT:.0f} s instead of the {timeout:.0f} s timeout) ...",
+        file=sys.stderr,
+        flush=True,
+    )
+    return max(timeout, fontindex.LIMIT), True
+
+
 def _compile_from(
     name: str,
     tex: str,
@@ -647,16 +686,23 @@ def _compile_from(
     """:func:`_compile` with its format (None: without), taken by a run started early if any."""
     from ..engine import formats, passes
 
+    timeout, first_fonts = _lualatex_first_run(name, tex, engine, options.timeout)
+
     def compile_with(fmt: Path | None) -> Any:
-        return passes.compile_tex(
+        result = passes.compile_tex(
             tex,
             engine,
-            timeout=options.timeout,
+            timeout=timeout,
             epoch=epoch,
             fmt=fmt,
             on_start=_preload_checker,
             files=files,
         )
+        if first_fonts:
+            from ..engine import fontindex
+
+            fontindex.mark_warm(tex)
+        return result
 
     if "cvpress.engine.prestart" in sys.modules:
         waiting = sys.modules["cvpress.engine.prestart"].take(options.out, name)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..data.compat import PROJECT, Policy
 from ..errors import InputError, Location
 from .targets import Options, Target
 
@@ -64,8 +65,11 @@ def of(target: Target, options: Options) -> Sources:
     return Sources(target.data, secret.resolve() if secret else None, bibliography, named)
 
 
-def read(sources: Sources, found: Warnings) -> Document:
-    """Load, merge and validate: one :class:`~cvpress.errors.InputError` with every problem."""
+def read(sources: Sources, found: Warnings, policy: Policy = PROJECT) -> Document:
+    """Load, merge and validate: one :class:`~cvpress.errors.InputError` with every problem.
+
+    ``policy``: the project's own data, or a ``--data`` document (cvpress.data.compat).
+    """
     from ..data import bibtex, load, private, validate
     from .locate import display
 
@@ -84,5 +88,5 @@ def read(sources: Sources, found: Warnings) -> Document:
         if isinstance(loaded.data, dict):
             data, source = bibtex.merge(loaded.data, loaded.source, entries)
             loaded = load.Loaded(data, source, loaded.path)
-    resume = validate.resume(loaded, found)
+    resume = validate.resume(loaded, found, policy)
     return Document(resume, loaded.source, shown_private if merged else None)

@@ -59,6 +59,8 @@ class Options:
     private: bool = True
     #: Overrides each variant's ``formats`` (``--format``).
     formats: tuple[str, ...] | None = None
+    #: ``--strict``: every compatibility warning is an error (cvpress.data.compat).
+    strict: bool = False
 
 
 @dataclass(slots=True)

@@ -199,7 +199,8 @@ def _person_names(variants_file: Path) -> dict[str, str]:
     for variant in validate.variants(variants_file):
         data = (variants_file.parent / variant.data).resolve()
         if data not in cache:
-            cache[data] = validate.resume(load.load(data)).basics.name
+            # No name (JSON Resume requires none): assets keep the variant's name.
+            cache[data] = validate.resume(load.load(data)).basics.name or variant.name
         names[variant.name] = cache[data]
     return names
 

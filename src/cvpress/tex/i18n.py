@@ -287,16 +287,19 @@ def date_range(
     end: PartialDate | None,
     locale: str = "en",
     *,
-    ongoing: bool = True,
+    events: bool = False,
 ) -> str:
     """ "Sep 2024 – Present"; a single date when start and end are equal.
 
-    A start given to the day with no end is an event (a talk, an exam), not
-    an ongoing role: it prints as that one day, never "14 Sep 2019 – Present".
-    The word for "present" is lower case where the language writes it so
-    after a month ("sept 2024 – actualidad"), capitalised in English.
+    A start with no end is ongoing at any precision ("Feb 1, 2004 – Present"):
+    JSON Resume's work, education and projects mean "present" by a missing
+    endDate, whatever precision the start has. With ``events`` (the entries of
+    custom sections: talks, patents), a start given to the day with no end is
+    one day, not a period. The word for "present" is lower case where the
+    language writes it so after a month ("sept 2024 – actualidad"),
+    capitalised in English.
     """
-    return RANGE_SEPARATOR.join(text for _, text in date_parts(start, end, locale, ongoing=ongoing))
+    return RANGE_SEPARATOR.join(text for _, text in date_parts(start, end, locale, events=events))
 
 
 #: What stands between the two ends of a date range.
@@ -309,18 +312,20 @@ def date_parts(
     locale: str = "en",
     *,
     ongoing: bool = True,
+    events: bool = False,
 ) -> tuple[tuple[PartialDate | None, str], ...]:
     """The ends :func:`date_range` prints, each with its date (None for "present").
 
     HTML marks each end up as a ``<time>`` of its own, so the rule for what a
-    range shows lives here once, for every output.
+    range shows lives here once, for every output. ``ongoing=False``: a lone
+    date (an award's), never "– Present"; ``events``: see :func:`date_range`.
     """
     if start is None:
         return ((end, format_date(end, locale)),) if end is not None else ()
     first = format_date(start, locale)
     if end is None:
-        if ongoing and start.day is None:
-            return ((start, first), (None, words(locale)["present"]))
-        return ((start, first),)
+        if not ongoing or (events and start.day is not None):
+            return ((start, first),)
+        return ((start, first), (None, words(locale)["present"]))
     last = format_date(end, locale)
     return ((start, first),) if first == last else ((start, first), (end, last))

@@ -11,6 +11,7 @@ forget to escape, and an undefined name is an error, not an empty string.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from typing import Any
 
 import jinja2
 
+from ..data import urls
 from ..data.model import SECTIONS, Resume, Variant, Work
 from ..engine.catalogue import is_unicode
 from ..errors import BuildError, InputError
@@ -84,9 +86,12 @@ def environment(roots: tuple[Path, ...], cache_dir: Path | None = None) -> jinja
             lambda ctx, d: texify.escape(i18n.format_date(d, ctx.locale) if d else "", ctx.engine)
         ),
         daterange=_ctx_filter(
-            lambda ctx, entry: texify.escape(
+            lambda ctx, entry, events=False: texify.escape(
                 i18n.date_range(
-                    getattr(entry, "start_date", None), getattr(entry, "end_date", None), ctx.locale
+                    getattr(entry, "start_date", None),
+                    getattr(entry, "end_date", None),
+                    ctx.locale,
+                    events=events,
                 ),
                 ctx.engine,
             )
@@ -96,6 +101,9 @@ def environment(roots: tuple[Path, ...], cache_dir: Path | None = None) -> jinja
         display_url=texify.display_url,
     )
     env.filters["language_line"] = _language_line
+    env.filters["printable"] = printable
+    env.filters["score"] = _score
+    env.tests["linkable"] = lambda url: bool(url) and urls.target(str(url)).href is not None
     env.globals.update(
         group_work=group_work,
         join=_ctx_filter(_join),
@@ -136,13 +144,20 @@ def _ctx_filter(function: Any) -> Any:
 
 
 def _join(ctx: Context, items: Iterable[Any], separator: str = ", ") -> TexStr:
-    """Join with every item escaped (trusted items kept): Jinja's join would re-escape."""
-    parts = [
-        item if isinstance(item, TexStr) else texify.escape(item, ctx.engine)
-        for item in items
-        if item not in (None, "")
-    ]
-    return TexStr(texify.escape(separator, ctx.engine).join(parts))
+    """Join with every item escaped (trusted items kept): Jinja's join would re-escape.
+
+    After an item that ends in a full stop (a course written "Algebra I."), a
+    comma separator drops its comma: "Algebra I. Topology", never "I.,".
+    """
+    kept = [item for item in items if item not in (None, "")]
+    out: list[str] = []
+    for i, item in enumerate(kept):
+        if i:
+            after_stop = str(kept[i - 1]).rstrip().endswith((".", "!", "?"))
+            sep = separator.lstrip(",") if after_stop and separator.startswith(",") else separator
+            out.append(texify.escape(sep, ctx.engine))
+        out.append(item if isinstance(item, TexStr) else texify.escape(item, ctx.engine))
+    return TexStr("".join(out))
 
 
 def _authors(ctx: Context, names: Iterable[str]) -> TexStr:
@@ -167,6 +182,43 @@ def _language_line(entry: Any) -> str:
     if entry.fluency and entry.language:
         return f"{entry.language} ({entry.fluency})"
     return str(entry.language or entry.fluency or "")
+
+
+_BARE_SCORE = re.compile(r"^[\d\s.,/%+-]+$")
+
+
+def _score(score: str | None, label: str) -> str | None:
+    """A bare number ("3.8", "92/100") gets the template's word for it ("Grade: 3.8")."""
+    if score and _BARE_SCORE.match(score):
+        return f"{label}: {score}"
+    return score
+
+
+def printable(entries: Iterable[Any]) -> list[Any]:
+    """The entries that hold something to print.
+
+    Résumé files made from a template carry entries whose every field is an
+    empty string (read as absent by the model) or null: printed, they would be
+    an empty heading or a lone bullet. An entry with any value (a date alone
+    included) is kept; ``tags`` are never printed and do not count.
+    """
+    return [entry for entry in entries if _has_content(entry)]
+
+
+def _has_content(value: Any) -> bool:
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        return any(
+            _has_content(getattr(value, name))
+            for name in type(value).model_fields
+            if name != "tags"
+        )
+    if isinstance(value, tuple | list):
+        return any(_has_content(item) for item in value)
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value is not None
 
 
 def _flatten(groups: Iterable[Iterable[Any]]) -> list[Any]:
@@ -260,6 +312,11 @@ def render(
             t=i18n.words(variant.locale),
             language=i18n.latex_language(variant.locale),
             sections=section_order(resume, sections),
+            # LuaLaTeX falls back to any installed font for what the fixed
+            # fallbacks lack; the other engines refuse those characters.
+            extra_fallbacks=texify.extra_fallbacks(resume.model_dump_json())
+            if engine in ("lualatex", "latexmk:lualatex")
+            else (),
             version=version,
             updated=updated,
             photo=photo if variant.photo else None,
@@ -286,8 +343,8 @@ def section_order(resume: Resume, sections: tuple[str, ...] | None) -> list[str]
             if resume.basics.summary:
                 out.append(name)
         elif name in custom:
-            if custom[name].entries:
+            if printable(custom[name].entries):
                 out.append(name)
-        elif name in SECTIONS and getattr(resume, name):
+        elif name in SECTIONS and printable(getattr(resume, name)):
             out.append(name)
     return out

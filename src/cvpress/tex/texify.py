@@ -11,7 +11,7 @@ ligatures turning ``--`` into a dash or ``'`` into a curly quote), then pretty.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
@@ -78,6 +78,39 @@ _PDFTEX_RANGES: tuple[tuple[int, int], ...] = (
 # fmt: on
 #: Code points above ASCII that pdfLaTeX prints and a PDF reader extracts as themselves.
 PDFTEX_OK = frozenset(c for lo, hi in _PDFTEX_RANGES for c in range(lo, hi + 1))
+
+# Symbols pdfLaTeX prints through pylatexenc's Unicode -> LaTeX table (math
+# symbols from the Computer Modern / Latin Modern math fonts: ≈ ≤ ≥ ∞ ⇒ ↔ ∀
+# ∈ √ ⊕ ...) *and* a reader extracts as the character: measured by compiling
+# each of the table's 389 symbols in U+2000-2BFF missing above under every
+# template's pdfLaTeX preamble and reading the PDF back with PDFium; these 73
+# came back verbatim in all four (tests/test_characters.py checks them). The
+# rest (✓ ★ need packages; many extract as other characters) make ``auto``
+# choose a Unicode engine.
+# fmt: off
+_PDFTEX_SYMBOL_RANGES: tuple[tuple[int, int], ...] = (
+    (0x2194, 0x2199), (0x21BC, 0x21BD), (0x21C0, 0x21C1), (0x21D0, 0x21D5), (0x2200,
+    0x2200), (0x2202, 0x2203), (0x2206, 0x2208), (0x220B, 0x220B), (0x2212, 0x2213),
+    (0x2217, 0x2217), (0x221A, 0x221A), (0x221D, 0x221E), (0x2225, 0x2225), (0x2227,
+    0x222A), (0x223C, 0x223C), (0x2240, 0x2240), (0x2243, 0x2243), (0x2248, 0x2248),
+    (0x224D, 0x224D), (0x2261, 0x2261), (0x2264, 0x2265), (0x226A, 0x226B), (0x227A,
+    0x227B), (0x2282, 0x2283), (0x2286, 0x2287), (0x228E, 0x228E), (0x2291, 0x2299),
+    (0x22A2, 0x22A5), (0x22C4, 0x22C4), (0x22C6, 0x22C6), (0x2322, 0x2323), (0x25B3,
+    0x25B3), (0x25BD, 0x25BD), (0x2A3F, 0x2A3F), (0x2AAF, 0x2AB0),
+)
+# fmt: on
+PDFTEX_SYMBOLS = frozenset(c for lo, hi in _PDFTEX_SYMBOL_RANGES for c in range(lo, hi + 1))
+_SYMBOL = re.compile("[" + "".join(chr(c) for c in sorted(PDFTEX_SYMBOLS)) + "]")
+
+
+@lru_cache(maxsize=1)
+def _symbol_macros() -> dict[str, str]:
+    """pylatexenc's LaTeX for each of :data:`PDFTEX_SYMBOLS`, in a group of its own."""
+    from pylatexenc.latexencode import get_builtin_uni2latex_dict
+
+    table = get_builtin_uni2latex_dict()
+    return {chr(code): "{" + table[code] + "}" for code in PDFTEX_SYMBOLS}
+
 
 # LaTeX's special characters, and the ASCII characters whose T1 glyph is not
 # the character itself (quotes) or that TeX turns into ligatures.
@@ -160,25 +193,158 @@ def _special(char: str, engine: str) -> str:
 _NEEDS_ENCODER = re.compile(r"[\\{}#$%&_~^<>|\"'`\u00a0\u00ad]")
 
 
+#: Engines built on XeTeX: their PDFs map each glyph to characters one to one,
+#: so Devanagari's reordered vowel signs extract out of order (LuaLaTeX's
+#: HarfBuzz mode writes ActualText and extracts them verbatim).
+XETEX_ENGINES = frozenset({"xelatex", "latexmk:xelatex", "tectonic"})
+_INDIC = re.compile(r"[\u0900-\u0dff]")
+#: The blocks latex/_base's XeLaTeX set-up prints in its one symbol fallback
+#: font (\cvfallbacksymbols); LuaLaTeX tries a chain of fonts instead.
+_XETEX_SYMBOLS = re.compile(r"[\u2190-\u23ff\u2460-\u27bf\u2900-\u2bff\U0001f300-\U0001f6ff]")
+XETEX_SYMBOL_FONT = "DejaVu Sans"
+#: Invisible characters: a zero-width space is a break opportunity in every
+#: engine; joiners (ZWJ, ZWNJ) shape scripts under Unicode engines and mean
+#: nothing to pdfLaTeX's Latin fonts, which get nothing for them.
+_ZERO_WIDTH = {"\u200b": r"\hspace{0pt}", "\u2060": r"\nobreak{}"}
+_JOINERS = re.compile(r"[\u200c\u200d]")
+
+
 def check_printable(text: str, engine: str, field: str | None = None) -> None:
-    """Refuse characters the engine cannot print, naming the field and the fix."""
+    """Refuse characters the engine cannot print, naming the field and the fix.
+
+    Under a Unicode engine, a character no installed font has is refused
+    before TeX runs (:mod:`cvpress.engine.glyphs`), as is what the engine
+    would print but not extract verbatim (Devanagari under XeTeX) or has no
+    fallback font for (a symbol its one symbol font lacks): ``engine: auto``
+    then tries the next engine.
+    """
     if is_unicode(engine):
+        _check_unicode(text, engine, field)
         return
     for char in text:
         code = ord(char)
-        if code < 0x7F or code in PDFTEX_OK or char in "\n\t":
+        if code < 0x7F or code in PDFTEX_OK or code in PDFTEX_SYMBOLS:
             continue
-        import unicodedata
-
-        name = unicodedata.name(char, "unnamed character")
-        where = f" in {field}" if field else ""
-        raise UnprintableCharacter(
-            f"pdflatex cannot print {char!r} (U+{code:04X} {name}){where}",
-            char=char,
-            field_path=field,
-            hint="set 'engine: xelatex' (or lualatex) for this variant: "
+        if char in "\n\t" or char in _ZERO_WIDTH:
+            continue
+        if _JOINERS.match(char):
+            continue
+        _refuse(
+            char,
+            engine,
+            field,
+            "set 'engine: xelatex' (or lualatex) for this variant: "
             "it prints any Unicode the fonts have",
         )
+
+
+#: The fallback families latex/_base names for every template (serif faces;
+#: a sans template names the sans ones of the same coverage).
+FIXED_FALLBACKS = (
+    "Noto Serif",
+    "Noto Serif CJK SC",
+    "Noto Serif Devanagari",
+    "Noto Naskh Arabic",
+    "Noto Serif Hebrew",
+    "Noto Sans Symbols2",
+    "DejaVu Sans",
+)
+_FAMILY_NAME = re.compile(r"^[A-Za-z0-9 ]+$")
+
+
+def _fixed_covers(char: str) -> bool:
+    from ..engine import glyphs
+
+    return any(glyphs.family_has(family, char) for family in FIXED_FALLBACKS)
+
+
+def extra_fallbacks(text: str) -> tuple[str, ...]:
+    """Installed families LuaLaTeX falls back to for the characters of ``text`` that
+    :data:`FIXED_FALLBACKS` lack (Thai, Georgian, Ethiopic...): one each, Noto first.
+
+    So every character some installed font has prints, without naming every
+    font of the machine in every document.
+    """
+    from ..engine import glyphs
+
+    found: set[str] = set()
+    for char in set(text):
+        if ord(char) < 0x250 or char in _ZERO_WIDTH or _JOINERS.match(char):
+            continue
+        if _fixed_covers(char):
+            continue
+        having = [f for f in glyphs.families_with(char) or () if _FAMILY_NAME.match(f)]
+        if having:
+            having.sort(key=lambda f: (not f.startswith("Noto Serif"), not f.startswith("Noto"), f))
+            found.add(having[0])
+    return tuple(sorted(found))
+
+
+def refusal(text: str, engines: Iterable[str], field: str) -> UnprintableCharacter | None:
+    """Why none of ``engines`` can print ``text`` (the last one's refusal), or None."""
+    last = None
+    for engine in engines:
+        try:
+            check_printable(text, engine, field)
+        except UnprintableCharacter as exc:
+            last = exc
+        else:
+            return None
+    return last
+
+
+def _check_unicode(text: str, engine: str, field: str | None) -> None:
+    from ..engine import glyphs
+
+    for char in text:
+        if ord(char) < 0x250 or char in _ZERO_WIDTH or _JOINERS.match(char):
+            continue
+        having = glyphs.families_with(char)
+        if having is not None and not having:
+            _refuse(char, engine, field, glyphs.missing_glyph_hint(char))
+        if engine not in XETEX_ENGINES:
+            continue
+        if _INDIC.match(char):
+            _refuse(
+                char,
+                engine,
+                field,
+                f"{engine}'s PDF does not extract this script verbatim (its vowel signs come "
+                "out reordered): use 'engine: lualatex' (what 'auto' picks for it)",
+            )
+        if having is None:
+            continue  # no fontconfig: TeX itself reports a missing glyph
+        if _XETEX_SYMBOLS.match(char):
+            if glyphs.family_has(XETEX_SYMBOL_FONT, char) is False:
+                _refuse(
+                    char,
+                    engine,
+                    field,
+                    f"{engine}'s symbol font ({XETEX_SYMBOL_FONT}) lacks it: use 'engine: "
+                    "lualatex' (what 'auto' tries next), which falls back to more fonts",
+                )
+        elif not _fixed_covers(char):
+            _refuse(
+                char,
+                engine,
+                field,
+                f"{engine} falls back to a fixed set of fonts, which lack it: 'engine: "
+                f"lualatex' (what 'auto' tries next) adds {having[0]} for it",
+            )
+
+
+def _refuse(char: str, engine: str, field: str | None, hint: str) -> None:
+    import unicodedata
+
+    code = ord(char)
+    name = unicodedata.name(char, "unnamed character")
+    where = f" in {field}" if field else ""
+    raise UnprintableCharacter(
+        f"{engine} cannot print {char!r} (U+{code:04X} {name}){where}",
+        char=char,
+        field_path=field,
+        hint=hint,
+    )
 
 
 def escape(value: Any, engine: str = "pdflatex", field: str | None = None) -> TexStr:
@@ -194,7 +360,29 @@ def escape(value: Any, engine: str = "pdflatex", field: str | None = None) -> Te
     return TexStr(_encode(text, engine))
 
 
+_RTL = "\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufefe"
+#: A right-to-left run: RTL letters (and their marks), and spaces between them.
+_RTL_RUN = re.compile(rf"[{_RTL}]+(?: [{_RTL}]+)*")
+_INVISIBLE = re.compile("[\u200b\u2060\u200c\u200d]")
+
+
 def _encode(text: str, engine: str) -> str:
+    """``text`` as LaTeX: special characters, invisible ones, and right-to-left runs."""
+    if is_unicode(engine) and _RTL_RUN.search(text):
+        # Each run is laid out right to left (\cvrtl, latex/_base) inside the
+        # left-to-right line, so a name or a phrase in Arabic or Hebrew reads
+        # in its own order.
+        out, last = [], 0
+        for match in _RTL_RUN.finditer(text):
+            out.append(_encode_plain(text[last : match.start()], engine))
+            out.append(r"\cvrtl{" + _encode_plain(match.group(), engine) + "}")
+            last = match.end()
+        out.append(_encode_plain(text[last:], engine))
+        return "".join(out)
+    return _encode_plain(text, engine)
+
+
+def _encode_plain(text: str, engine: str) -> str:
     if _NEEDS_ENCODER.search(text):
         # One special character at a time: pylatexenc NFC-normalizes whatever
         # it is given, which would change the person's other characters after
@@ -204,6 +392,14 @@ def _encode(text: str, engine: str) -> str:
         text = _NEEDS_ENCODER.sub(lambda match: _special(match.group(), engine), text)
     if any(hint in text for hint in _LIGATURE_HINTS):
         text = _LIGATURES.sub(r"\/", text)
+    if not is_unicode(engine) and _SYMBOL.search(text):  # after the specials, likewise
+        macros = _symbol_macros()
+        text = _SYMBOL.sub(lambda m: macros[m.group()], text)
+    if _INVISIBLE.search(text):  # after the specials: what it inserts is LaTeX
+        unicode = is_unicode(engine)
+        text = _INVISIBLE.sub(
+            lambda m: _ZERO_WIDTH.get(m.group(), m.group() if unicode else ""), text
+        )
     return text
 
 
@@ -250,7 +446,13 @@ def href(url: str) -> TexStr:
 
 
 def link(url: str, text: Any, engine: str = "pdflatex") -> TexStr:
-    return TexStr(r"\href{" + href(url) + "}{" + escape(text, engine) + "}")
+    """``text`` linked to ``url`` when :mod:`cvpress.data.urls` makes it a link, else the text."""
+    from ..data import urls
+
+    target = urls.target(str(url)).href
+    if target is None:
+        return escape(text, engine)
+    return TexStr(r"\href{" + href(target) + "}{" + escape(text, engine) + "}")
 
 
 def display_url(url: str) -> str:
@@ -260,7 +462,7 @@ def display_url(url: str) -> str:
 
 # --------------------------------------------------------------------- Markdown
 
-_MD_TRIGGER = re.compile(r"[*_\[`]")
+_MD_TRIGGER = re.compile(r"[*_\[`<]")
 _SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.I)
 
 
@@ -270,7 +472,48 @@ def _markdown_parser() -> Any:
 
     # "image" is parsed only so that it can be printed back as its own source:
     # without it, ``![alt](url)`` would print as "!" followed by a link.
-    return MarkdownIt("zero").enable(["emphasis", "link", "backticks", "image"])
+    # "html_inline" finds tags, so that the safe subset (:func:`_html_tag`) is
+    # read as its Markdown equivalent; every other tag prints as its text.
+    return MarkdownIt("zero", {"html": True}).enable(
+        ["emphasis", "link", "backticks", "image", "html_inline"]
+    )
+
+
+#: The inline HTML read as Markdown, as résumé exports and theme samples write it:
+#: tag name -> (LaTeX opening, closing). ``<a href>`` is a link; ``<br>`` a line break.
+_HTML_STYLE = {
+    "b": (r"\textbf{", "}"),
+    "strong": (r"\textbf{", "}"),
+    "i": (r"\emph{", "}"),
+    "em": (r"\emph{", "}"),
+}
+_HTML_TAG = re.compile(
+    r"^<(/?)([A-Za-z]+)((?:\s+[^\s=>/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*(/?)>$"
+)
+_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
+
+
+def _html_tag(source: str) -> tuple[str, str, str | None] | None:
+    """``(kind, name, href)`` of a tag of the safe subset; None for any other tag.
+
+    kind is "open", "close" or "break"; href is the link target of ``<a href>``.
+    """
+    match = _HTML_TAG.match(source.strip())
+    if match is None:
+        return None
+    closing, name, attributes, self_closing = match.groups()
+    name = name.lower()
+    if name == "br" and not closing:
+        return ("break", name, None)
+    if (name not in _HTML_STYLE and name != "a") or self_closing:
+        return None
+    if closing:
+        return None if attributes.strip() else ("close", name, None)
+    if name == "a":
+        found = _HREF.search(attributes)
+        target = next((g for g in found.groups() if g is not None), "") if found else ""
+        return ("open", name, _markdown_parser().normalizeLink(target) if target else None)
+    return None if attributes.strip() else ("open", name, None)
 
 
 def _image_source(token: Any) -> str:
@@ -306,6 +549,7 @@ def _markdown_paragraph(text: str, engine: str, field: str | None, bold: tuple[s
     children = tokens[0].children if tokens else []
     out: list[str] = []
     closers: list[str] = []
+    html: list[tuple[str, int]] = []  # open safe tags: (name, index in closers)
     for token in children or []:
         kind = token.type
         if kind == "text" or kind in ("softbreak", "hardbreak"):
@@ -332,10 +576,41 @@ def _markdown_paragraph(text: str, engine: str, field: str | None, bold: tuple[s
             out.append(closers.pop())
         elif kind == "image":
             out.append(escape(_image_source(token), engine, field))
+        elif kind == "html_inline" and (tag := _html_tag(token.content)) is not None:
+            out.append(_html_latex(tag, token.content, html, closers, engine, field))
         else:  # any other construct prints as its source text
             out.append(escape(token.content, engine, field))
     out.extend(reversed(closers))
     return "".join(out)
+
+
+def _html_latex(
+    tag: tuple[str, str, str | None],
+    source: str,
+    html: list[tuple[str, int]],
+    closers: list[str],
+    engine: str,
+    field: str | None,
+) -> str:
+    """LaTeX for one tag of the safe subset; a closing tag without its opening prints as text."""
+    kind, name, target = tag
+    if kind == "break":
+        return r"\newline{}"
+    if kind == "open":
+        html.append((name, len(closers)))
+        if name == "a":
+            if target is not None and _SAFE_LINK.match(target):
+                closers.append("}")
+                return r"\href{" + href(target) + "}{"
+            closers.append("")
+            return ""
+        opening, closing = _HTML_STYLE[name]
+        closers.append(closing)
+        return opening
+    if html and html[-1][0] == name and html[-1][1] == len(closers) - 1:
+        html.pop()
+        return closers.pop()
+    return escape(source, engine, field)
 
 
 def _emphasize(text: str, engine: str, field: str | None, bold: tuple[str, ...]) -> str:
@@ -359,7 +634,7 @@ def _bold_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
-#: Tokens that are markup only: plain text drops them.
+#: Tokens that are markup only: plain text drops them (and the safe HTML tags).
 _MARKUP_TOKENS = frozenset(
     ("strong_open", "strong_close", "em_open", "em_close", "link_open", "link_close")
 )
@@ -374,13 +649,31 @@ def plain_markdown(value: Any) -> str:
         return text
     tokens = _markdown_parser().parseInline(text)
     out: list[str] = []
+    # Open constructs, as markdown() nests them: a closing tag that does not
+    # close the innermost one prints as text there, so it does here.
+    stack: list[str] = []
     for token in tokens[0].children or []:
+        tag = _html_tag(token.content) if token.type == "html_inline" else None
         if token.type in ("text", "code_inline"):
             out.append(token.content)
         elif token.type in ("softbreak", "hardbreak"):
             out.append(" ")
         elif token.type == "image":
             out.append(_image_source(token))
-        elif token.type not in _MARKUP_TOKENS:
+        elif tag is not None:
+            kind, name, _ = tag
+            if kind == "break":
+                out.append(" ")
+            elif kind == "open":
+                stack.append(name)
+            elif stack and stack[-1] == name:
+                stack.pop()
+            else:
+                out.append(token.content)
+        elif token.type.endswith("_open") and token.type in _MARKUP_TOKENS:
+            stack.append(token.type)
+        elif token.type.endswith("_close") and token.type in _MARKUP_TOKENS:
+            stack.pop()
+        else:
             out.append(token.content)
     return "".join(out)
