@@ -60,7 +60,7 @@ def test_a_list_replaces_the_public_one_whole(tmp_path: Path) -> None:
 
 
 def test_an_error_in_a_private_value_points_at_the_private_file(tmp_path: Path) -> None:
-    data = project(tmp_path, "basics:\n  email: not-an-address\n")
+    data = project(tmp_path, "basics:\n  profiles: not a list\n")
     merged, _ = private.overlay(load.load(data), tmp_path / "private.yaml")
     with pytest.raises(InputError) as caught:
         validate.resume(merged)
