@@ -31,9 +31,9 @@ def test_positions_of_keys_and_values() -> None:
     assert loaded.source.locate(("work", 0, "highlights", 0, "text")) == Location("r.yaml", 6, 9)
 
 
-def test_dates_stay_as_written_and_scalars_keep_their_type() -> None:
+def test_plain_scalars_stay_as_written() -> None:
     data = load.loads("a: 2024-09-15\nb: 2024\nc: true\nd: null\ne: 1.5\n").data
-    assert data == {"a": "2024-09-15", "b": 2024, "c": True, "d": None, "e": 1.5}
+    assert data == {"a": "2024-09-15", "b": "2024", "c": "true", "d": None, "e": "1.5"}
 
 
 def test_duplicate_key_in_yaml_and_json() -> None:
@@ -103,7 +103,7 @@ def test_file_problems(tmp_path: Path) -> None:
     assert load.load(bom).data == {"basics": {"name": "A"}}
 
 
-_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
+_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text()
 _json = st.recursive(
     _scalars,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
@@ -116,7 +116,7 @@ _json = st.recursive(
 def test_any_json_document_loads_as_json_reads_it(value: object, indent: int | str | None) -> None:
     text = json.dumps(value, indent=indent)
     loaded = load.loads(text, "r.json", json_syntax=True)
-    assert loaded.data == json.loads(text)
+    assert loaded.data == json.loads(text, parse_int=str, parse_float=str)  # numbers as written
     for path, where in loaded.source.keys.items():  # every key position points at that key
         assert where.line is not None and where.column is not None
         line = text.splitlines()[where.line - 1]

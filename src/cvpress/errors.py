@@ -12,11 +12,19 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """A 1-based position in a source file."""
+    """A 1-based position in a source file.
+
+    ``quote`` says whether the error printer may show the file's line: only
+    for files the user named inside the project (a data file that is a
+    symlink to ``/etc/passwd``, or a ``data:`` pointing at a credentials
+    file, must not have its lines printed), so it is off unless the place that
+    read the file says so.
+    """
 
     file: str
     line: int | None = None
     column: int | None = None
+    quote: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
         parts = [self.file]

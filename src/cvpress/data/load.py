@@ -5,10 +5,14 @@ model stage only sees plain data, so positions must be captured here, while
 the YAML nodes still know where they came from.
 
 PyYAML's constructors silently keep the last of two duplicate keys and expand
-aliases without bound, and they turn ``2024-09-15`` into a ``date`` behind the
-user's back; so we compose the node graph ourselves and build the data with a
-small walker that refuses duplicates, counts alias expansions and keeps
-timestamps as the strings the user wrote.
+aliases without bound, and its YAML 1.1 resolver rewrites what people type:
+``01234567`` becomes the octal 342391, ``3.50`` the float 3.5, ``1:30`` the
+sexagesimal 90, ``yes``/``no``/``on``/``off`` booleans and ``2024-09-15`` a date.
+So plain scalars resolve as text (only ``null``/``~``/empty and the merge key
+``<<`` keep their meaning), the node graph is walked by a small walker that
+refuses duplicates, unknown tags and alias bombs, and the model converts text
+to a number or a yes/no only where a field asks for one. JSON keeps its own
+types, except numbers, which also stay as written (``3.50`` is not ``3.5``).
 """
 
 from __future__ import annotations
@@ -19,11 +23,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
 from ..errors import InputError, Location
+from .files import read_regular
 
 #: Largest data file accepted. A résumé is a few KiB; this leaves a 100x margin.
 MAX_FILE_BYTES = 1_000_000
@@ -34,8 +39,25 @@ MAX_DEPTH = 32
 
 PathKey = tuple[str | int, ...]
 
-_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_constructor = yaml.SafeLoader("")  # only used for its scalar constructors
+_NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_SET = "tag:yaml.org,2002:set"
+_Base: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """The safe loader whose only implicit types are null and the merge key."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
+
+
+for _first, _resolvers in _Base.yaml_implicit_resolvers.items():
+    for _tag, _regexp in _resolvers:
+        if _tag in (_NULL, _MERGE):
+            _Loader.add_implicit_resolver(_tag, _regexp, [_first])
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +67,16 @@ class SourceMap:
     file: str
     keys: dict[PathKey, Location] = field(default_factory=dict)
     values: dict[PathKey, Location] = field(default_factory=dict)
+    #: Whether error messages may quote this file's lines (see :func:`load`).
+    quote: bool = False
+
+    def at(self, line: int | None = None, column: int | None = None) -> Location:
+        """A position in this file, quotable as the file is."""
+        return Location(self.file, line, column, quote=self.quote)
+
+    def mark(self, mark: Any) -> Location:
+        """A PyYAML mark (0-based) as a position in this file."""
+        return self.at(mark.line + 1, mark.column + 1)
 
     def locate(self, path: PathKey, *, key: bool = False) -> Location:
         """The best position for ``path``: itself, else its nearest ancestor."""
@@ -55,7 +87,7 @@ class SourceMap:
             if hit is not None:
                 return hit
             probe = probe[:-1]
-        return self.values.get((), Location(self.file, 1, 1))
+        return self.values.get((), self.at(1, 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,79 +116,82 @@ def parse_path(dotted: str) -> PathKey:
     return tuple(int(index) if index else name for name, index in _PATH_PART.findall(dotted))
 
 
-def load(path: Path | str) -> Loaded:
-    """Load ``.yaml``/``.yml``/``.json`` into plain data with positions."""
+def load(path: Path | str, *, inside: Path | None = None) -> Loaded:
+    """Load ``.yaml``/``.yml``/``.json`` into plain data with positions.
+
+    Only a regular file is read, and at most one byte past the size limit.
+    Its lines may be quoted under errors only if it really lies where it was
+    named: inside the folder of the path as given (a symlink out of ``data/``
+    to ``/etc/passwd`` is not quoted) and inside ``inside`` when given (the
+    variants file's folder, for a ``data:`` it names).
+    """
     path = Path(path)
-    text = read_text(path)
-    return loads(text, str(path), json_syntax=path.suffix.lower() == ".json")
+    quote = quotable(path, inside)
+    text = read_text(path, quote=quote)
+    return loads(text, str(path), json_syntax=path.suffix.lower() == ".json", quote=quote)
 
 
-def read_text(path: Path, expected: str = "a .yaml or .json file") -> str:
-    """A file the person wrote, as text: size-limited, UTF-8, each failure located."""
+def read_text(path: Path, expected: str = "a .yaml or .json file", *, quote: bool = False) -> str:
+    """A file the person wrote, as text: a regular file, size-limited, UTF-8, each failure
+    located (its line quoted under the error only when ``quote``)."""
     display = str(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError(
-            f"file not found: {display}",
-            location=Location(display),
-            hint="check the path, or create one with `cvpress new`",
-        ) from None
-    except OSError as exc:
-        raise InputError(
-            f"cannot read {display}: {exc.strerror}", location=Location(display)
-        ) from None
-    if path.is_dir():
-        raise InputError(
-            f"{display} is a directory, expected {expected}", location=Location(display)
-        )
-    # Read at most one byte past the limit: a device or pipe (/dev/zero, a
-    # FIFO) reports size 0 and would otherwise be read forever.
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise InputError(
-            f"cannot read {display}: {exc.strerror}", location=Location(display)
-        ) from None
-    if max(size, len(raw)) > MAX_FILE_BYTES:
-        raise InputError(
-            f"file is {max(size, len(raw)):,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
-            location=Location(display),
-            hint="a résumé data file is a few KiB; check that this is the right file",
-        )
+    raw = read_regular(path, MAX_FILE_BYTES, display=display, what=expected)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
             f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-            location=Location(display, line),
+            location=Location(display, line, quote=quote),
             hint="save the file as UTF-8",
         ) from None
     return text
 
 
-def loads(text: str, display: str = "<string>", *, json_syntax: bool = False) -> Loaded:
+def quotable(path: Path, inside: Path | None = None) -> bool:
+    """Whether ``path`` resolves inside its own folder (and inside ``inside``)."""
+    real = path.resolve()
+    roots = [path.absolute().parent.resolve(), *([inside.resolve()] if inside else [])]
+    return all(real.is_relative_to(root) for root in roots)
+
+
+def loads(
+    text: str, display: str = "<string>", *, json_syntax: bool = False, quote: bool = True
+) -> Loaded:
     """Parse text (YAML, or JSON when ``json_syntax``) into data and positions."""
+    source = SourceMap(display, quote=quote)
     if json_syntax:
-        return _load_json(text, display)
-    source = SourceMap(display)
+        return _load_json(text, source)
     try:
-        _check_depth(text, display)
+        _check_depth(text, source)
         node = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, source) from None
     except yaml.MarkedYAMLError as exc:
-        raise _yaml_error(exc, display, text) from None
+        raise _yaml_error(exc, source, text) from None
     except yaml.YAMLError as exc:  # pragma: no cover - all parser errors are marked
-        raise InputError(f"cannot parse YAML: {exc}", location=Location(display)) from None
+        raise InputError(f"cannot parse YAML: {exc}", location=source.at()) from None
     if node is None:
         return Loaded({}, source, Path(display))
-    walker = _Walker(source, display)
+    walker = _Walker(source)
     data = walker.build(node, ())
     return Loaded(data, source, Path(display))
 
 
-def _check_depth(text: str, display: str) -> None:
+def _reader_error(exc: yaml.reader.ReaderError, text: str, source: SourceMap) -> InputError:
+    """A character YAML does not allow (NUL, other controls), at its line and column."""
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    return InputError(
+        f"the file contains the control character U+{code:04X}, which YAML does not allow",
+        location=source.at(line, column),
+        hint="delete the invisible character (often pasted from a PDF or a word processor)",
+    )
+
+
+def _check_depth(text: str, source: SourceMap) -> None:
     """Refuse deep nesting before composing: libyaml's composer recurses in C,
     and ``[`` repeated 100,000 times (100 KB, well under the size limit)
     overflows the stack and kills the process with a segmentation fault.
@@ -169,14 +204,14 @@ def _check_depth(text: str, display: str) -> None:
             if depth > MAX_DEPTH:
                 raise InputError(
                     f"nesting deeper than {MAX_DEPTH} levels",
-                    location=_mark(event.start_mark, display),
+                    location=source.mark(event.start_mark),
                     hint="the résumé format needs only a few levels of nesting",
                 )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 
 
-def _load_json(text: str, display: str) -> Loaded:
+def _load_json(text: str, source: SourceMap) -> Loaded:
     """JSON through the json module (JSON's own rules and messages), then positions.
 
     Not through YAML: PyYAML is YAML 1.1 and refuses valid JSON (surrogate
@@ -184,33 +219,51 @@ def _load_json(text: str, display: str) -> Loaded:
     and a resume.json from any tool must load unchanged.
     """
     try:
-        json.loads(text)
+        json.loads(text, parse_int=str, parse_float=str)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"invalid JSON: {exc.msg}",
-            location=Location(display, exc.lineno, exc.colno),
+            location=source.at(exc.lineno, exc.colno),
             hint="check for a missing comma, quote or bracket just before this point",
-        ) from None
-    except ValueError as exc:  # e.g. an integer beyond Python's 4,300-digit limit
-        raise InputError(
-            f"invalid JSON: {exc}", location=Location(display, 1, 1), hint="check the numbers"
         ) from None
     except RecursionError:
         raise InputError(
             f"nesting deeper than {MAX_DEPTH} levels",
-            location=Location(display, 1, 1),
+            location=source.at(1, 1),
             hint="the résumé format needs only a few levels of nesting",
         ) from None
-    source = SourceMap(display)
     data = _JsonWalker(text, source).document()
-    return Loaded(data, source, Path(display))
+    return Loaded(data, source, Path(source.file))
 
 
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_JSON_CONSTANT = re.compile(r"NaN|-?Infinity")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _check_characters(text: str, where: Location, path: PathKey) -> str:
+    """Refuse half a surrogate pair (``"\\ud800"``): it is not a character, and no
+    file format (UTF-8, PDF text, DOCX) can hold it."""
+    bad = _SURROGATE.search(text)
+    if bad:
+        raise InputError(
+            f"'\\u{ord(bad.group()):04x}' is half of a UTF-16 surrogate pair without its "
+            "other half, so it is not a character",
+            location=where,
+            field_path=format_path(path),
+            hint="write the character itself, or both halves of the pair (\\ud83d\\ude00 is 😀)",
+        )
+    return text
 
 
 class _JsonWalker:
-    """Re-reads valid JSON recording where each key and value starts; refuses duplicates."""
+    """Re-reads valid JSON recording where each key and value starts.
+
+    Refuses duplicate keys, ``NaN``/``Infinity`` (which Python's json module
+    accepts but JSON does not have) and lone surrogates; numbers are kept as
+    the text written, like YAML's.
+    """
 
     def __init__(self, text: str, source: SourceMap) -> None:
         self.text = text
@@ -220,7 +273,7 @@ class _JsonWalker:
 
     def where(self, index: int) -> Location:
         line = bisect.bisect_right(self.starts, index)
-        return Location(self.source.file, line, index - self.starts[line - 1] + 1)
+        return self.source.at(line, index - self.starts[line - 1] + 1)
 
     def skip(self, index: int) -> int:
         match = _JSON_SPACE.match(self.text, index)
@@ -254,7 +307,21 @@ class _JsonWalker:
                 if self.text[index] == "]":
                     return items, index + 1
                 index += 1  # the comma
-        return self.decoder.raw_decode(self.text, index)
+        number = _JSON_NUMBER.match(self.text, index)
+        if number:
+            return number.group(), number.end()
+        constant = _JSON_CONSTANT.match(self.text, index)
+        if constant:
+            raise InputError(
+                f"{constant.group()} is not a JSON value",
+                location=self.where(index),
+                field_path=format_path(path),
+                hint="JSON has no NaN or Infinity: write it as text in quotes, or leave it out",
+            )
+        value, end = self.decoder.raw_decode(self.text, index)
+        if isinstance(value, str):
+            _check_characters(value, self.where(index), path)
+        return value, end
 
     def mapping(self, index: int, path: PathKey, depth: int) -> tuple[dict[str, Any], int]:
         out: dict[str, Any] = {}
@@ -265,6 +332,7 @@ class _JsonWalker:
             index = self.skip(index)
             where = self.where(index)
             key, index = json.decoder.scanstring(self.text, index + 1)  # type: ignore[attr-defined]
+            _check_characters(key, where, (*path, key))
             if key in out:
                 raise _duplicate_key(
                     self.source,
@@ -282,10 +350,6 @@ class _JsonWalker:
             index += 1  # the comma
 
 
-def _mark(mark: Any, display: str) -> Location:
-    return Location(display, mark.line + 1, mark.column + 1)
-
-
 def _duplicate_key(
     source: SourceMap, path: PathKey, key: str, where: Location, hint: str
 ) -> InputError:
@@ -300,7 +364,7 @@ def _duplicate_key(
     )
 
 
-def _yaml_error(exc: yaml.MarkedYAMLError, display: str, text: str) -> InputError:
+def _yaml_error(exc: yaml.MarkedYAMLError, source: SourceMap, text: str) -> InputError:
     """PyYAML's parser message rewritten as the mistake a person actually made.
 
     The parser reports where it gave up, which is often the line *after* the
@@ -314,7 +378,7 @@ def _yaml_error(exc: yaml.MarkedYAMLError, display: str, text: str) -> InputErro
     if "maximum nesting depth" in problem:  # PyYAML >= 6.0.4 has a depth limit of its own
         return InputError(
             f"nesting deeper than {MAX_DEPTH} levels",
-            location=_mark(mark, display) if mark is not None else Location(display, 1, 1),
+            location=source.mark(mark) if mark is not None else source.at(1, 1),
             hint="the résumé format needs only a few levels of nesting",
         )
     message, hint = (
@@ -390,7 +454,10 @@ def _yaml_error(exc: yaml.MarkedYAMLError, display: str, text: str) -> InputErro
         hint = "use single quotes around this text, or write \\\\ for a backslash"
     elif context and context not in problem:
         message += f" ({context})"
-    where = _mark(mark, display) if mark is not None else Location(display)
+    where = source.mark(mark) if mark is not None else source.at()
+    if not source.quote:
+        # The hints above quote the line; this file's lines are not to be shown.
+        hint = "the file is not shown because it lies outside the project: is it the right file?"
     return InputError(message, location=where, hint=hint)
 
 
@@ -436,9 +503,8 @@ class _Pos:
 class _Walker:
     """Builds plain data from a YAML node graph, with the checks PyYAML lacks."""
 
-    def __init__(self, source: SourceMap, display: str) -> None:
+    def __init__(self, source: SourceMap) -> None:
         self.source = source
-        self.display = display
         self.count = 0
 
     def build(self, node: yaml.Node, path: PathKey, depth: int = 0) -> Any:
@@ -448,7 +514,7 @@ class _Walker:
         if self.count > MAX_NODES:
             raise InputError(
                 f"the document expands to more than {MAX_NODES:,} values",
-                location=_mark(node.start_mark, self.display),
+                location=self.source.mark(node.start_mark),
                 hint=(
                     "this looks like an alias bomb (anchors that expand each other); "
                     "write the values out"
@@ -457,15 +523,17 @@ class _Walker:
         if depth > MAX_DEPTH:
             raise InputError(
                 f"nesting deeper than {MAX_DEPTH} levels",
-                location=_mark(node.start_mark, self.display),
+                location=self.source.mark(node.start_mark),
                 hint="the résumé format needs only a few levels of nesting",
             )
-        self.source.values.setdefault(path, _mark(node.start_mark, self.display))
+        self.source.values.setdefault(path, self.source.mark(node.start_mark))
         if isinstance(node, yaml.MappingNode):
+            self._check_tag(node, _MAP, path)
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
+            self._check_tag(node, _SEQ, path)
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        return self._scalar(node)
+        return self._scalar(node, path)
 
     def _expanded_size(
         self, node: yaml.Node, sizes: dict[int, int], active: set[int], depth: int
@@ -485,7 +553,7 @@ class _Walker:
                 "an alias refers to a node that contains it"
                 if key in active
                 else f"nesting deeper than {MAX_DEPTH} levels",
-                location=_mark(node.start_mark, self.display),
+                location=self.source.mark(node.start_mark),
                 hint="the résumé format needs only a few levels of nesting; write the values out",
             )
         total = 1
@@ -501,7 +569,7 @@ class _Walker:
                 if total > MAX_NODES:
                     raise InputError(
                         f"the document expands to more than {MAX_NODES:,} values",
-                        location=_mark(node.start_mark, self.display),
+                        location=self.source.mark(node.start_mark),
                         hint=(
                             "this looks like an alias bomb (anchors that expand each other); "
                             "write the values out"
@@ -513,18 +581,20 @@ class _Walker:
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for key_node, value_node in self._pairs(node):
+        for key_node, value_node, merged in self._pairs(node, path):
             if not isinstance(key_node, yaml.ScalarNode):
                 raise InputError(
                     "a key must be a plain name, not a list or mapping",
-                    location=_mark(key_node.start_mark, self.display),
+                    location=self.source.mark(key_node.start_mark),
                     field_path=format_path(path),
                     hint="check the indentation of this line",
                 )
-            key = self._scalar(key_node)
-            key = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
-            where = _mark(key_node.start_mark, self.display)
+            raw_key = self._scalar(key_node, path)
+            key = "null" if raw_key is None else str(raw_key)
+            where = self.source.mark(key_node.start_mark)
             if key in out:
+                if merged:
+                    continue  # the spec: a key of the mapping itself overrides a merged one
                 raise _duplicate_key(
                     self.source,
                     path,
@@ -537,35 +607,67 @@ class _Walker:
             out[key] = self.build(value_node, (*path, key), depth + 1)
         return out
 
-    def _pairs(self, node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
-        """Mapping pairs with YAML merge keys (``<<: *base``) spliced in."""
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                merged = (
-                    value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-                )
-                for source in merged:
-                    if isinstance(source, yaml.MappingNode):
-                        yield from self._pairs(source)
-                continue
-            yield key_node, value_node
+    def _pairs(
+        self, node: yaml.MappingNode, path: PathKey
+    ) -> Iterator[tuple[yaml.Node, yaml.Node, bool]]:
+        """The mapping's own pairs, then those its merge keys (``<<: *base``) bring in.
 
-    def _scalar(self, node: yaml.Node) -> Any:
-        tag = node.tag
-        if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
-            return node.value  # dates stay as written: the model parses them
-        if tag in (
-            "tag:yaml.org,2002:int",
-            "tag:yaml.org,2002:float",
-            "tag:yaml.org,2002:bool",
-            "tag:yaml.org,2002:null",
-        ):
-            try:
-                return _constructor.construct_object(node, deep=True)
-            except ValueError:  # an integer beyond Python's 4,300-digit conversion limit
-                return node.value  # kept as written: the model says what it expected
+        As the YAML merge key spec says: the mapping's own keys override
+        merged ones, and of several merged mappings (``<<: [*a, *b]``) the
+        first that has a key gives it. A merge key whose value is not a
+        mapping, or a list of mappings, is refused rather than ignored.
+        """
+        sources: list[yaml.MappingNode] = []
+        for key_node, value_node in node.value:
+            if key_node.tag != _MERGE:
+                yield key_node, value_node, False
+                continue
+            items = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            for item in items:
+                if not isinstance(item, yaml.MappingNode) or item.tag != _MAP:
+                    raise InputError(
+                        "a merge key '<<' must be followed by an alias of a mapping "
+                        "(<<: *base) or a list of them (<<: [*a, *b])",
+                        location=self.source.mark(item.start_mark),
+                        field_path=format_path(path),
+                        hint="define the mapping with an anchor (base: &base {...}) and "
+                        "merge it with '<<: *base'; or, for a key named '<<', quote it: '\"<<\"'",
+                    )
+                sources.append(item)
+        for source in sources:
+            for key_node, value_node, _ in self._pairs(source, path):
+                yield key_node, value_node, True
+
+    def _check_tag(self, node: yaml.Node, expected: str, path: PathKey) -> None:
+        """A collection keeps its plain meaning or is refused, naming the tag."""
+        if node.tag == expected:
+            return
+        shown = _short_tag(node.tag)
+        hint = "résumé data needs no tags: remove the '!' part"
+        if node.tag == _SET:
+            hint = "write the items as a list, one '- item' a line (or [a, b] on one line)"
         raise InputError(
-            f"unsupported YAML tag {tag}",
-            location=_mark(node.start_mark, self.display),
-            hint="résumé data needs no tags: remove the '!' part",
+            f"unsupported YAML tag {shown}",
+            location=self.source.mark(node.start_mark),
+            field_path=format_path(path),
+            hint=hint,
         )
+
+    def _scalar(self, node: yaml.Node, path: PathKey) -> str | None:
+        """Text exactly as written; ``null``, ``~`` and nothing are absent values."""
+        if node.tag == _NULL:
+            return None
+        if node.tag != _STR:
+            raise InputError(
+                f"unsupported YAML tag {_short_tag(node.tag)}",
+                location=self.source.mark(node.start_mark),
+                field_path=format_path(path),
+                hint="résumé data needs no tags: remove the '!' part (values are read as "
+                "written, and numbers, yes/no and dates are converted where a field needs them)",
+            )
+        return _check_characters(str(node.value), self.source.mark(node.start_mark), path)
+
+
+def _short_tag(tag: str) -> str:
+    """``tag:yaml.org,2002:set`` as it is written: ``!!set``."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org") else tag

@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
+    Strict,
     WithJsonSchema,
     model_validator,
 )
@@ -29,6 +30,7 @@ from pydantic.alias_generators import to_camel, to_snake
 from pydantic_core import PydanticCustomError
 
 from ..engine.catalogue import EngineName
+from . import markup
 
 #: Longest one-line field (names, titles, places), in characters.
 MAX_LINE = 300
@@ -189,7 +191,16 @@ def _translatable_line(value: Any) -> str:
 
 
 def _long_text(value: Any) -> str:
-    return _text(value, one_line=False, limit=MAX_TEXT, translatable=True)
+    text = _text(value, one_line=False, limit=MAX_TEXT, translatable=True)
+    versions = [t for _tag, t in text.texts] if isinstance(text, Translated) else [text]
+    depth = max(markup.nesting(t) for t in versions)
+    if depth > markup.MAX_NESTING:
+        raise PydanticCustomError(
+            "markup_depth",
+            "nests emphasis or links {depth} levels deep, more than the limit of {limit}",
+            {"depth": depth, "limit": markup.MAX_NESTING},
+        )
+    return text
 
 
 def _text_schema(limit: int) -> dict[str, Any]:
@@ -806,6 +817,37 @@ class Resume(Model):
 Paper = Literal["a4", "letter"]
 #: What a variant is written as: build/<variant>.pdf, .html, .docx.
 OutputFormat = Literal["pdf", "html", "docx"]
+
+
+def _whole_number(value: Any) -> Any:
+    """Digits as written (``"2"``, ``"02"``) as the number a field asks for.
+
+    The loader keeps every scalar as text; here, where a field wants a
+    number, decimal digits become one and anything else (``1_0``, ``0x1``,
+    ``2.0``) is left for the strict check to refuse.
+    """
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]+\s*", value):
+        return int(value)
+    return value
+
+
+_FLAGS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False}
+
+
+def _flag(value: Any) -> Any:
+    """``true``/``false`` (and YAML 1.1's yes/no/on/off, in any case) where a field asks."""
+    if isinstance(value, str) and value.strip().lower() in _FLAGS:
+        return _FLAGS[value.strip().lower()]
+    return value
+
+
+# The bound comes before the converter, or the JSON Schema says "ge" instead of "minimum".
+Count = Annotated[int, Field(ge=0), Strict(), BeforeValidator(_whole_number)]
+"""A whole number from 0, written as digits."""
+Positive = Annotated[int, Field(ge=1), Strict(), BeforeValidator(_whole_number)]
+"""A whole number from 1, written as digits."""
+Flag = Annotated[bool, BeforeValidator(_flag), Strict()]
+"""Yes or no: ``true``/``false`` (also yes/no, on/off)."""
 _HEX = re.compile(r"^#?[0-9A-Fa-f]{6}$")
 
 
@@ -849,17 +891,19 @@ class VariantOptions(BaseModel):
         "Which sections, in what order (default: all that have content).",
         ["summary", "work", "education", "skills"],
     )
-    max_items: dict[str, Annotated[int, Field(ge=0)]] = Field(
+    max_items: dict[str, Count] = Field(
         default_factory=dict,
         description="Most entries per section, by section name.",
         examples=[{"work": 5}],
     )
-    max_highlights: Annotated[int, Field(ge=0)] | None = F(None, "Most bullets per entry.", 4)
+    max_highlights: Count | None = F(None, "Most bullets per entry.", 4)
     locale: Word = F(
         "en", "Language of fixed words and dates (en, es, ca, de, fr, ...).", "en", "ca"
     )
     paper: Paper = F("a4", "Paper size.", "a4", "letter")
-    font_size: Literal[10, 11, 12] = F(11, "Base font size in points.", 11)
+    font_size: Annotated[Literal[10, 11, 12], BeforeValidator(_whole_number)] = F(
+        11, "Base font size in points.", 11
+    )
     accent: Accent = F("1F4E79", "Accent colour of headings and links, six hex digits.", "#1F5AA6")
     engine: EngineName = F(
         "auto",
@@ -867,10 +911,8 @@ class VariantOptions(BaseModel):
         "pdflatex",
         "xelatex",
     )
-    max_pages: Annotated[int, Field(ge=1)] | None = F(
-        None, "Fail the build when the PDF has more pages.", 1
-    )
-    fit: bool = F(
+    max_pages: Positive | None = F(None, "Fail the build when the PDF has more pages.", 1)
+    fit: Flag = F(
         False,
         "Shrink to max_pages when the content overflows, in fixed steps: spacing, then font "
         "size (not under 9.5 pt), then margins (not under 1.5 cm), then fit_drop_tags bullets.",
@@ -890,7 +932,7 @@ class VariantOptions(BaseModel):
     bold_keywords: tuple[Word, ...] = F(
         (), "Words to bold wherever they appear in free text.", ["Python", "Kubernetes"]
     )
-    footer: bool = F(False, "Print 'Updated <month year>' and the version in a footer.", True)
+    footer: Flag = F(False, "Print 'Updated <month year>' and the version in a footer.", True)
     title: Word | None = F(
         None, "PDF title; default: '<name> – <label or Curriculum Vitae>'.", "Ada Lovelace – CV"
     )

@@ -580,6 +580,8 @@ def _explain(
         return msg, "swap the two dates, or fix the year"
     if kind == "control_character":
         return msg, "delete the invisible character (often pasted from a PDF or a word processor)"
+    if kind == "markup_depth":
+        return msg, "remove some of the '*', '_' and '[' marks: no résumé needs emphasis this deep"
     if kind == "one_line":
         return msg, "this field is one line: join the lines, or move the text to a summary"
     if kind == "too_long":

@@ -13,15 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..tex.texify import (
-    _MD_TRIGGER,
-    _PARAGRAPH,
-    _SAFE_LINK,
-    _bold_pattern,
-    _html_tag,
-    _image_source,
-)
-from ..tex.texify import _markdown_parser as parser
+from ..data.markup import TRIGGER, html_tag, parser
+from ..tex.texify import _PARAGRAPH, _SAFE_LINK, _bold_pattern, _image_source
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +42,7 @@ def paragraphs(text: str, bold: tuple[str, ...] = ()) -> list[list[Span]]:
 
 
 def _paragraph(text: str, bold: tuple[str, ...]) -> list[Span]:
-    if not _MD_TRIGGER.search(text):
+    if not TRIGGER.search(text):
         return _emphasize(text, bold)
     tokens = parser().parseInline(text)
     out: list[Span] = []
@@ -61,7 +54,7 @@ def _paragraph(text: str, bold: tuple[str, ...]) -> list[Span]:
     for token in tokens[0].children or [] if tokens else []:
         kind = token.type
         href = next((h for h in reversed(links) if h), None)
-        tag = _html_tag(token.content) if kind == "html_inline" else None
+        tag = html_tag(token.content) if kind == "html_inline" else None
         if kind in ("text", "softbreak", "hardbreak"):
             content = token.content if kind == "text" else " "
             if strong or em or links:

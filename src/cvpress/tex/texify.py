@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
+from ..data import markup
 from ..engine.catalogue import is_unicode
 from ..errors import InputError
 
@@ -462,63 +463,22 @@ def display_url(url: str) -> str:
 
 # --------------------------------------------------------------------- Markdown
 
-_MD_TRIGGER = re.compile(r"[*_\[`<]")
 _SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.I)
 
 
-@lru_cache(maxsize=1)
-def _markdown_parser() -> Any:
-    from markdown_it import MarkdownIt
-
-    # "image" is parsed only so that it can be printed back as its own source:
-    # without it, ``![alt](url)`` would print as "!" followed by a link.
-    # "html_inline" finds tags, so that the safe subset (:func:`_html_tag`) is
-    # read as its Markdown equivalent; every other tag prints as its text.
-    return MarkdownIt("zero", {"html": True}).enable(
-        ["emphasis", "link", "backticks", "image", "html_inline"]
-    )
-
-
-#: The inline HTML read as Markdown, as résumé exports and theme samples write it:
-#: tag name -> (LaTeX opening, closing). ``<a href>`` is a link; ``<br>`` a line break.
-_HTML_STYLE = {
+#: The inline HTML read as Markdown (:func:`cvpress.data.markup.html_tag`), in LaTeX:
+#: tag name -> (opening, closing). ``<a href>`` is a link; ``<br>`` a line break.
+_HTML_STYLE: dict[str, tuple[str, str]] = {
     "b": (r"\textbf{", "}"),
     "strong": (r"\textbf{", "}"),
     "i": (r"\emph{", "}"),
     "em": (r"\emph{", "}"),
 }
-_HTML_TAG = re.compile(
-    r"^<(/?)([A-Za-z]+)((?:\s+[^\s=>/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*(/?)>$"
-)
-_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
-
-
-def _html_tag(source: str) -> tuple[str, str, str | None] | None:
-    """``(kind, name, href)`` of a tag of the safe subset; None for any other tag.
-
-    kind is "open", "close" or "break"; href is the link target of ``<a href>``.
-    """
-    match = _HTML_TAG.match(source.strip())
-    if match is None:
-        return None
-    closing, name, attributes, self_closing = match.groups()
-    name = name.lower()
-    if name == "br" and not closing:
-        return ("break", name, None)
-    if (name not in _HTML_STYLE and name != "a") or self_closing:
-        return None
-    if closing:
-        return None if attributes.strip() else ("close", name, None)
-    if name == "a":
-        found = _HREF.search(attributes)
-        target = next((g for g in found.groups() if g is not None), "") if found else ""
-        return ("open", name, _markdown_parser().normalizeLink(target) if target else None)
-    return None if attributes.strip() else ("open", name, None)
 
 
 def _image_source(token: Any) -> str:
     """``![alt](url)`` as written (images are not part of the supported inline set)."""
-    src = _markdown_parser().normalizeLinkText(str(token.attrs.get("src", "")))
+    src = markup.parser().normalizeLinkText(str(token.attrs.get("src", "")))
     return f"![{token.content}]({src})"
 
 
@@ -543,9 +503,9 @@ def markdown(
 
 
 def _markdown_paragraph(text: str, engine: str, field: str | None, bold: tuple[str, ...]) -> str:
-    if not _MD_TRIGGER.search(text):
+    if not markup.TRIGGER.search(text):
         return _emphasize(text, engine, field, bold)
-    tokens = _markdown_parser().parseInline(text)
+    tokens = markup.parser().parseInline(text)
     children = tokens[0].children if tokens else []
     out: list[str] = []
     closers: list[str] = []
@@ -576,7 +536,7 @@ def _markdown_paragraph(text: str, engine: str, field: str | None, bold: tuple[s
             out.append(closers.pop())
         elif kind == "image":
             out.append(escape(_image_source(token), engine, field))
-        elif kind == "html_inline" and (tag := _html_tag(token.content)) is not None:
+        elif kind == "html_inline" and (tag := markup.html_tag(token.content)) is not None:
             out.append(_html_latex(tag, token.content, html, closers, engine, field))
         else:  # any other construct prints as its source text
             out.append(escape(token.content, engine, field))
@@ -645,15 +605,15 @@ def plain_markdown(value: Any) -> str:
     if value is None:
         return ""
     text = str(value)
-    if not _MD_TRIGGER.search(text):
+    if not markup.TRIGGER.search(text):
         return text
-    tokens = _markdown_parser().parseInline(text)
+    tokens = markup.parser().parseInline(text)
     out: list[str] = []
     # Open constructs, as markdown() nests them: a closing tag that does not
     # close the innermost one prints as text there, so it does here.
     stack: list[str] = []
     for token in tokens[0].children or []:
-        tag = _html_tag(token.content) if token.type == "html_inline" else None
+        tag = markup.html_tag(token.content) if token.type == "html_inline" else None
         if token.type in ("text", "code_inline"):
             out.append(token.content)
         elif token.type in ("softbreak", "hardbreak"):
