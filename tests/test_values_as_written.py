@@ -19,12 +19,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cvpress import load, validate
-from cvpress.check import read_pdf
-from cvpress.errors import InputError
-from cvpress.model import VariantOptions
-
 from conftest import FULL, requires_tex
+from cvpress.data import load, validate
+from cvpress.errors import InputError
+from cvpress.pipeline.check import read_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures" / "harden"
 
