@@ -8,6 +8,7 @@ release, changelog, gallery...), below the command line: the stages raise
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
@@ -112,7 +113,7 @@ def print_problem(problem: Problem, stream: TextIO) -> None:
     message = problem.message if warning else paint(problem.message, color, stream)
     print(f"{line}{label}{message}", file=stream)
     loc = problem.location
-    if loc is not None and loc.line is not None:
+    if loc is not None and loc.line is not None and loc.quote:
         source = _source_line(loc.file, loc.line)
         if source is not None:
             shown, column = _window(source.expandtabs(1), loc.column)
@@ -140,11 +141,20 @@ def _window(line: str, column: int | None) -> tuple[str, int | None]:
 
 
 def _source_line(file: str, line: int) -> str | None:
+    """Line ``line`` of ``file`` (a regular file within the size limit), controls made visible."""
+    from pathlib import Path
+
+    from .data.files import MAX_FILE_BYTES, read_regular
+    from .errors import InputError
+
     try:
-        with open(file, encoding="utf-8", errors="replace") as handle:
-            for number, text in enumerate(handle, start=1):
-                if number == line:
-                    return text.rstrip("\n")
-    except OSError:
+        lines = read_regular(Path(file), MAX_FILE_BYTES).decode("utf-8", "replace").splitlines()
+    except (OSError, InputError):
         return None
-    return None
+    if not 0 < line <= len(lines):
+        return None
+    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", lines[line - 1])
+
+
+#: Characters that would act on the terminal instead of showing (escape sequences, NUL).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

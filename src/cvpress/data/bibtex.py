@@ -48,6 +48,7 @@ from pylatexenc import latexwalker
 from pylatexenc.latex2text import LatexNodes2Text, get_default_latex_context_db
 
 from ..errors import InputError, Location, Problem, Warnings
+from .files import MAX_BIB_BYTES, read_regular
 from .load import PathKey, SourceMap
 from .validate import MONTHS
 
@@ -56,8 +57,6 @@ from .validate import MONTHS
 # last-resort handler.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
-#: Largest .bib file accepted: a long publication list with abstracts is ~1 MB.
-MAX_BIB_BYTES = 5_000_000
 #: Deepest brace nesting converted (a title needs two or three levels).
 MAX_DEPTH = 16
 #: Commands pylatexenc knows but that are not text: a title with them prints as written.
@@ -92,24 +91,14 @@ def read(path: Path, display: str, found: Warnings) -> Bibliography:
 
 
 def _read_text(path: Path, display: str) -> str:
-    where = Location(display)
-    try:
-        with path.open("rb") as handle:  # at most one byte past the limit (a FIFO reports 0)
-            raw = handle.read(MAX_BIB_BYTES + 1)
-    except FileNotFoundError:
+    if not path.exists():
         raise InputError(
             f"bibliography not found: {display}",
-            location=where,
+            location=Location(display),
             hint="`bibliography` is relative to the variants file",
-        ) from None
-    except OSError as exc:
-        raise InputError(f"cannot read {display}: {exc.strerror}", location=where) from None
-    if len(raw) > MAX_BIB_BYTES:
-        raise InputError(
-            f"{display} is over {MAX_BIB_BYTES:,} bytes",
-            location=where,
-            hint="keep your own publications in the file this variant names",
         )
+    # Only a regular file (a FIFO would block the open), at most one byte past the limit.
+    raw = read_regular(path, MAX_BIB_BYTES, display=display, what="a .bib file")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

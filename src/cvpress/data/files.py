@@ -16,6 +16,11 @@ from pathlib import Path
 
 from ..errors import InputError, Location
 
+#: Largest data file accepted. A résumé is a few KiB; this leaves a 100x margin.
+MAX_FILE_BYTES = 1_000_000
+#: Largest .bib file accepted: a long publication list with abstracts is ~1 MB.
+MAX_BIB_BYTES = 5_000_000
+
 _KINDS = {
     stat.S_IFDIR: "a directory",
     stat.S_IFIFO: "a named pipe (FIFO)",

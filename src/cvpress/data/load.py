@@ -28,10 +28,8 @@ from typing import Any, ClassVar
 import yaml
 
 from ..errors import InputError, Location
-from .files import read_regular
+from .files import MAX_FILE_BYTES, read_regular
 
-#: Largest data file accepted. A résumé is a few KiB; this leaves a 100x margin.
-MAX_FILE_BYTES = 1_000_000
 #: Most values (after alias expansion) one document may hold: refuses alias bombs.
 MAX_NODES = 100_000
 #: Deepest nesting accepted; JSON Resume needs 4 levels.

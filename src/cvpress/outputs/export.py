@@ -330,6 +330,7 @@ def export_file(
     from ..data import load, validate
 
     variant: Variant | None = None
+    inside = None  # a data file named by the variants file is quoted only inside its folder
     if variant_name is not None:
         by_name = {v.name: v for v in validate.variants(variants_file)}
         if variant_name not in by_name:
@@ -341,9 +342,10 @@ def export_file(
         variant = by_name[variant_name]
         if data is None:
             data = variants_file.parent / variant.data
+            inside = variants_file.parent
     if data is None:
         data = Path("data/resume.yaml")
-    loaded = load.load(data)
+    loaded = load.load(data, inside=inside)
     resume = validate.resume(loaded, warnings)
     if variant is not None and variant.letter:
         # The letter's sender block in the variant's language, like its PDF.

@@ -62,7 +62,7 @@ def run_targets(
     for target in targets:
         try:
             keys[target.variant.name] = incremental.input_key(target, options)
-        except OSError:
+        except (OSError, InputError):  # the data file is missing or not one: loading says so
             keys[target.variant.name] = None
     # Variants reading the same files (data, private.yaml, .bib) share one document.
     documents: dict[sources.Sources, sources.Document | CvpressError] = {}

@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..data.files import MAX_BIB_BYTES, MAX_FILE_BYTES, read_regular
+from ..errors import InputError
 from ..release import git
 from .dates import source_epoch
 from .targets import Options, Outcome, Target
@@ -57,7 +59,7 @@ def input_key(target: Target, options: Options) -> str:
     # local one.
     for path in _read_files(target, options):
         digest.update(f"{path}\0".encode())
-        digest.update(path.read_bytes() if path.exists() else b"\0absent")
+        digest.update(_source_bytes(path) if path.exists() else b"\0absent")
     for path in templates.template_files(target.variant.template, options.template_paths):
         digest.update(str(path.name).encode())
         digest.update(path.read_bytes())
@@ -68,6 +70,11 @@ def input_key(target: Target, options: Options) -> str:
 def extended(key: str, digest: str) -> str:
     """``key`` with one more input (the photo's bytes, known once the data is read)."""
     return _sha(f"{key}\0{digest}".encode())
+
+
+def _source_bytes(path: Path) -> bytes:
+    """A source file's bytes, read as its reader would: a regular file, within its limit."""
+    return read_regular(path, MAX_BIB_BYTES if path.suffix == ".bib" else MAX_FILE_BYTES)
 
 
 def _stamp_path(out: Path, name: str) -> Path:
@@ -191,8 +198,8 @@ def _snapshot(
     snap: dict[str, Any] = {"files": {}, "folders": {}, "outputs": {}, "git": {}}
     for path in files:
         try:
-            snap["files"][str(path)] = _sha(path.read_bytes())
-        except OSError:
+            snap["files"][str(path)] = _sha(_source_bytes(path))
+        except (OSError, InputError):
             snap["files"][str(path)] = None
         snap["git"][str(path)] = git.head(path)
     for folder in folders:

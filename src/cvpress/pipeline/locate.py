@@ -174,7 +174,7 @@ def template_line(tex: str, line: int | None, templates: Iterable[Path]) -> Loca
         for number, raw in enumerate(source, start=1):
             score = _literal_match(raw, target)
             if score and (best is None or score > best[0]):
-                best = (score, Location(display(file), number))
+                best = (score, Location(display(file), number, quote=True))
     return best[1] if best else None
 
 
@@ -212,7 +212,7 @@ def jinja_location(exc: BaseException) -> Location | None:
         tb = tb.tb_next
     if filename is None:
         return None
-    return Location(display(Path(filename)), lineno)
+    return Location(display(Path(filename)), lineno, quote=True)
 
 
 def template_error(exc: BaseException, template: str) -> BuildError:

@@ -32,6 +32,9 @@ class Sources:
     bibliography: Path | None = None
     #: The variant named the private file (``private: file.yaml``): it must exist.
     named: bool = False
+    #: The variants file's folder: the data file's lines are quoted under errors
+    #: only if it lies inside (None for ``--data``, a file named on the command line).
+    inside: Path | None = None
 
     @property
     def files(self) -> list[Path]:
@@ -62,7 +65,8 @@ def of(target: Target, options: Options) -> Sources:
     base = target.variants_file.parent if target.variants_file else target.data.parent
     bibliography = (base / variant.bibliography).resolve() if variant.bibliography else None
     named = secret is not None and isinstance(variant.private, str)
-    return Sources(target.data, secret.resolve() if secret else None, bibliography, named)
+    inside = target.variants_file.parent if target.variants_file else None
+    return Sources(target.data, secret.resolve() if secret else None, bibliography, named, inside)
 
 
 def read(sources: Sources, found: Warnings, policy: Policy = PROJECT) -> Document:
@@ -79,7 +83,7 @@ def read(sources: Sources, found: Warnings, policy: Policy = PROJECT) -> Documen
             location=Location(display(sources.private)),
             hint="private: is true, false, or a YAML file's path relative to the variants file",
         )
-    loaded = load.load(display(sources.data))
+    loaded = load.load(display(sources.data), inside=sources.inside)
     shown_private = Path(display(sources.private)) if sources.private else None
     loaded, merged = private.overlay(loaded, shown_private)
     if sources.bibliography is not None:
