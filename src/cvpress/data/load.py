@@ -626,7 +626,7 @@ class _Walker:
                     raise InputError(
                         "a merge key '<<' must be followed by an alias of a mapping "
                         "(<<: *base) or a list of them (<<: [*a, *b])",
-                        location=self.source.mark(item.start_mark),
+                        location=self.source.mark(key_node.start_mark),
                         field_path=format_path(path),
                         hint="define the mapping with an anchor (base: &base {...}) and "
                         "merge it with '<<: *base'; or, for a key named '<<', quote it: '\"<<\"'",
