@@ -25,6 +25,37 @@ if TYPE_CHECKING:
     from .pipeline.targets import Outcome
 
 DEFAULT_VARIANTS = Path("data/variants.yaml")
+#: Longest TeX run --timeout accepts: a day. Past it Python's timer overflows
+#: (``inf`` gave a thread traceback), and no résumé needs more.
+MAX_TIMEOUT = 86_400.0
+#: Most variants built at once: beyond a few per core they only queue.
+MAX_JOBS = 256
+
+
+def _seconds(text: str) -> float:
+    """``--timeout``: a finite number of seconds, more than 0 and at most a day."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value <= MAX_TIMEOUT:  # also refuses nan, inf and -inf
+        raise argparse.ArgumentTypeError(
+            f"expected seconds between 0 and {MAX_TIMEOUT:g} (e.g. 60), got {text!r}"
+        )
+    return value
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: a whole number from 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of variants from 1 to {MAX_JOBS}, got {text!r}"
+        )
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -82,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
         help="override each variant's engine (latexmk:ENGINE: latexmk driving ENGINE)",
     )
     build.add_argument(
-        "--jobs", type=int, metavar="N", help="variants built at once (default: number of cores)"
+        "--jobs", type=_jobs, metavar="N", help="variants built at once (default: number of cores)"
     )
     build.add_argument(
         "--format",
@@ -101,7 +132,7 @@ def _parser() -> argparse.ArgumentParser:
         help="leave data/private.yaml out (build what a release would show)",
     )
     build.add_argument(
-        "--timeout", type=float, default=60.0, help="seconds per TeX run (default: %(default)s)"
+        "--timeout", type=_seconds, default=60.0, help="seconds per TeX run (default: %(default)s)"
     )
     build.add_argument(
         "--version-label",
@@ -261,7 +292,7 @@ def _parser() -> argparse.ArgumentParser:
         "--since", help="compare the résumé with this revision (default: previous v* tag)"
     )
     release.add_argument("--no-png", dest="png", action="store_false", help="skip the PNG previews")
-    release.add_argument("--jobs", type=int, metavar="N")
+    release.add_argument("--jobs", type=_jobs, metavar="N")
     release.add_argument(
         "--private",
         action="store_true",

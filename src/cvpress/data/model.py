@@ -867,12 +867,54 @@ Accent = Annotated[
 ]
 
 
+_TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$")
+
+
+def _template_name(value: Any) -> str:
+    """A template is named, never given as a path: ``/usr/share`` or ``../x`` are refused
+    here, before anything walks or reads them (which template names exist is
+    checked against the search path by :func:`cvpress.data.validate.variants`)."""
+    text = _line(value)
+    if not _TEMPLATE_NAME.match(text):
+        raise PydanticCustomError(
+            "template_name",
+            "'{value}' is not a template name",
+            {"value": text},
+        )
+    return text
+
+
+TemplateName = Annotated[
+    str,
+    PlainValidator(_template_name),
+    WithJsonSchema({"type": "string", "pattern": _TEMPLATE_NAME.pattern, "examples": ["classic"]}),
+]
+
+#: Locales known without asking babel (whose import costs ~100 ms on a build).
+_ENGLISH = frozenset(("en", "en_US", "en-US"))
+
+
+def _locale(value: Any) -> str:
+    """A locale CLDR has data for (``en``, ``es``, ``pt_BR``, ``de-CH``), as written."""
+    text = _line(value)
+    if text not in _ENGLISH and language_tag(text.replace("_", "-")) is None:
+        raise PydanticCustomError("locale", "'{value}' is not a known locale", {"value": text})
+    return text
+
+
+Locale = Annotated[
+    str,
+    PlainValidator(_locale),
+    WithJsonSchema({"type": "string", "examples": ["en", "es", "pt_BR"]}),
+]
+
+
 class VariantOptions(BaseModel):
     """What a variant shows and how; every key optional (defaults apply)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
-    template: Word = F(
+    template: TemplateName = F(
         "classic", "Template folder under latex/ (see `cvpress templates`).", "classic"
     )
     data: Word = F(
@@ -897,7 +939,7 @@ class VariantOptions(BaseModel):
         examples=[{"work": 5}],
     )
     max_highlights: Count | None = F(None, "Most bullets per entry.", 4)
-    locale: Word = F(
+    locale: Locale = F(
         "en", "Language of fixed words and dates (en, es, ca, de, fr, ...).", "en", "ca"
     )
     paper: Paper = F("a4", "Paper size.", "a4", "letter")

@@ -146,13 +146,20 @@ def project(
     return parsed, found
 
 
-def variants(path: Path | str, data: Resume | None = None) -> list[Variant]:
+def variants(
+    path: Path | str, data: Resume | None = None, template_paths: Sequence[Path] = ()
+) -> list[Variant]:
     """Load a variants file: each variant is ``defaults`` overlaid by its own keys.
 
     With the résumé (``data``), every section name is checked against it (custom
     sections included); without it, only near-typos of the standard names.
+    Template names are checked against the templates on the search path
+    (``template_paths`` first), at the line that names them.
     """
+    from ..tex import templates
+
     loaded = load_mod.load(path)
+    known_templates: list[str] | None = None
     problems: list[Problem] = []
     try:
         spec = VariantsFile.model_validate(loaded.data if loaded.data else {})
@@ -169,7 +176,26 @@ def variants(path: Path | str, data: Resume | None = None) -> list[Variant]:
         own = options or {}
         merged = {**spec.defaults, **own, "name": name}
         try:
-            out.append(Variant.model_validate(merged))
+            variant = Variant.model_validate(merged)
+            out.append(variant)
+            if known_templates is None:
+                known_templates = sorted(templates.available(template_paths))
+            if variant.template not in known_templates:
+                where: PathKey = (
+                    ("variants", name, "template")
+                    if "template" in own
+                    else ("defaults", "template")
+                )
+                close = difflib.get_close_matches(variant.template, known_templates, n=1)
+                guess = f"did you mean {close[0]!r}? " if close else ""
+                problems.append(
+                    Problem(
+                        f"no template named {variant.template!r}",
+                        location=loaded.source.locate(where),
+                        field_path=format_path(where),
+                        hint=f"{guess}templates: " + ", ".join(known_templates),
+                    )
+                )
         except ValidationError as exc:
             for problem, error in zip(
                 _from_pydantic(
@@ -185,6 +211,9 @@ def variants(path: Path | str, data: Resume | None = None) -> list[Variant]:
         problems.extend(
             _section_typos(own.get("sections"), ("variants", name, "sections"), loaded.source, data)
         )
+        problems.extend(
+            _repeats(own.get("sections"), ("variants", name, "sections"), loaded.source)
+        )
         limits = (
             list(own.get("max_items") or ()) if isinstance(own.get("max_items"), dict) else None
         )
@@ -198,6 +227,9 @@ def variants(path: Path | str, data: Resume | None = None) -> list[Variant]:
             )
     problems.extend(
         _section_typos(spec.defaults.get("sections"), ("defaults", "sections"), loaded.source, data)
+    )
+    problems.extend(
+        _repeats(spec.defaults.get("sections"), ("defaults", "sections"), loaded.source)
     )
     if data is not None:
         value = spec.defaults.get("page_break_before")
@@ -309,6 +341,30 @@ def _section_typos(
                     hint=f"{guess}sections: " + ", ".join(known),
                 )
             )
+    return out
+
+
+def _repeats(sections: Any, path: PathKey, source: SourceMap) -> list[Problem]:
+    """A section listed twice would print twice: refused at its second mention."""
+    out: list[Problem] = []
+    if not isinstance(sections, list):
+        return out
+    first: dict[str, int] = {}
+    for i, name in enumerate(sections):
+        if not isinstance(name, str):
+            continue
+        if name in first:
+            where = (*path, i)
+            out.append(
+                Problem(
+                    f"section {name!r} is listed twice",
+                    location=source.locate(where),
+                    field_path=format_path(where),
+                    hint=f"remove one: each section prints once "
+                    f"(first listed as item {first[name] + 1})",
+                )
+            )
+        first.setdefault(name, i)
     return out
 
 
@@ -580,6 +636,10 @@ def _explain(
         return msg, "swap the two dates, or fix the year"
     if kind == "control_character":
         return msg, "delete the invisible character (often pasted from a PDF or a word processor)"
+    if kind == "template_name":
+        return msg, "name a template folder (see `cvpress templates`), not a path"
+    if kind == "locale":
+        return msg, "write a language code, optionally with a region: en, es, ca, de, fr, pt_BR"
     if kind == "markup_depth":
         return msg, "remove some of the '*', '_' and '[' marks: no résumé needs emphasis this deep"
     if kind == "one_line":

@@ -62,7 +62,7 @@ def input_key(target: Target, options: Options) -> str:
         digest.update(_source_bytes(path) if path.exists() else b"\0absent")
     for path in templates.template_files(target.variant.template, options.template_paths):
         digest.update(str(path.name).encode())
-        digest.update(path.read_bytes())
+        digest.update(read_regular(path, templates.MAX_TEMPLATE_FILE_BYTES))
     digest.update(str(source_epoch(*target.inputs)).encode())
     return digest.hexdigest()
 

@@ -122,7 +122,7 @@ def _build_variants(
 ) -> list[Outcome]:
     from ..data import validate
 
-    variants = validate.variants(variants_file)
+    variants = validate.variants(variants_file, template_paths=options.template_paths)
     by_name = {v.name: v for v in variants}
     unknown = [n for n in names if n not in by_name]
     if unknown:
@@ -170,8 +170,16 @@ def build_adhoc(
     and the PDF is the letter, ``OUT/<LETTER stem>.pdf``.
     """
     from ..data.model import Variant
+    from ..tex import templates
 
     options = options or Options()
+    known = sorted(templates.available(options.template_paths))
+    if template not in known:  # a name on the search path, never a path to walk
+        raise InputError(
+            f"no template named {template!r}",
+            field_path="--template",
+            hint="templates: " + ", ".join(known),
+        )
     if letter is not None:
         return _build_letter(data_files, template, letter, options, progress, overrides)
     files: list[Path] = []

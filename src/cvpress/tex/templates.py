@@ -15,10 +15,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import InputError, Location
+
 #: Templates bundled with the package (the repository's ``latex/`` folder).
 BUNDLED = Path(__file__).resolve().parent.parent / "latex"
 TEMPLATE_FILE = "template.tex.j2"
 MANIFEST = "template.yaml"
+#: Most files a template folder (with the shared base) may hold: every one is
+#: hashed for the cache key, so a folder that is really a system directory
+#: must stop the build at once, not after minutes of reading.
+MAX_TEMPLATE_FILES = 500
+#: Largest file a template folder may hold (a font is a few MB).
+MAX_TEMPLATE_FILE_BYTES = 20_000_000
 
 if TYPE_CHECKING:
     from ..data.photo import Shape
@@ -51,8 +59,20 @@ def template_files(name: str, extra: Iterable[Path] = ()) -> list[Path]:
     files: list[Path] = []
     for root in search_path(extra):
         for folder in (root / name, root / "_base"):
-            if folder.is_dir():
-                files.extend(sorted(p for p in folder.rglob("*") if p.is_file()))
+            if not folder.is_dir():
+                continue
+            found: list[Path] = []
+            for path in folder.rglob("*"):
+                if path.is_file():
+                    found.append(path)
+                if len(files) + len(found) > MAX_TEMPLATE_FILES:
+                    raise InputError(
+                        f"the template {name!r} holds more than {MAX_TEMPLATE_FILES} files",
+                        location=Location(str(folder)),
+                        hint="a template folder holds a template.tex.j2 and a few files it "
+                        "uses; check that this folder is the template",
+                    )
+            files.extend(sorted(found))
     return files
 
 
