@@ -463,6 +463,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     policy = Policy.for_input(own_data=args.data is None, strict=args.strict)
     resume, variants = validate.project(args.file, variants_file, warnings, policy)
     _refuse_unprintable(args.file, resume)
+    if variants_file is not None:
+        # What build would refuse before TeX runs for each variant (a character
+        # its engine cannot print, a section its data lacks), refused here too.
+        from .pipeline import build, targets
+
+        build.preflight(variants_file, variants, targets.Options())
     for warning in [*warnings.items, *_private_problems(args.file, variants_file, variants)]:
         print_problem(warning, sys.stderr)
     locales: dict[str, list[str]] = {}

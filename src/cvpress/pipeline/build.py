@@ -121,7 +121,6 @@ def run_targets(
 def build_one(
     target: Target, resume: Resume, source: Any, options: Options, key: str | None = None
 ) -> Outcome:
-    from ..data import select
     from . import dates, locate, publish
 
     variant = target.variant
@@ -139,12 +138,8 @@ def build_one(
         return Outcome(
             name, "unchanged", pdf=paths.get("pdf"), outputs=paths, warnings=found.items, read=read
         )
-    try:
-        select.require_known_sections(resume, variant)
-    except InputError as exc:
-        raise locate.sections_in_variants(exc, target, resume) from None
     notes: list[Problem] = []
-    selected, order = select.apply(resume, variant, notes)
+    selected, order = _selection(target, resume, notes)
 
     def at_source(problem: Problem) -> Problem:
         return locate.at_source(problem, resume, variant, source)
@@ -526,6 +521,59 @@ def _photo(original: Original | None, template: str, options: Options) -> Photo 
 
     shape = templates.photo_shape(template, options.template_paths)
     return photo.normalise(original.content, shape, original.location)
+
+
+def _selection(
+    target: Target, resume: Resume, notes: list[Problem] | None = None
+) -> tuple[Resume, tuple[str, ...]]:
+    """What the variant shows, in what order; an unknown section is located in the variants file."""
+    from ..data import select
+    from . import locate
+
+    try:
+        select.require_known_sections(resume, target.variant)
+    except InputError as exc:
+        raise locate.sections_in_variants(exc, target, resume) from None
+    return select.apply(resume, target.variant, notes)
+
+
+def preflight(variants_file: Path, variants: Sequence[Variant], options: Options) -> None:
+    """What a build refuses before TeX runs, for every variant, in one error; no TeX runs.
+
+    ``cvpress validate`` calls it so that it passes only what ``cvpress build``
+    accepts up to TeX: sections the data lacks, a character the variant's
+    engine cannot print. A variant whose engine is not installed is skipped:
+    that is a build failure on this machine, not a mistake in the files.
+    """
+    from ..errors import BuildError
+    from . import locate, sources
+
+    problems: list[Problem] = []
+    documents: dict[sources.Sources, sources.Document] = {}
+    for variant in variants:
+        target = Target(variant, (variants_file.parent / variant.data).resolve(), variants_file)
+        try:
+            read_from = sources.of(target, options)
+            if read_from not in documents:
+                documents[read_from] = sources.read(read_from, Warnings())
+            document = documents[read_from]
+            selected, order = _selection(target, document.resume)
+            if "pdf" in target.formats(options):
+                try:
+                    layout = _layout(document.resume, target)(selected, None)
+                    _render(target, selected, order, options, layout)
+                except CvpressError as exc:
+                    exc.problems = [
+                        locate.at_source(p, document.resume, variant, document.source)
+                        for p in exc.problems
+                    ]
+                    raise
+        except InputError as exc:
+            problems.extend(p for p in exc.problems if p not in problems)
+        except BuildError:
+            continue
+    if problems:
+        raise InputError(problems[0].message, problems=problems)
 
 
 def _render(
