@@ -356,10 +356,13 @@ def entry() -> NoReturn:
     every installed distribution when the first validator is built.
     """
     import gc
+    import signal
 
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     parser = _parser()
     args = parser.parse_args()
+    # SIGTERM stops a command the way Ctrl-C does: TeX runs killed, run folders removed.
+    signal.signal(signal.SIGTERM, _terminated)
     if args.command != "watch" and not getattr(args, "data", None):
         gc.disable()
     try:
@@ -367,6 +370,18 @@ def entry() -> NoReturn:
     finally:
         gc.freeze()
     sys.exit(code)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C's KeyboardInterrupt would be, so cleanup is the same."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -383,8 +398,8 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             raise
         print_error(exc, sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as exc:
+        return 128 + (exc.signum if isinstance(exc, Terminated) else 2)  # 2: SIGINT
     except Exception as exc:  # a bug in cvpress: say so briefly, trace only on request
         if args.debug:
             raise

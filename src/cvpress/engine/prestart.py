@@ -110,7 +110,6 @@ class Prestart:
                 self.env,
                 engine,
                 self.sink,
-                die_with_parent=True,
                 readable=self.readable,
             )
             if preamble is not None:

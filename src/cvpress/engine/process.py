@@ -4,6 +4,15 @@ The public process API every TeX run goes through (the pass loop, format
 dumps, runs started early): a process runs in its own process group, inside
 the kernel sandbox (:mod:`cvpress.engine.landlock`), and past its timeout the
 whole group is killed.
+
+Every run dies with cvpress, however cvpress ends. The engine asks the kernel
+for SIGKILL when its parent goes (``PR_SET_PDEATHSIG``); that reaches only the
+engine itself, not what it starts (latexmk's pdflatex, xelatex's
+xdvipdfmx), so a guardian (``sh``, in a session of its own) holds a pipe
+from cvpress: when the run ends cvpress writes to it and the guardian just
+exits, but if cvpress dies first (SIGKILL included) the pipe closes unwritten
+and the guardian kills the run's whole process group and removes its folder.
+On SIGINT or SIGTERM cvpress stops its runs itself (:func:`stop_all`).
 """
 
 from __future__ import annotations
@@ -42,6 +51,54 @@ def run(
             sink.close()
 
 
+class Run(subprocess.Popen[bytes]):
+    """An engine process with its guardian, released once the process is reaped."""
+
+    guardian: subprocess.Popen[bytes] | None = None
+    guard: int | None = None
+
+    def wait(self, timeout: float | None = None) -> int:
+        code = super().wait(timeout)
+        self.release()
+        return code
+
+    def release(self) -> None:
+        """Tell the guardian the run ended normally, and reap it."""
+        guard, self.guard = self.guard, None
+        if guard is not None:
+            with contextlib.suppress(OSError):
+                os.write(guard, b"done\n")
+            os.close(guard)
+        if self.guardian is not None:
+            self.guardian.wait()
+            self.guardian = None
+
+
+#: The guardian: waits for a line from cvpress; at end of file instead (cvpress
+#: is gone) it kills the run's process group ($1) and removes its folder ($2).
+_GUARDIAN = 'read -r line || { kill -KILL -- "-$1" 2>/dev/null; [ -n "$2" ] && rm -rf -- "$2"; }'
+
+
+def _guard(run: Run, workdir: Path) -> None:
+    """Give ``run`` a guardian (see the module docstring); without ``sh``, PDEATHSIG alone."""
+    folder = next((p for p in (workdir, *workdir.parents) if p.name.startswith("cvpress-")), None)
+    read, write = os.pipe()
+    try:
+        run.guardian = subprocess.Popen(
+            ["/bin/sh", "-c", _GUARDIAN, "cvpress-guard", str(run.pid), str(folder or "")],
+            stdin=read,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # not in the terminal's group: Ctrl-C must not stop it
+        )
+    except OSError:
+        os.close(write)
+        return
+    finally:
+        os.close(read)
+    run.guard = write
+
+
 def start(
     cmd: list[str],
     workdir: Path,
@@ -49,13 +106,12 @@ def start(
     engine: str,
     sink: Any,
     *,
-    die_with_parent: bool = False,
     readable: Sequence[str] = (),
-) -> subprocess.Popen[bytes]:
+) -> Run:
     """Start one pass in its own process group, confined to ``workdir`` (and ``readable`` files).
 
-    ``die_with_parent``: the kernel kills the run if the calling thread dies
-    (a run started early waits on a pipe and would otherwise wait forever).
+    The kernel kills the run if the calling thread dies (each run is waited
+    for by the thread that started it; a run started early by the main thread).
     """
     from . import landlock
 
@@ -70,10 +126,9 @@ def start(
         if name == "tectonic"
         else landlock.confiner(workdir, cmd[0], writable=caches, readable=readable)
     )
-    if die_with_parent:
-        confine = _with_parent_death(confine)
+    confine = _with_parent_death(confine)
     try:
-        return subprocess.Popen(
+        run = Run(
             cmd,
             cwd=workdir,
             env=env,
@@ -98,6 +153,8 @@ def start(
             f"the TeX engine {engine!r} could not be started: {exc.strerror or exc}",
             hint=f"check {cmd[0]} (is it executable?), or reinstall it",
         ) from None
+    _guard(run, workdir)
+    return run
 
 
 def _with_parent_death(then: Callable[[], None] | None) -> Callable[[], None]:
@@ -172,3 +229,26 @@ def kill_group(process: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+
+
+def stop_all() -> None:
+    """Kill the process group of every child of cvpress (on SIGINT or SIGTERM).
+
+    The runs are waited for by worker threads, which a signal does not
+    interrupt; killing the groups ends those waits, and each thread then
+    cleans up its run folder as after any failed run. Children are found in
+    ``/proc`` (each run leads its own group), so no list of runs is kept.
+    """
+    me = os.getpid()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        parent, group = int(fields[1]), int(fields[2])
+        if parent == me and group == int(entry):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(group, signal.SIGKILL)

@@ -105,13 +105,22 @@ def run_targets(
         return outcome
 
     jobs = options.jobs or os.cpu_count() or 1
+    from ..engine import process
+
     try:
         if jobs <= 1 or len(targets) <= 1:
             return [one(t) for t in targets]
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=min(jobs, len(targets))) as pool:
-            return list(pool.map(one, targets))
+            try:
+                return list(pool.map(one, targets))
+            except BaseException:  # Ctrl-C or SIGTERM: end the runs the workers wait for
+                process.stop_all()
+                raise
+    except BaseException:
+        process.stop_all()
+        raise
     finally:
         from ..engine.sandbox import sweep
 
