@@ -172,8 +172,8 @@ def build_one(
     if files:
         publish.publish(out, name, files)
     if pdf.files:
-        publish.remove_quietly(out / f"{name}.failed.tex")
-        publish.remove_quietly(out / f"{name}.failed.log")
+        for suffix in publish.FAILED_SUFFIXES:
+            publish.remove_quietly(out / f"{name}.{publish.FAILED}.{suffix}")
     incremental.write_stamp(out, name, key, formats, pdf.tex, pdf.engine, pdf.fmt, epoch)
     status = "built" if files else "unchanged"
     return Outcome(
@@ -367,7 +367,7 @@ def _pdf(
     try:
         result, fmt = _compile(name, tex, engine, epoch, options, beside)
     except EngineError as exc:
-        _keep_failed(out, name, tex, exc)
+        _keep_failed(out, name, tex, exc.log if isinstance(exc, TexError) else "")
         files = templates.template_files(variant.template, options.template_paths)
         traced = locate.trace(exc, selected, source, engine, files, variant.bold_keywords)
         traced.problems = [at_source(p) for p in traced.problems]
@@ -406,6 +406,9 @@ def _pdf(
     try:
         check.check(facts, selected, variant=name, max_pages=variant.max_pages, omit=omit)
     except CheckError as exc:
+        # A page limit or a text check failed: the PDF is not published, but
+        # its .tex and .log are kept for a look, as after a TeX error.
+        _keep_failed(out, name, tex, result.log)
         # Text missing from the PDF names its field; say where it is written too.
         exc.problems = [at_source(p) for p in exc.problems]
         raise
@@ -556,7 +559,9 @@ def preflight(variants_file: Path, variants: Sequence[Variant], options: Options
     """
     from ..errors import BuildError
     from . import locate, sources
+    from .targets import refuse_collisions
 
+    refuse_collisions([v.name for v in variants], variants_file)
     problems: list[Problem] = []
     documents: dict[sources.Sources, sources.Document] = {}
     for variant in variants:
@@ -787,12 +792,13 @@ def _preload_checker(_pid: int) -> None:
     import pypdfium2  # noqa: F401
 
 
-def _keep_failed(out: Path, name: str, tex: str, exc: EngineError) -> None:
+def _keep_failed(out: Path, name: str, tex: str, log: str) -> None:
     """Keep the failed run's .tex and .log beside the outputs for debugging."""
     from . import publish
 
-    log = exc.log if isinstance(exc, TexError) else ""
     with contextlib.suppress(CvpressError):
         publish.publish(
-            out, f"{name}.failed", {"tex": tex.encode("utf-8"), "log": log.encode("utf-8")}
+            out,
+            f"{name}.{publish.FAILED}",
+            {"tex": tex.encode("utf-8"), "log": log.encode("utf-8")},
         )

@@ -144,6 +144,38 @@ def prepare(out_dir: Path) -> None:
         ) from None
 
 
+#: Every file a variant may write into the output folder, by suffix.
+SUFFIXES = ("pdf", "tex", "log", "png", "html", "docx")
+#: A failed build's evidence: ``<variant>.failed.tex`` and ``.log``.
+FAILED = "failed"
+FAILED_SUFFIXES = ("tex", "log")
+
+
+def output_names(name: str) -> list[str]:
+    """The names of every file variant ``name`` may write (lower-cased, as a
+    case-insensitive file system compares them)."""
+    return [f"{name}.{s}".casefold() for s in SUFFIXES] + [
+        f"{name}.{FAILED}.{s}".casefold() for s in FAILED_SUFFIXES
+    ]
+
+
+def collisions(names: list[str]) -> list[tuple[str, str, str]]:
+    """``(name, other, file)`` for each name one of whose files another name writes too.
+
+    ``cv.failed`` writes ``cv.failed.tex``, which is also where a failed
+    ``cv`` keeps its evidence; ``CV`` and ``cv`` share every file on macOS.
+    """
+    owner: dict[str, str] = {}
+    found: list[tuple[str, str, str]] = []
+    for name in names:
+        for file in output_names(name):
+            other = owner.setdefault(file, name)
+            if other != name:
+                found.append((name, other, file))
+                break
+    return found
+
+
 def publish(out_dir: Path, name: str, files: dict[str, bytes]) -> dict[str, Path]:
     """Write ``{suffix: bytes}`` as ``out_dir/name.suffix``; the PDF goes last.
 

@@ -123,6 +123,7 @@ def _build_variants(
     from ..data import validate
 
     variants = validate.variants(variants_file, template_paths=options.template_paths)
+    refuse_collisions([v.name for v in variants], variants_file)
     by_name = {v.name: v for v in variants}
     unknown = [n for n in names if n not in by_name]
     if unknown:
@@ -171,6 +172,7 @@ def build_adhoc(
     """
     from ..data.model import Variant
     from ..tex import templates
+    from . import publish
 
     options = options or Options()
     known = sorted(templates.available(options.template_paths))
@@ -222,6 +224,14 @@ def build_adhoc(
             )
         if name in claimed:
             continue  # the same file given twice
+        for other, other_path in claimed.items():
+            if publish.collisions([other, name]):
+                raise InputError(
+                    f"{path} would be written as {name}.*, which would overwrite files of "
+                    f"{other_path} ({other}.*)",
+                    location=Location(str(path)),
+                    hint="rename one of the files: in a batch each output is named after its file",
+                )
         claimed[name] = path
         variant = Variant.model_validate({"name": name, "template": template, **(overrides or {})})
         targets.append(Target(variant, path.resolve()))
@@ -253,6 +263,33 @@ def _build_letter(
 
     target = Target(variant, files[0].resolve(), letter=letter.resolve())
     return build.run_targets([target], options, progress)
+
+
+def refuse_collisions(names: Sequence[str], variants_file: Path) -> None:
+    """Refuse variant names whose output files would overwrite each other's, at their keys.
+
+    Checked over every variant of the file, before anything is built: a
+    variant built alone today overwrites the other's files tomorrow.
+    """
+    from ..data import load
+    from . import publish
+
+    clashes = publish.collisions(list(names))
+    if not clashes:
+        return
+    source = load.load(variants_file).source
+    problems = [
+        Problem(
+            f"variant {name!r} would write {file}, which variant {other!r} writes too",
+            location=source.locate(("variants", name), key=True),
+            field_path=f"variants.{name}",
+            hint="rename one: a variant's files are named after it "
+            "(NAME.pdf, NAME.tex, NAME.log, NAME.failed.tex...), and a file system "
+            "may not tell upper from lower case",
+        )
+        for name, other, file in clashes
+    ]
+    raise InputError(problems[0].message, problems=problems)
 
 
 def _safe_name(name: str) -> str:
