@@ -104,12 +104,15 @@ def test_tex_dies_with_cvpress(
         pytest.skip(f"{engine} not installed")
     _big_resume(tmp_path / "big.yaml")
     out = tmp_path / "out"
+    # Formats are cached per user: a cache of the test's own makes "fresh" mean a format dump.
+    env = {**os.environ, "CVPRESS_CACHE_DIR": str(tmp_path / "cache")}
     if not fresh:  # a format dump first, unsignalled: the case below then catches a pass
         warm = tmp_path / "warm.yaml"
         warm.write_text("basics: {name: A}\n", "utf-8")
         subprocess.run(
             [*CVPRESS, "--data", "warm.yaml", "--engine", engine, "--out", str(out)],
             cwd=tmp_path,
+            env=env,
             capture_output=True,
             timeout=300,
             check=True,
@@ -118,6 +121,7 @@ def test_tex_dies_with_cvpress(
         cvpress = subprocess.Popen(
             [*CVPRESS, "--data", "big.yaml", "--engine", engine, "--out", str(out), "--force"],
             cwd=tmp_path,
+            env=env,
             stdout=subprocess.DEVNULL,
             stderr=errors,
             start_new_session=True,  # the signal reaches cvpress only, as from another shell
