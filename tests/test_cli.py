@@ -206,7 +206,7 @@ def test_print_problem_windows_very_long_lines(
 
     out = io.StringIO()
     report.print_problem(
-        Problem("bad", location=Location(str(path), 1, 511), field_path="bad"), out
+        Problem("bad", location=Location(str(path), 1, 511, quote=True), field_path="bad"), out
     )
     lines = out.getvalue().splitlines()
     assert all(len(line) < 120 for line in lines)
