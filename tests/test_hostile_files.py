@@ -361,3 +361,51 @@ def test_no_leftover_fifo_writer(tmp_path: Path) -> None:
     with pytest.raises(OSError):  # ENXIO: nobody has it open for reading
         os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+# ------------------------------------------------ a sandbox-blocked \input
+
+
+def test_emergency_stop_reports_its_reason() -> None:
+    from cvpress.engine.log import parse_log
+
+    log = (
+        "! LaTeX Error: File `/etc/hostname.tex' not found.\n\n"
+        "Enter file name: \n./cv.tex:196: Emergency stop.\n<read *> \n\n"
+        "l.196 \\input{/etc/hostname}\n"
+        "./cv.tex:196:  ==> Fatal error occurred, no output PDF file produced!\n"
+    )
+    first = parse_log(log)[0]
+    assert (first.message, first.line) == ("LaTeX Error: File `/etc/hostname.tex' not found.", 196)
+
+
+@requires_tex
+@pytest.mark.parametrize("engine", ["pdflatex", "xelatex", "lualatex"])
+def test_blocked_absolute_input_says_file_not_found(tmp_path: Path, engine: str) -> None:
+    from cvpress.tex import templates
+
+    if shutil.which(engine) is None:
+        pytest.skip(f"{engine} not installed")
+    shutil.copytree(templates.BUNDLED / "classic", tmp_path / "latex" / "evil")
+    template = tmp_path / "latex" / "evil" / templates.TEMPLATE_FILE
+    text = template.read_text("utf-8")
+    anchor = "<% block style %>\n"
+    template.write_text(text.replace(anchor, anchor + "\\input{/etc/hostname}\n", 1), "utf-8")
+    (tmp_path / "r.yaml").write_text(GOOD, "utf-8")
+    done = cvpress(
+        "build",
+        "--data",
+        "r.yaml",
+        "--template",
+        "evil",
+        "--engine",
+        engine,
+        "--out",
+        "o",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "File `/etc/hostname.tex' not found" in done.stderr
+    assert "Emergency stop" not in done.stderr
+    assert "latex/evil/template.tex.j2:" in done.stderr
+    assert (tmp_path / "o" / "evil.failed.log").exists()

@@ -72,7 +72,15 @@ def parse_log(log: str) -> list[LogMessage]:
     seen_error = False
     for match in _FILE_LINE_ERROR.finditer(log):
         seen_error = True
-        messages.append(LogMessage("error", match.group(2).strip(), int(match.group(1))))
+        message = match.group(2).strip()
+        if message.startswith(_STOPS):
+            # "Emergency stop" only says that TeX gave up; the reason is the
+            # "! ..." error just before (a file not found, which is what a
+            # sandbox-blocked \input{/abs/path} reads as).
+            reason = _last_bang(log, match.start())
+            if reason is not None:
+                message = reason
+        messages.append(LogMessage("error", message, int(match.group(1))))
     if not seen_error:
         for match in _BANG_ERROR.finditer(log):
             after = log[match.end() : match.end() + 2000]
@@ -97,6 +105,18 @@ def parse_log(log: str) -> list[LogMessage]:
     return messages
 
 
+#: File:line errors that say TeX stopped, not why.
+_STOPS = ("Emergency stop", "==> Fatal error occurred")
+
+
+def _last_bang(log: str, before: int) -> str | None:
+    """The last ``! message`` of ``log`` before position ``before``, if any."""
+    found = None
+    for match in _BANG_ERROR.finditer(log, 0, before):
+        found = match.group(1).strip()
+    return found
+
+
 def error_hint(message: str, engine: str = "pdflatex") -> str:
     """What to do about an engine error, true for the engine that reported it."""
     if "Unicode character" in message or "missing character" in message.lower():
@@ -116,6 +136,11 @@ def error_hint(message: str, engine: str = "pdflatex") -> str:
             "tectonic needs its TeX bundle: run it once with internet access so it "
             "caches the bundle (~/.cache/Tectonic, or TECTONIC_CACHE_DIR), "
             "or use 'engine: xelatex'"
+        )
+    if re.search(r"File `.*' not found", message):
+        return (
+            "TeX reads only its run folder and the TeX installation (a path outside them "
+            "reads as not found): the template must not \\input files by absolute or ../ path"
         )
     if "Undefined control sequence" in message:
         return "a template uses a command that is not defined; check the template"
