@@ -138,3 +138,48 @@ def test_affected_variants_follow_their_inputs(tmp_path: Path) -> None:
     assert inputs.affected([data / "notes.md"]) == []
     template = next(iter(inputs.by_variant["a"] - {variants, (data / "a.yaml").resolve()}))
     assert sorted(inputs.affected([template])) == ["a", "b"]
+
+
+@requires_tex
+def test_watch_survives_its_inputs_going_and_coming_back(tmp_path: Path) -> None:
+    """Issue 13: deleting and re-creating data/ crashed watch once and stalled it three times."""
+    import shutil
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "resume.yaml").write_text(RESUME.format(bullet="First"), encoding="utf-8")
+    (data / "variants.yaml").write_text("variants:\n  cv: {template: classic}\n", "utf-8")
+    pdf = tmp_path / "build" / "cv.pdf"
+    watcher = Watcher(tmp_path)
+    try:
+        watcher.expect(r"^\d\d:\d\d:\d\d (built|unchanged) cv: ")
+
+        # the whole folder deleted, then re-created with new content
+        saved = tmp_path / "saved"
+        shutil.copytree(data, saved)
+        shutil.rmtree(data)
+        watcher.expect(r"waiting for .*data/(resume|variants)\.yaml.*\(missing\)")
+        data.mkdir()
+        (data / "variants.yaml").write_text((saved / "variants.yaml").read_text(), "utf-8")
+        (data / "resume.yaml").write_text(RESUME.format(bullet="Second"), encoding="utf-8")
+        watcher.expect(r"^\d\d:\d\d:\d\d built cv: ")
+        assert "Second" in pdf_text(pdf)
+
+        # the folder renamed away and back
+        data.rename(tmp_path / "elsewhere")
+        watcher.expect(r"waiting for ")
+        (tmp_path / "elsewhere").rename(data)
+        (data / "resume.yaml").write_text(RESUME.format(bullet="Third"), encoding="utf-8")
+        watcher.expect(r"^\d\d:\d\d:\d\d built cv: ")
+        assert "Third" in pdf_text(pdf)
+
+        # only the data file deleted, then written again
+        (data / "resume.yaml").unlink()
+        watcher.expect(r"waiting for .*data/resume\.yaml")
+        (data / "resume.yaml").write_text(RESUME.format(bullet="Fourth"), encoding="utf-8")
+        watcher.expect(r"^\d\d:\d\d:\d\d built cv: ")
+        assert "Fourth" in pdf_text(pdf)
+        assert watcher.process.poll() is None
+        assert not [line for line in watcher.seen if "internal error" in line]
+    finally:
+        watcher.stop()

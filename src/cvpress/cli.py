@@ -621,7 +621,21 @@ def _cmd_watch(args: argparse.Namespace) -> int:
 
     options = targets.Options(out=args.out, engine=args.engine)
     print(f"watching {args.variants} and its inputs; Ctrl-C to stop", file=sys.stderr, flush=True)
-    watch.watch(args.variants, args.variant, options, report=report, problem=problem)
+
+    def waiting(missing: list[Path]) -> None:
+        from .pipeline.locate import display
+
+        shown = ", ".join(display(p) for p in missing)
+        print(
+            f"{watch.stamp()} waiting for {shown} (missing); the build runs again when "
+            f"{'it is' if len(missing) == 1 else 'they are'} back",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    watch.watch(
+        args.variants, args.variant, options, report=report, problem=problem, waiting=waiting
+    )
     return 0
 
 

@@ -39,11 +39,9 @@ class Inputs:
     by_variant: dict[str, frozenset[Path]]
 
     @property
-    def folders(self) -> set[Path]:
-        found = {self.variants_file.parent}
-        for files in self.by_variant.values():
-            found.update(p.parent for p in files)
-        return {f for f in found if f.is_dir()}
+    def files(self) -> set[Path]:
+        """Every input of every variant, and the variants file."""
+        return {self.variants_file}.union(*self.by_variant.values())
 
     def affected(self, changed: Iterable[Path]) -> list[str]:
         """Variants that read any of ``changed`` (all of them if the variants file changed)."""
@@ -85,9 +83,16 @@ def watch(
     *,
     report: Callable[[Outcome], None],
     problem: Callable[[CvpressError], None],
+    waiting: Callable[[list[Path]], None] | None = None,
     stop: threading.Event | None = None,
 ) -> None:
-    """Build once, then rebuild on every change until ``stop`` is set (or Ctrl-C)."""
+    """Build once, then rebuild on every change until ``stop`` is set (or Ctrl-C).
+
+    Inputs may be deleted, renamed and re-created in any order (the whole
+    ``data/`` folder included): a folder that is gone is watched through its
+    nearest existing parent, ``waiting`` is told which inputs are missing, and
+    the build runs again once they are back.
+    """
     try:
         from watchfiles import watch as watch_changes
     except ImportError:  # pragma: no cover - the [watch] extra is in [dev]
@@ -110,37 +115,73 @@ def watch(
     # lands during a build, nor one whose event the OS coalesced or dropped.
     built_from = _snapshot(variants_file, names, options)
     current = _rebuild(variants_file, names, list(names), options, report, problem, None)
-    folders = current.folders if current else {variants_file.resolve().parent}
+    told: list[Path] = []
     while not stop.is_set():
-        restart = False
-        for changes in watch_changes(
-            *sorted(folders),
-            stop_event=stop,
-            step=STEP_MS,
-            debounce=DEBOUNCE_MS,
-            rust_timeout=RUST_TIMEOUT_MS,
-            yield_on_timeout=True,
-            raise_interrupt=False,
-        ):
-            changed = [Path(path) for _kind, path in changes] + _changed_since(built_from)
-            while changed:
-                wanted: list[str] = list(names) if current is None else current.affected(changed)
-                if not wanted:
-                    break
-                during = _snapshot(variants_file, names, options)
-                fresh = _rebuild(variants_file, names, wanted, options, report, problem, current)
-                built_from = during
-                if fresh is not None:
-                    current = fresh
-                    if fresh.folders != folders:  # a variant now reads a new folder
-                        folders = fresh.folders
-                        restart = True
+        expected = _expected(variants_file, current)
+        missing = sorted(p for p in expected if not p.exists())
+        if missing and missing != told and waiting is not None:
+            waiting(missing)
+        told = missing
+        roots = _roots(expected)
+        try:
+            for changes in watch_changes(
+                *sorted(roots),
+                stop_event=stop,
+                step=STEP_MS,
+                debounce=DEBOUNCE_MS,
+                rust_timeout=RUST_TIMEOUT_MS,
+                yield_on_timeout=True,
+                raise_interrupt=False,
+            ):
+                changed = [
+                    Path(path) for _kind, path in changes if _relevant(Path(path), expected)
+                ] + _changed_since(built_from)
+                while True:
+                    back = [p for p in missing if p.exists()]
+                    if current is None:  # nothing valid yet: any relevant change may fix it
+                        wanted, due = list(names), bool(changed or back)
+                    else:
+                        wanted = current.affected([*changed, *back])
+                        due = bool(wanted)
+                    if not due:
                         break
-                changed = _changed_since(built_from)
-            if restart:
-                break
-        if not restart:
-            return
+                    during = _snapshot(variants_file, names, options)
+                    fresh = _rebuild(
+                        variants_file, names, wanted, options, report, problem, current
+                    )
+                    built_from = during
+                    current = fresh or current
+                    missing = sorted(p for p in _expected(variants_file, current) if not p.exists())
+                    changed = _changed_since(built_from)
+                again = _expected(variants_file, current)
+                if _roots(again) != roots or sorted(p for p in again if not p.exists()) != told:
+                    break  # an input (or a folder of them) came or went: watch anew
+            else:
+                return  # stopped
+        except FileNotFoundError:  # a watched folder vanished as the watch started
+            time.sleep(STEP_MS / 1000)
+
+
+def _expected(variants_file: Path, current: Inputs | None) -> set[Path]:
+    """The files the watch waits on: every input known, at least the variants file."""
+    return current.files if current is not None else {variants_file.resolve()}
+
+
+def _roots(files: Iterable[Path]) -> set[Path]:
+    """The folders to watch: each input's folder, or its nearest parent that exists."""
+    roots: set[Path] = set()
+    for file in files:
+        folder = file.parent
+        while not folder.is_dir() and folder != folder.parent:
+            folder = folder.parent
+        roots.add(folder)
+    # A folder inside another watched one is already watched (recursively).
+    return {r for r in roots if not any(o != r and o in r.parents for o in roots)}
+
+
+def _relevant(path: Path, expected: set[Path]) -> bool:
+    """Whether an event concerns an input: the file, a file beside it, or a folder above it."""
+    return any(path == e or path.parent == e.parent or path in e.parents for e in expected)
 
 
 Snapshot = dict[Path, tuple[int, int]]
@@ -197,7 +238,9 @@ def _rebuild(
         return current
     except CvpressError as exc:
         problem(exc)
-        return previous
+    except OSError as exc:  # an input vanished while it was read (a folder being replaced)
+        problem(InputError(f"an input changed while it was read: {exc}", hint="save again"))
+    return previous
 
 
 def stamp() -> str:
