@@ -12,7 +12,8 @@ So plain scalars resolve as text (only ``null``/``~``/empty and the merge key
 ``<<`` keep their meaning), the node graph is walked by a small walker that
 refuses duplicates, unknown tags and alias bombs, and the model converts text
 to a number or a yes/no only where a field asks for one. JSON keeps its own
-types, except numbers, which also stay as written (``3.50`` is not ``3.5``).
+types; a JSON number is a number that prints as written (``3.50`` stays
+``3.50`` in a text field, and is written back as the number 3.5).
 """
 
 from __future__ import annotations
@@ -217,7 +218,7 @@ def _load_json(text: str, source: SourceMap) -> Loaded:
     and a resume.json from any tool must load unchanged.
     """
     try:
-        json.loads(text, parse_int=str, parse_float=str)
+        json.loads(text, parse_int=str, parse_float=str)  # syntax only: values come below
     except json.JSONDecodeError as exc:
         raise InputError(
             f"invalid JSON: {exc.msg}",
@@ -237,6 +238,40 @@ def _load_json(text: str, source: SourceMap) -> Loaded:
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _JSON_CONSTANT = re.compile(r"NaN|-?Infinity")
+
+
+class WrittenInt(int):
+    """A JSON integer that is a number but prints as written (``-0``)."""
+
+    written: str
+
+    def __str__(self) -> str:
+        return self.written
+
+
+class WrittenFloat(float):
+    """A JSON number with a fraction or exponent that prints as written (``3.50``, ``1e3``)."""
+
+    written: str
+
+    def __str__(self) -> str:
+        return self.written
+
+
+def _number(text: str) -> Any:
+    """A JSON number: its value for fields that want one, its text for fields that print it."""
+    number: WrittenInt | WrittenFloat
+    if re.fullmatch(r"-?[0-9]+", text):
+        try:
+            number = WrittenInt(text)
+        except ValueError:  # beyond Python's 4,300-digit conversion limit
+            return text  # kept as written: the model says what it expected
+    else:
+        number = WrittenFloat(text)
+    number.written = text
+    return number
+
+
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -307,7 +342,7 @@ class _JsonWalker:
                 index += 1  # the comma
         number = _JSON_NUMBER.match(self.text, index)
         if number:
-            return number.group(), number.end()
+            return _number(number.group()), number.end()
         constant = _JSON_CONSTANT.match(self.text, index)
         if constant:
             raise InputError(
