@@ -314,3 +314,10 @@ def test_page_limit_failure_keeps_its_evidence(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert (out / "cv.pdf").exists() and not (out / "cv.failed.tex").exists()
     shutil.rmtree(out)
+
+
+def test_validate_writes_nothing(tmp_path: Path) -> None:
+    project = _project(tmp_path, "variants:\n  cv: {}\n")
+    done = cvpress("validate", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in project.iterdir()) == ["data"]
