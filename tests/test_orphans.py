@@ -150,3 +150,43 @@ def test_tex_dies_with_cvpress(
         folders = [f for f in folders if f.exists()]
     assert not folders, folders
     assert "Traceback" not in (tmp_path / "stderr.txt").read_text()
+
+
+@requires_tex
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+def test_run_started_early_dies_with_cvpress(tmp_path: Path, signum: signal.Signals) -> None:
+    """The second build of a variants file starts pdfLaTeX before Python has imported
+    the stages (a prestarted run, waiting for its document): it dies with cvpress too."""
+    data = tmp_path / "data"
+    data.mkdir()
+    _big_resume(data / "resume.yaml")
+    (data / "variants.yaml").write_text("variants:\n  cv: {engine: pdflatex}\n", "utf-8")
+    env = {**os.environ, "CVPRESS_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "cvpress", "build", "--out", "out"]
+    subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, timeout=300, check=True)
+    with (data / "resume.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("  summary: changed\n")  # the data changed: the build runs again
+    cvpress = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        group = _wait_for_child(cvpress.pid, ("pdflatex",))
+        cvpress.send_signal(signum)
+        cvpress.wait(timeout=60)
+    finally:
+        if cvpress.poll() is None:
+            cvpress.kill()
+            cvpress.wait()
+    deadline = time.monotonic() + 5
+    while _alive(group) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(group), _alive(group)
+    deadline = time.monotonic() + 5
+    while list(Path(tempfile.gettempdir()).glob(f"cvpress-*{cvpress.pid}-*")):
+        assert time.monotonic() < deadline, "run folder left"
+        time.sleep(0.05)
