@@ -978,7 +978,7 @@ class VariantOptions(BaseModel):
     title: Word | None = F(
         None, "PDF title; default: '<name> – <label or Curriculum Vitae>'.", "Ada Lovelace – CV"
     )
-    photo: bool = F(
+    photo: Flag = F(
         False,
         "Print basics.image (a local JPEG or PNG), cropped round or square by the template.",
         True,
@@ -999,7 +999,7 @@ class VariantOptions(BaseModel):
         description="Your name as written in author lists (one form or several): printed bold.",
         examples=["Ada Lovelace", ["Ada Lovelace", "A. Lovelace"]],
     )
-    private: bool | Word = F(
+    private: Flag | Word = F(
         True,
         "Merge private.yaml (beside the data file; git-ignored) over the data on local builds;"
         " false keeps it out of this variant, a path names another file.",
