@@ -139,7 +139,7 @@ def test_model_keeps_text_and_converts_only_where_asked() -> None:
     assert resume.skills[0].keywords == ("007", "1.10", "y", "n", "NULL_", "~tilde")
 
 
-def test_variant_options_convert_digits_and_yes_no() -> None:
+def test_variant_options_convert_digits_and_true_false() -> None:
     (variant,) = validate.variants(FIXTURES / "variants.yaml")
     assert (variant.max_pages, variant.font_size, variant.footer) == (2, 11, True)
 
@@ -153,6 +153,8 @@ def test_variant_options_convert_digits_and_yes_no() -> None:
         ("max_pages: true", "expected a whole number"),
         ("max_highlights: -1", "greater than or equal to 0"),
         ("footer: maybe", "expected true or false, got 'maybe'"),
+        ("footer: yes", "expected true or false, got 'yes'"),
+        ("photo: on", "expected true or false, got 'on'"),
         ("font_size: 13", "expected 10, 11 or 12"),
     ],
 )

@@ -831,13 +831,15 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
-_FLAGS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False}
+#: YAML 1.2's booleans. Not YAML 1.1's yes/no/on/off: ``private: no`` names a
+#: file called "no" (and says so when there is none), ``footer: yes`` is an error.
+_FLAGS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
 
 def _flag(value: Any) -> Any:
-    """``true``/``false`` (and YAML 1.1's yes/no/on/off, in any case) where a field asks."""
-    if isinstance(value, str) and value.strip().lower() in _FLAGS:
-        return _FLAGS[value.strip().lower()]
+    """``true`` or ``false`` as written, where a field asks for yes or no."""
+    if isinstance(value, str) and value.strip() in _FLAGS:
+        return _FLAGS[value.strip()]
     return value
 
 
@@ -847,7 +849,7 @@ Count = Annotated[int, Field(ge=0), Strict(), BeforeValidator(_whole_number)]
 Positive = Annotated[int, Field(ge=1), Strict(), BeforeValidator(_whole_number)]
 """A whole number from 1, written as digits."""
 Flag = Annotated[bool, BeforeValidator(_flag), Strict()]
-"""Yes or no: ``true``/``false`` (also yes/no, on/off)."""
+"""Yes or no: ``true`` or ``false``."""
 _HEX = re.compile(r"^#?[0-9A-Fa-f]{6}$")
 
 
