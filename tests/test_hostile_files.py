@@ -13,8 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,19 +25,9 @@ from cvpress.data import load
 from cvpress.data.files import MAX_FILE_BYTES
 from cvpress.errors import InputError
 from cvpress.pipeline.check import read_pdf
+from harden_support import cvpress
 
 GOOD = "basics:\n  name: Ada Lovelace\n  summary: Engineer.\n"
-
-
-def cvpress(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """The real command; a hang fails the test at ``timeout`` instead of blocking the run."""
-    return subprocess.run(
-        [sys.executable, "-m", "cvpress", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 # ----------------------------------------------------------------- file kinds

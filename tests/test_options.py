@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import math
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -25,18 +23,9 @@ from conftest import FULL, requires_tex
 from cvpress import cli
 from cvpress.errors import InputError
 from cvpress.pipeline import publish, targets
+from harden_support import cvpress
 
 RESUME = "basics:\n  name: Ada Lovelace\n  summary: Engineer.\nwork:\n  - name: Acme\n"
-
-
-def cvpress(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cvpress", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def _project(tmp_path: Path, variants: str, resume: str = RESUME) -> Path:

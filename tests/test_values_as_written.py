@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +21,7 @@ from conftest import FULL, requires_tex
 from cvpress.data import load, validate
 from cvpress.errors import InputError
 from cvpress.pipeline.check import read_pdf
+from harden_support import cvpress
 
 FIXTURES = Path(__file__).parent / "fixtures" / "harden"
 
@@ -57,16 +56,6 @@ TRAPS = [
     "007",
     "1.10",
 ]
-
-
-def cvpress(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cvpress", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 @pytest.mark.parametrize("typed", TRAPS)
