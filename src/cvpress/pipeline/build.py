@@ -172,8 +172,7 @@ def build_one(
     if files:
         publish.publish(out, name, files)
     if pdf.files:
-        for suffix in publish.FAILED_SUFFIXES:
-            publish.remove_quietly(out / f"{name}.{publish.FAILED}.{suffix}")
+        _drop_failed(out, name)
     incremental.write_stamp(out, name, key, formats, pdf.tex, pdf.engine, pdf.fmt, epoch)
     status = "built" if files else "unchanged"
     return Outcome(
@@ -265,7 +264,7 @@ def build_letter(
     try:
         result, fmt = _compile(name, tex, engine, epoch, options)
     except EngineError as exc:
-        _keep_failed(out, name, tex, exc)
+        _keep_failed(out, name, tex, exc.log if isinstance(exc, TexError) else "")
         files = templates.template_files(variant.template, options.template_paths)
         raise locate.trace(exc, ResumeModel(basics=sender), source, engine, files) from None
     facts = check.read_pdf(result.pdf)
@@ -275,6 +274,7 @@ def build_letter(
             facts, strings, variant=name, max_pages=max_pages, shorten="shorten the letter"
         )
     except CheckError as exc:
+        _keep_failed(out, name, tex, result.log)
         exc.problems = [at_source(p) for p in exc.problems]
         raise
     publish.publish(
@@ -282,8 +282,7 @@ def build_letter(
         name,
         {"tex": tex.encode("utf-8"), "log": result.log.encode("utf-8"), "pdf": result.pdf},
     )
-    publish.remove_quietly(out / f"{name}.failed.tex")
-    publish.remove_quietly(out / f"{name}.failed.log")
+    _drop_failed(out, name)
     incremental.write_stamp(out, name, key, formats, tex, engine, fmt, epoch)
     return Outcome(
         name,
@@ -790,6 +789,14 @@ def _compile_from(
 def _preload_checker(_pid: int) -> None:
     """Import the PDF reader while TeX runs (the main thread would otherwise just wait)."""
     import pypdfium2  # noqa: F401
+
+
+def _drop_failed(out: Path, name: str) -> None:
+    """A build succeeded: the evidence of its last failure goes."""
+    from . import publish
+
+    for suffix in publish.FAILED_SUFFIXES:
+        publish.remove_quietly(out / f"{name}.{publish.FAILED}.{suffix}")
 
 
 def _keep_failed(out: Path, name: str, tex: str, log: str) -> None:
