@@ -23,6 +23,7 @@ import signal
 import subprocess
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +55,7 @@ def run(
 class Run(subprocess.Popen[bytes]):
     """An engine process with its guardian, released once the process is reaped."""
 
-    guardian: subprocess.Popen[bytes] | None = None
-    guard: int | None = None
+    guardian: _Guardian | None = None
 
     def wait(self, timeout: float | None = None) -> int:
         code = super().wait(timeout)
@@ -64,28 +64,52 @@ class Run(subprocess.Popen[bytes]):
 
     def release(self) -> None:
         """Tell the guardian the run ended normally, and reap it."""
-        guard, self.guard = self.guard, None
-        if guard is not None:
-            with contextlib.suppress(OSError):
-                os.write(guard, b"done\n")
-            os.close(guard)
-        if self.guardian is not None:
-            self.guardian.wait()
-            self.guardian = None
+        guardian, self.guardian = self.guardian, None
+        if guardian is not None:
+            _dismiss(guardian, "done")
 
 
-#: The guardian: waits for a line from cvpress; at end of file instead (cvpress
-#: is gone) it kills the run's process group ($1) and removes its folder ($2).
-_GUARDIAN = 'read -r line || { kill -KILL -- "-$1" 2>/dev/null; [ -n "$2" ] && rm -rf -- "$2"; }'
+def _dismiss(guardian: _Guardian, line: str) -> None:
+    """Send the guardian its last line (it then exits without doing anything), reap it."""
+    guardian.tell(line)
+    os.close(guardian.pipe)
+    guardian.process.wait()
 
 
-def _guard(run: Run, workdir: Path) -> None:
-    """Give ``run`` a guardian (see the module docstring); without ``sh``, PDEATHSIG alone."""
+#: The guardian, started before the run: reads the run's process group, then
+#: waits for "done". At end of file instead (cvpress is gone) it kills the
+#: group, if the run had started, and removes the run's folder ($1).
+_GUARDIAN = (
+    'read -r group || { [ -n "$1" ] && rm -rf -- "$1"; exit 0; }; '
+    '[ "$group" = "-" ] && exit 0; '
+    'read -r line || { kill -KILL -- "-$group" 2>/dev/null; [ -n "$1" ] && rm -rf -- "$1"; }'
+)
+
+
+@dataclass(slots=True)
+class _Guardian:
+    """A started guardian and the write end of its pipe."""
+
+    process: subprocess.Popen[bytes]
+    pipe: int
+
+    def tell(self, line: str) -> None:
+        with contextlib.suppress(OSError):
+            os.write(self.pipe, f"{line}\n".encode())
+
+
+def _guardian(workdir: Path) -> _Guardian | None:
+    """A guardian for a run in ``workdir`` (see the module docstring); None without ``sh``.
+
+    Started before the run, so that from the moment the run exists its folder
+    is looked after: if cvpress dies before saying which group to kill, the
+    run itself still gets PDEATHSIG and the guardian removes the folder.
+    """
     folder = next((p for p in (workdir, *workdir.parents) if p.name.startswith("cvpress-")), None)
     read, write = os.pipe()
     try:
-        run.guardian = subprocess.Popen(
-            ["/bin/sh", "-c", _GUARDIAN, "cvpress-guard", str(run.pid), str(folder or "")],
+        process = subprocess.Popen(
+            ["/bin/sh", "-c", _GUARDIAN, "cvpress-guard", str(folder or "")],
             stdin=read,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -93,10 +117,10 @@ def _guard(run: Run, workdir: Path) -> None:
         )
     except OSError:
         os.close(write)
-        return
+        return None
     finally:
         os.close(read)
-    run.guard = write
+    return _Guardian(process, write)
 
 
 def start(
@@ -127,8 +151,26 @@ def start(
         else landlock.confiner(workdir, cmd[0], writable=caches, readable=readable)
     )
     confine = _with_parent_death(confine)
+    guardian = _guardian(workdir)
     try:
-        run = Run(
+        run = _popen(cmd, workdir, env, engine, sink, confine)
+    except BaseException:
+        if guardian is not None:
+            _dismiss(guardian, "-")  # no run: nothing to kill, the folder is the caller's
+        raise
+    if guardian is not None:
+        guardian.tell(str(run.pid))
+        run.guardian = guardian
+    return run
+
+
+def _popen(
+    cmd: list[str], workdir: Path, env: dict[str, str], engine: str, sink: Any, confine: Any
+) -> Run:
+    """The engine process, with start failures as :class:`EngineError`."""
+    name = program(engine)
+    try:
+        return Run(
             cmd,
             cwd=workdir,
             env=env,
@@ -153,8 +195,6 @@ def start(
             f"the TeX engine {engine!r} could not be started: {exc.strerror or exc}",
             hint=f"check {cmd[0]} (is it executable?), or reinstall it",
         ) from None
-    _guard(run, workdir)
-    return run
 
 
 def _with_parent_death(then: Callable[[], None] | None) -> Callable[[], None]:
