@@ -397,3 +397,15 @@ def test_blocked_absolute_input_says_file_not_found(tmp_path: Path, engine: str)
     assert "Emergency stop" not in done.stderr
     assert "latex/evil/template.tex.j2:" in done.stderr
     assert (tmp_path / "o" / "evil.failed.log").exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["<b>" * 1000 + "x" + "</b>" * 1000, "<em><a href='https://a.example'>" * 300 + "x"],
+)
+def test_deep_inline_html_is_refused_too(text: str) -> None:
+    """The inline HTML read as Markdown nests in LaTeX the same way: it counts the same."""
+    from cvpress.data import validate
+
+    with pytest.raises(InputError, match="levels deep"):
+        validate.resume(load.loads(f'basics:\n  name: A\n  summary: "{text}"\n'))
