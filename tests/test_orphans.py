@@ -26,7 +26,7 @@ from conftest import requires_tex
 
 
 def _big_resume(path: Path) -> None:
-    """About a hundred pages: several seconds of TeX on any engine."""
+    """About 150 pages: seconds of TeX on any engine."""
     work = [
         {
             "name": f"Company {i}",
@@ -35,7 +35,7 @@ def _big_resume(path: Path) -> None:
             "summary": "Built things. " * 20,
             "highlights": [f"Highlight {j} " * 10 for j in range(8)],
         }
-        for i in range(300)
+        for i in range(450)
     ]
     path.write_text(yaml.safe_dump({"basics": {"name": "Ada"}, "work": work}), "utf-8")
 
@@ -128,7 +128,7 @@ def test_tex_dies_with_cvpress(
         )
         try:
             group = _wait_for_child(cvpress.pid, names)
-            time.sleep(0.5)  # well into the run
+            time.sleep(0.2)  # into the run
             assert _alive(group), "the run ended before the signal"
             cvpress.send_signal(signum)
             code = cvpress.wait(timeout=60)
