@@ -290,6 +290,21 @@ def _own(name: str) -> Path:
     return path
 
 
+def _as_an_editor_reads(path: Path) -> object:
+    """The YAML as a YAML 1.2 editor types it (numbers and true/false typed, dates as text):
+    the committed schemas are what editors check the files against."""
+    import yaml
+
+    class EditorLoader(yaml.SafeLoader):
+        pass
+
+    EditorLoader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=EditorLoader)
+
+
 def test_own_data_validates_against_the_committed_schemas() -> None:
     import json
 
@@ -300,7 +315,7 @@ def test_own_data_validates_against_the_committed_schemas() -> None:
         ("variants.yaml", "variants.schema.json"),
     ):
         document = json.loads((OWN.parent / "schema" / schema).read_text(encoding="utf-8"))
-        data = load.load(_own(name)).data  # as cvpress reads it: every scalar as typed
+        data = _as_an_editor_reads(_own(name))
         errors = list(jsonschema.Draft202012Validator(document).iter_errors(data))
         assert not errors, [f"data/{name}: {e.json_path}: {e.message}" for e in errors[:3]]
     validate.project(_own("resume.yaml"), _own("variants.yaml"))
