@@ -30,13 +30,20 @@ from cvpress.pipeline import targets
 from cvpress.pipeline.check import read_pdf, visible_strings
 from cvpress.tex import i18n, render, templates
 
-TEMPLATES = ("classic", "modern", "sidebar", "compact")
+TEMPLATES = ("classic", "modern", "sidebar", "compact", "academic", "banking")
 GOLDEN_DIR = Path(__file__).parent / "golden"
 EVERYTHING = GOLDEN_DIR / "everything.yaml"
 UPDATE = os.environ.get("CVPRESS_UPDATE_GOLDEN") == "1"
 #: PDF page sizes in points.
 PAPER = {"a4": (595, 842), "letter": (612, 792)}
-SIZES = {"classic": (10, 12), "modern": (12, 10), "sidebar": (11, 12), "compact": (10, 11)}
+SIZES = {
+    "classic": (10, 12),
+    "modern": (12, 10),
+    "sidebar": (11, 12),
+    "compact": (10, 11),
+    "academic": (11, 10),
+    "banking": (12, 11),
+}
 
 MINIMAL = """
 basics:
@@ -197,7 +204,7 @@ def test_compact_leaves_out_courses_only(matrix: dict[str, Built]) -> None:
     assert "Numerical Methods" in _text(matrix["classic-a4"])
 
 
-def test_templates_command_lists_four_with_descriptions() -> None:
+def test_templates_command_lists_six_with_descriptions() -> None:
     run = run_cvpress("templates", timeout=60)
     assert run.returncode == 0, run.stderr
     rows = dict(line.split("\t", 1) for line in run.stdout.splitlines() if "\t" in line)

@@ -195,7 +195,8 @@ def _pages(pdf: Path) -> int:
 
 
 def _is_foot(line: Line) -> bool:
-    return "page" in line.text.replace(" ", "") and NAME.replace(" ", "") in line.text
+    """The running foot: "Name · page n of N", in any language."""
+    return line.text.replace(" ", "").startswith(NAME.replace(" ", "") + "\u00b7")
 
 
 def last_page_fill(pdf: Path) -> float:
