@@ -380,3 +380,59 @@ def test_typographic_dash_and_quotes_read_as_typed(built: dict[str, Path]) -> No
         dashes = [ln for ln in text.splitlines() if "\u2013" in ln.replace(" \u2013 ", "")]
         # banking's bullet mark is an en dash; no dash comes from the data's hyphens
         assert all(ln.startswith("\u2013 ") for ln in dashes), (name, dashes[:3])
+
+
+LONG = Path(__file__).parent / "fixtures" / "typography" / "long-names.yaml"
+
+
+@pytest.fixture(scope="module")
+def long_names(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every template with an organisation and role longer than a line."""
+    folder = tmp_path_factory.mktemp("long-names")
+    lines = ["variants:"]
+    for template in TEMPLATES:
+        lines += [f"  {template}:", f"    template: {template}", f"    data: {LONG}"]
+    variants = folder / "variants.yaml"
+    variants.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outcomes = targets.build_variants(
+        variants, options=targets.Options(out=folder / "out", force=True)
+    )
+    failed = [(o.name, o.error) for o in outcomes if o.status == "failed"]
+    assert not failed, failed
+    return {o.name: o.pdf for o in outcomes if o.pdf is not None}
+
+
+def _gap_before(pdf: Path, text: str) -> float | None:
+    """Points between ``text`` and the character before it on its baseline (None: line start)."""
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        textpage = document[0].get_textpage()
+        found = textpage.search(text, match_case=True).get_next()
+        assert found is not None, text
+        origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+        pdfium_c.FPDFText_GetCharOrigin(textpage.raw, found[0], origin_x, origin_y)
+        baseline, left = origin_y.value, textpage.get_charbox(found[0])[0]
+        rights = []
+        for index in range(textpage.count_chars()):
+            if not textpage.get_text_range(index, 1).strip():
+                continue
+            pdfium_c.FPDFText_GetCharOrigin(textpage.raw, index, origin_x, origin_y)
+            box = textpage.get_charbox(index)
+            if abs(origin_y.value - baseline) < 0.5 and box[2] <= left + 0.01 and index < found[0]:
+                rights.append(box[2])
+    finally:
+        document.close()
+    return left - max(rights) if rights else None
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_a_long_role_never_runs_into_its_date(long_names: dict[str, Path], template: str) -> None:
+    """The date keeps at least half an em from the role before it on its line."""
+    pdf = long_names[template]
+    size = _first(pdf, "Jan 2020").size
+    gap = _gap_before(pdf, "Jan 2020")
+    assert gap is not None, "the date should end the role's last line"
+    assert gap >= 0.5 * size, gap
