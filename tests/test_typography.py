@@ -436,3 +436,15 @@ def test_a_long_role_never_runs_into_its_date(long_names: dict[str, Path], templ
     gap = _gap_before(pdf, "Jan 2020")
     assert gap is not None, "the date should end the role's last line"
     assert gap >= 0.5 * size, gap
+
+
+def test_page_records_cost_a_pass_only_for_more_than_one_page(
+    built: dict[str, Path], long_names: dict[str, Path]
+) -> None:
+    """The running foot's "of N" needs the previous pass; a one-page document needs none."""
+    from cvpress.engine.passes import compile_tex
+
+    one_page = long_names["classic"].with_suffix(".tex").read_text(encoding="utf-8")
+    three_pages = built["classic"].with_suffix(".tex").read_text(encoding="utf-8")
+    assert compile_tex(one_page).passes == 1
+    assert compile_tex(three_pages).passes == 2
