@@ -448,3 +448,22 @@ def test_page_records_cost_a_pass_only_for_more_than_one_page(
     three_pages = built["classic"].with_suffix(".tex").read_text(encoding="utf-8")
     assert compile_tex(one_page).passes == 1
     assert compile_tex(three_pages).passes == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Fellowship (2017-2019, two years)", r"Fellowship (2017\cvendash{}2019, two years)"),
+        ("pages 9-12", r"pages 9\cvendash{}12"),
+        ("on 2024-09-15", "on 2024-09-15"),  # an ISO date
+        ("call 555-1234", "call 555-1234"),  # not a range: digit counts differ
+        ("from 12-9", "from 12-9"),  # not a range: the second is smaller
+        ("v1.2-3", "v1.2-3"),  # a version
+        ('for "Tuning Word2vec"', r"for \cvlquote{}Tuning Word2vec\cvrquote{}"),
+        ("it's 'ok'", r"it\cvrsquote{}s \cvlsquote{}ok\cvrsquote{}"),
+    ],
+)
+def test_what_shows_typographically(text: str, shown: str) -> None:
+    from cvpress.tex.texify import markdown
+
+    assert markdown(text) == shown
