@@ -467,3 +467,13 @@ def test_what_shows_typographically(text: str, shown: str) -> None:
     from cvpress.tex.texify import markdown
 
     assert markdown(text) == shown
+
+
+def test_the_text_check_reads_across_the_running_foot() -> None:
+    """A bullet split over two pages is compared without the foot between its halves."""
+    from cvpress.pipeline.check import without_running_foot
+
+    pages = ["Gerard C.\nSummary\nLed the first half", "of it\nGerard C. · página 2 de 2"]
+    assert without_running_foot(pages, "Gerard C.") == [pages[0], "of it"]
+    data_line = ["Gerard C.\nSee Gerard C. · notes 1 and 2", "x"]
+    assert without_running_foot(data_line, "Gerard C.") == data_line
