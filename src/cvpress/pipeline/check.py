@@ -173,15 +173,16 @@ def without_running_foot(page_texts: list[str], name: str) -> list[str]:
     The foot is the last line a page ships, so a bullet that runs onto the
     next page would otherwise be read with the foot in its middle; the foot
     is the template's text, not the data's (the name is checked on page 1).
-    A last line counts as the foot only if it holds the name, a middle dot,
-    and ends with this page's number and the page count, in any language.
+    A last line counts as the foot only on a page after the first (page 1
+    has none), holding the name and a middle dot, and ending with this
+    page's number and the page count, in any language.
     """
     total = len(page_texts)
     pages = []
     for number, text in enumerate(page_texts, 1):
         head, _, last = text.rstrip().rpartition("\n")
         foot = re.compile(rf"{re.escape(normalize(name + ' ·'))}.*\D{number}\D+{total}$")
-        pages.append(head if foot.search(normalize(last)) else text)
+        pages.append(head if number > 1 and foot.search(normalize(last)) else text)
     return pages
 
 
