@@ -477,3 +477,11 @@ def test_the_text_check_reads_across_the_running_foot() -> None:
     assert without_running_foot(pages, "Gerard C.") == [pages[0], "of it"]
     data_line = ["Gerard C.\nSee Gerard C. · notes 1 and 2", "x"]
     assert without_running_foot(data_line, "Gerard C.") == data_line
+
+
+def test_no_tint_without_sidebar_sections(long_names: dict[str, Path]) -> None:
+    """The long-names résumé has nothing for the sidebar: no page is tinted."""
+    dpi = 36
+    pixels_wide, tall, rgb = render_rgb(long_names["sidebar"], dpi=dpi, page=0)
+    x, y = int(36 * dpi / 72), tall - int(40 * dpi / 72)
+    assert rgb[3 * (y * pixels_wide + x) : 3 * (y * pixels_wide + x) + 3] == b"\xff\xff\xff"
