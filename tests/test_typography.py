@@ -204,14 +204,15 @@ def last_page_fill(pdf: Path) -> float:
 
     The text area runs from the top of the first line of text on the last page
     (page 1: the name) down to the top of the running foot (pages after the
-    first) or to the bottom margin the foot would sit in (a one-page document).
+    first) or, on a one-page document, to a bottom margin as deep as the top one.
     """
     last = _pages(pdf) - 1
     _width, height, lines = _lines(pdf, last)
     body = [line for line in lines if not _is_foot(line)]
     feet = [line for line in lines if _is_foot(line)]
-    bottom_of_area = feet[0].top + 4 if feet else height * 0.05
     top_of_area = max(line.top for line in body)
+    # No foot (one page): the bottom margin taken as deep as the top one.
+    bottom_of_area = feet[0].top + 4 if feet else height - top_of_area
     lowest = min(line.bottom for line in body)
     return round((top_of_area - lowest) / (top_of_area - bottom_of_area), 2)
 

@@ -174,14 +174,19 @@ def without_running_foot(page_texts: list[str], name: str) -> list[str]:
     next page would otherwise be read with the foot in its middle; the foot
     is the template's text, not the data's (the name is checked on page 1).
     A last line counts as the foot only on a page after the first (page 1
-    has none), holding the name and a middle dot, and ending with this
+    has none), holding the name as the foot prints it and a middle dot (see
+    :func:`~cvpress.tex.render.running_foot_name`), and ending with this
     page's number and the page count, in any language.
     """
+    from ..tex.render import running_foot_name
+
+    shown = running_foot_name(name)
+    prefix = re.escape(normalize(shown + " \u00b7")) if shown else ""
     total = len(page_texts)
     pages = []
     for number, text in enumerate(page_texts, 1):
         head, _, last = text.rstrip().rpartition("\n")
-        foot = re.compile(rf"{re.escape(normalize(name + ' ·'))}.*\D{number}\D+{total}$")
+        foot = re.compile(rf"{prefix}[^\d\u00b7]+{number}[^\d\u00b7]+{total}$")
         pages.append(head if number > 1 and foot.search(normalize(last)) else text)
     return pages
 
