@@ -53,14 +53,11 @@ def _variants() -> dict[str, dict[str, str]]:
     return rows
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Variant name -> PDF; every variant of :func:`_variants`, built once."""
-    folder = tmp_path_factory.mktemp("typography")
+def _build(folder: Path, data: Path, rows: dict[str, dict[str, str]]) -> dict[str, Path]:
+    """Variant name -> PDF for every row (variant options) over ``data``; all must build."""
     lines = ["variants:"]
-    for name, options in _variants().items():
-        lines.append(f"  {name}:")
-        lines.append(f"    data: {FIXTURE}")
+    for name, options in rows.items():
+        lines += [f"  {name}:", f"    data: {data}"]
         lines += [f"    {key}: {value}" for key, value in options.items()]
     variants = folder / "variants.yaml"
     variants.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -70,6 +67,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     failed = [(o.name, o.error) for o in outcomes if o.status == "failed"]
     assert not failed, failed
     return {o.name: o.pdf for o in outcomes if o.pdf is not None}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Variant name -> PDF; every variant of :func:`_variants`, built once."""
+    return _build(tmp_path_factory.mktemp("typography"), FIXTURE, _variants())
 
 
 # ------------------------------------------------------------------ measuring
@@ -389,18 +392,8 @@ LONG = Path(__file__).parent / "fixtures" / "typography" / "long-names.yaml"
 @pytest.fixture(scope="module")
 def long_names(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every template with an organisation and role longer than a line."""
-    folder = tmp_path_factory.mktemp("long-names")
-    lines = ["variants:"]
-    for template in TEMPLATES:
-        lines += [f"  {template}:", f"    template: {template}", f"    data: {LONG}"]
-    variants = folder / "variants.yaml"
-    variants.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    outcomes = targets.build_variants(
-        variants, options=targets.Options(out=folder / "out", force=True)
-    )
-    failed = [(o.name, o.error) for o in outcomes if o.status == "failed"]
-    assert not failed, failed
-    return {o.name: o.pdf for o in outcomes if o.pdf is not None}
+    rows = {template: {"template": template} for template in TEMPLATES}
+    return _build(tmp_path_factory.mktemp("long-names"), LONG, rows)
 
 
 def _gap_before(pdf: Path, text: str) -> float | None:
