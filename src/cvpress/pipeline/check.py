@@ -167,7 +167,7 @@ def _walk(
         yield format_path(path), value
 
 
-def without_running_foot(page_texts: list[str], name: str) -> list[str]:
+def without_running_foot(page_texts: list[str], name: str | None) -> list[str]:
     """The pages' text without the templates' running foot ("Name · page 2 of 3").
 
     The foot is the last line a page ships, so a bullet that runs onto the
@@ -217,7 +217,7 @@ def check_text(
     variant: str,
     max_pages: int | None,
     shorten: str,
-    name: str,
+    name: str | None,
 ) -> None:
     """The page limit (``shorten`` says how to meet it), then every (field, text) in the PDF.
 

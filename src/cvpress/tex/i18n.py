@@ -268,7 +268,7 @@ def format_date(date: PartialDate, locale: str = "en") -> str:
 
     day = datetime.date(date.year, date.month, date.day or 1)
     text = _babel("yMMM" if date.day is None else "yMMMd", day, locale)
-    if language(locale) in ABBREVIATION_PERIOD:
+    if base_language(locale) in ABBREVIATION_PERIOD:
         text = _with_period(text, date.month, locale)
     return text
 

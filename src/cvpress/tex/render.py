@@ -119,9 +119,9 @@ def environment(roots: tuple[Path, ...], cache_dir: Path | None = None) -> jinja
 FOOT_NAME_MAX = 40
 
 
-def running_foot_name(name: str) -> str:
-    """The name in the running foot of pages after the first (empty if too long)."""
-    return name if len(name) <= FOOT_NAME_MAX else ""
+def running_foot_name(name: str | None) -> str:
+    """The name in the running foot of pages after the first (empty if none or too long)."""
+    return name if name and len(name) <= FOOT_NAME_MAX else ""
 
 
 def _tex_concat(parts: Iterable[str]) -> TexStr:
