@@ -157,6 +157,9 @@ WORDS: dict[str, dict[str, str]] = {
         "page": "Pagina",
         "cv": "Curriculum vitae",
         "letter": "Lettera di presentazione",
+        "continued": "continua",
+        "foot_page": "pagina",
+        "foot_of": "di",
     },
     "pt": {
         "present": "atual",
@@ -178,6 +181,9 @@ WORDS: dict[str, dict[str, str]] = {
         "page": "Página",
         "cv": "Curriculum vitae",
         "letter": "Carta de apresentação",
+        "continued": "continuação",
+        "foot_page": "página",
+        "foot_of": "de",
     },
     "nl": {
         "present": "heden",
@@ -199,6 +205,9 @@ WORDS: dict[str, dict[str, str]] = {
         "page": "Pagina",
         "cv": "Curriculum vitae",
         "letter": "Motivatiebrief",
+        "continued": "vervolg",
+        "foot_page": "pagina",
+        "foot_of": "van",
     },
 }
 
