@@ -27,7 +27,7 @@ def test_every_language_has_every_word() -> None:
     ("locale", "ongoing", "closed"),
     [
         ("en", "Sep 2024 – Present", "Mar 2023 – May 2024"),
-        ("es", "sept 2024 – actualidad", "mar 2023 – may 2024"),
+        ("es", "sept. 2024 – actualidad", "mar. 2023 – may. 2024"),
         ("ca", "set. del 2024 – actualitat", "març del 2023 – maig del 2024"),
         ("de", "Sept. 2024 – heute", "März 2023 – Mai 2024"),
         ("fr", "sept. 2024 – aujourd’hui", "mars 2023 – mai 2024"),
@@ -93,7 +93,7 @@ def test_cv_es_shows_spanish_titles_and_months(built_variants: Path) -> None:
     text = read_pdf((built_variants / "cv-es.pdf").read_bytes()).text
     for title in ("Perfil", "Experiencia profesional", "Voluntariado", "Formación", "Premios"):
         assert title.lower() in text.lower(), title
-    assert "sept 2024 – actualidad" in text
-    assert "mar 2023 – sept 2024" in text
+    assert "sept. 2024 – actualidad" in text
+    assert "mar. 2023 – sept. 2024" in text
     assert "50%" in text  # the data stays as written: no Spanish thin space
     assert "– Present" not in text

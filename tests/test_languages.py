@@ -172,7 +172,7 @@ def test_english_and_spanish_pdfs_from_one_file(
     assert "Interested in building Machine Learning products." in english.text
     assert "Experience" in english.text and "Mar 2022 – Present" in english.text
     assert "Me interesa construir productos de aprendizaje automático." in spanish.text
-    assert "Experiencia profesional" in spanish.text and "mar 2022 – actualidad" in spanish.text
+    assert "Experiencia profesional" in spanish.text and "mar. 2022 – actualidad" in spanish.text
     assert "Reduje un 40% la latencia" in spanish.text
     assert "Cut model serving latency" not in spanish.text
     # The missing Spanish bullet prints in English, and the warning says where it is.

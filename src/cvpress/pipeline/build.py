@@ -271,7 +271,12 @@ def build_letter(
     max_pages = variant.max_pages if "max_pages" in variant.model_fields_set else 1
     try:
         check.check_text(
-            facts, strings, variant=name, max_pages=max_pages, shorten="shorten the letter"
+            facts,
+            strings,
+            variant=name,
+            max_pages=max_pages,
+            shorten="shorten the letter",
+            name=sender.name,
         )
     except CheckError as exc:
         _keep_failed(out, name, tex, result.log)

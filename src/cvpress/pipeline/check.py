@@ -167,6 +167,30 @@ def _walk(
         yield format_path(path), value
 
 
+def without_running_foot(page_texts: list[str], name: str | None) -> list[str]:
+    """The pages' text without the templates' running foot ("Name · page 2 of 3").
+
+    The foot is the last line a page ships, so a bullet that runs onto the
+    next page would otherwise be read with the foot in its middle; the foot
+    is the template's text, not the data's (the name is checked on page 1).
+    A last line counts as the foot only on a page after the first (page 1
+    has none), holding the name as the foot prints it and a middle dot (see
+    :func:`~cvpress.tex.render.running_foot_name`), and ending with this
+    page's number and the page count, in any language.
+    """
+    from ..tex.render import running_foot_name
+
+    shown = running_foot_name(name)
+    prefix = re.escape(normalize(shown + " \u00b7")) if shown else ""
+    total = len(page_texts)
+    pages = []
+    for number, text in enumerate(page_texts, 1):
+        head, _, last = text.rstrip().rpartition("\n")
+        foot = re.compile(rf"{prefix}[^\d\u00b7]+{number}[^\d\u00b7]+{total}$")
+        pages.append(head if number > 1 and foot.search(normalize(last)) else text)
+    return pages
+
+
 def check(
     facts: PdfFacts,
     resume: Resume,
@@ -182,6 +206,7 @@ def check(
         variant=variant,
         max_pages=max_pages,
         shorten="drop content with include_tags/exclude_tags, max_items or max_highlights",
+        name=resume.basics.name,
     )
 
 
@@ -192,8 +217,13 @@ def check_text(
     variant: str,
     max_pages: int | None,
     shorten: str,
+    name: str | None,
 ) -> None:
-    """The page limit (``shorten`` says how to meet it), then every (field, text) in the PDF."""
+    """The page limit (``shorten`` says how to meet it), then every (field, text) in the PDF.
+
+    ``name`` is the person's, as the running foot of pages after the first
+    prints it (:func:`without_running_foot`).
+    """
     if max_pages is not None and facts.pages > max_pages:
         over = facts.pages - max_pages
         lines = sum(
@@ -204,7 +234,8 @@ def check_text(
             f"by {_plural(over, 'page')} (about {_plural(lines, 'line')} too many)",
             hint=f"{shorten}, or raise max_pages",
         )
-    require_fields(facts.text, strings, output="the PDF's extracted text")
+    pages = without_running_foot(facts.page_texts, name)
+    require_fields("\n".join(pages), strings, output="the PDF's extracted text")
 
 
 def require_fields(text: str, strings: Iterable[tuple[str, str]], *, output: str) -> None:

@@ -37,6 +37,9 @@ WORDS: dict[str, dict[str, str]] = {
         "page": "Page",
         "cv": "Curriculum Vitae",
         "letter": "Cover letter",
+        "continued": "continued",
+        "foot_page": "page",
+        "foot_of": "of",
     },
     "es": {
         "present": "actualidad",
@@ -58,6 +61,9 @@ WORDS: dict[str, dict[str, str]] = {
         "page": "Página",
         "cv": "Currículum vítae",
         "letter": "Carta de presentación",
+        "continued": "continuación",
+        "foot_page": "página",
+        "foot_of": "de",
     },
     "ca": {
         "present": "actualitat",
@@ -79,6 +85,9 @@ WORDS: dict[str, dict[str, str]] = {
         "page": "Pàgina",
         "cv": "Currículum vítae",
         "letter": "Carta de presentació",
+        "continued": "continuació",
+        "foot_page": "pàgina",
+        "foot_of": "de",
     },
     "de": {
         "present": "heute",
@@ -100,6 +109,9 @@ WORDS: dict[str, dict[str, str]] = {
         "page": "Seite",
         "cv": "Lebenslauf",
         "letter": "Anschreiben",
+        "continued": "Fortsetzung",
+        "foot_page": "Seite",
+        "foot_of": "von",
     },
     "fr": {
         "present": "aujourd’hui",
@@ -121,6 +133,9 @@ WORDS: dict[str, dict[str, str]] = {
         "page": "Page",
         "cv": "Curriculum vitæ",
         "letter": "Lettre de motivation",
+        "continued": "suite",
+        "foot_page": "page",
+        "foot_of": "sur",
     },
     "it": {
         "present": "oggi",
@@ -142,6 +157,9 @@ WORDS: dict[str, dict[str, str]] = {
         "page": "Pagina",
         "cv": "Curriculum vitae",
         "letter": "Lettera di presentazione",
+        "continued": "continua",
+        "foot_page": "pagina",
+        "foot_of": "di",
     },
     "pt": {
         "present": "atual",
@@ -163,6 +181,9 @@ WORDS: dict[str, dict[str, str]] = {
         "page": "Página",
         "cv": "Curriculum vitae",
         "letter": "Carta de apresentação",
+        "continued": "continuação",
+        "foot_page": "página",
+        "foot_of": "de",
     },
     "nl": {
         "present": "heden",
@@ -184,6 +205,9 @@ WORDS: dict[str, dict[str, str]] = {
         "page": "Pagina",
         "cv": "Curriculum vitae",
         "letter": "Motivatiebrief",
+        "continued": "vervolg",
+        "foot_page": "pagina",
+        "foot_of": "van",
     },
 }
 
@@ -243,7 +267,7 @@ def _english(locale: str) -> bool:
 
 
 def format_date(date: PartialDate, locale: str = "en") -> str:
-    """``2024-09`` -> "Sep 2024" (en), "sept 2024" (es); a year stays a year."""
+    """``2024-09`` -> "Sep 2024" (en), "sept. 2024" (es); a year stays a year."""
     if date.month is None:
         return str(date.year)
     if _english(locale):
@@ -252,7 +276,10 @@ def format_date(date: PartialDate, locale: str = "en") -> str:
     import datetime
 
     day = datetime.date(date.year, date.month, date.day or 1)
-    return _babel("yMMM" if date.day is None else "yMMMd", day, locale)
+    text = _babel("yMMM" if date.day is None else "yMMMd", day, locale)
+    if base_language(locale) in ABBREVIATION_PERIOD:
+        text = _with_period(text, date.month, locale)
+    return text
 
 
 def month_year(day: datetime.date, locale: str = "en") -> str:
@@ -280,6 +307,22 @@ def _babel(skeleton: str, day: datetime.date, locale: str) -> str:
     from babel.dates import format_skeleton
 
     return str(format_skeleton(skeleton, day, locale=locale.replace("-", "_")))
+
+
+#: Languages whose style guides end an abbreviated month with a period where
+#: CLDR does not: the RAE writes "ene.", "sept." (CLDR's Spanish data prints
+#: "ene", "sept").
+ABBREVIATION_PERIOD = frozenset({"es"})
+
+
+def _with_period(text: str, month: int, locale: str) -> str:
+    """``text`` with the month's abbreviation followed by a period (once)."""
+    from babel.dates import get_month_names
+
+    name = str(get_month_names("abbreviated", "format", locale.replace("-", "_"))[month])
+    if name.endswith(".") or name not in text:
+        return text
+    return text.replace(name, name + ".", 1)
 
 
 def date_range(

@@ -109,8 +109,19 @@ def environment(roots: tuple[Path, ...], cache_dir: Path | None = None) -> jinja
         join=_ctx_filter(_join),
         flatten=_flatten,
         tex_sep=TexStr(r"\cvsep{}"),
+        running_foot_name=running_foot_name,
     )
     return env
+
+
+#: The longest name the running foot prints ("Name · page 2 of 3"): the foot
+#: is one line, and a longer name leaves it as "page 2 of 3".
+FOOT_NAME_MAX = 40
+
+
+def running_foot_name(name: str | None) -> str:
+    """The name in the running foot of pages after the first (empty if none or too long)."""
+    return name if name and len(name) <= FOOT_NAME_MAX else ""
 
 
 def _tex_concat(parts: Iterable[str]) -> TexStr:

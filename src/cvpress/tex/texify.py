@@ -576,16 +576,71 @@ def _html_latex(
 def _emphasize(text: str, engine: str, field: str | None, bold: tuple[str, ...]) -> str:
     """Escape ``text`` and bold whole-word occurrences of ``bold`` keywords."""
     if not bold:
-        return escape(text, engine, field)
+        return typeset(text, engine, field)
     pattern = _bold_pattern(bold)
     pieces: list[str] = []
     last = 0
     for match in pattern.finditer(text):
-        pieces.append(escape(text[last : match.start()], engine, field))
-        pieces.append(r"\textbf{" + escape(match.group(), engine, field) + "}")
+        pieces.append(typeset(text[last : match.start()], engine, field))
+        pieces.append(r"\textbf{" + typeset(match.group(), engine, field) + "}")
         last = match.end()
+    pieces.append(typeset(text[last:], engine, field))
+    return "".join(pieces)
+
+
+# ------------------------------------------------------------------ typography
+
+#: A hyphen between two numbers of a range ("2017-2019", "10-20"): not part of
+#: a longer run of numbers and hyphens (an ISO date, a phone number), the
+#: second number larger, both with as many digits or the first at most two.
+_RANGE = re.compile(r"(?<![\d+\-/.,])(\d{1,4})-(\d{1,4})(?![\d\-/]|[.,]\d)")
+_QUOTES = re.compile(r"[\"']")
+_OPENING_CONTEXT = frozenset(" \t\n([{\u2014\u2013/")
+#: The base macros (cvpress-base.sty) that show a typographic character while
+#: the PDF's text keeps the one typed.
+_DISPLAY = {
+    "range": r"\cvendash{}",
+    '"open': r"\cvlquote{}",
+    '"close': r"\cvrquote{}",
+    "'open": r"\cvlsquote{}",
+    "'close": r"\cvrsquote{}",
+}
+
+
+def typeset(text: str, engine: str = "pdflatex", field: str | None = None) -> str:
+    """:func:`escape` for free text, with en dashes in number ranges and curly quotes.
+
+    Only the display changes: each replaced character is wrapped in the base
+    macros above, whose /ActualText is the character typed, so a PDF reader,
+    an applicant tracking system and cvpress's own text check still read
+    "2017-2019" and straight quotes, exactly as in the data.
+    """
+    if "-" not in text and '"' not in text and "'" not in text:
+        return escape(text, engine, field)
+    pieces: list[str] = []
+    last = 0
+    for position, kind in _typographic_marks(text):
+        pieces.append(escape(text[last:position], engine, field))
+        pieces.append(_DISPLAY[kind])
+        last = position + 1
     pieces.append(escape(text[last:], engine, field))
     return "".join(pieces)
+
+
+def _typographic_marks(text: str) -> list[tuple[int, str]]:
+    """(index, kind) of every character :func:`typeset` shows typographically."""
+    marks: list[tuple[int, str]] = []
+    for match in _RANGE.finditer(text):
+        first, second = match.group(1), match.group(2)
+        if int(second) > int(first) and (len(first) == len(second) or len(first) <= 2):
+            marks.append((match.end(1), "range"))
+    for match in _QUOTES.finditer(text):
+        index = match.start()
+        before = text[index - 1] if index else " "
+        after = text[index + 1] if index + 1 < len(text) else " "
+        opening = before in _OPENING_CONTEXT and not after.isspace()
+        marks.append((index, match.group() + ("open" if opening else "close")))
+    return sorted(marks)
 
 
 @lru_cache(maxsize=16)
