@@ -346,8 +346,8 @@ def test_every_front_door_knows_every_engine() -> None:
     import typing
 
     from cvpress import cli
-    from cvpress.data import model
+    from cvpress.data import variants
 
     every = ("auto", *catalogue.ENGINES)
     assert every == cli.ENGINE_CHOICES
-    assert every == typing.get_args(model.EngineName)
+    assert every == typing.get_args(variants.EngineName)

@@ -159,7 +159,7 @@ def test_real_locales_are_accepted(tmp_path: Path, locale: str) -> None:
 def test_any_locale_is_valid_or_refused_cleanly(text: str) -> None:
     from pydantic import ValidationError
 
-    from cvpress.data.model import VariantOptions
+    from cvpress.data.variants import VariantOptions
 
     try:
         VariantOptions.model_validate({"locale": text})

@@ -25,7 +25,8 @@ from . import breaks, compat
 from . import load as load_mod
 from .compat import PROJECT, Policy
 from .load import Loaded, PathKey, SourceMap, format_path
-from .model import Bullet, Model, Resume, Variant, VariantOptions, VariantsFile
+from .model import Bullet, Model, Resume, Variant
+from .variants import VariantOptions, VariantsFile
 
 M = TypeVar("M", bound=Model)
 
