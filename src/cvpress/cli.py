@@ -492,7 +492,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     report = languages.missing_report(resume, locales)
     if report:
         from .data import load
-        from .data.validate import locate_field
+        from .data.fields import locate_field
 
         source = load.load(args.file).source
         for locale, problems in report.items():
@@ -536,7 +536,7 @@ def _refuse_unprintable(file: Path, resume: Any) -> None:
     has it, say) fails the build; validate says so first. Without TeX
     installed there is nothing to ask.
     """
-    from .data import load, validate
+    from .data import fields, load
     from .engine.catalogue import candidates
     from .errors import InputError
     from .pipeline.check import visible_strings
@@ -553,7 +553,7 @@ def _refuse_unprintable(file: Path, resume: Any) -> None:
     if problems:
         source = load.load(file).source
         for problem in problems:
-            problem.location = validate.locate_field(source, problem.field_path or "")
+            problem.location = fields.locate_field(source, problem.field_path or "")
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise InputError(problems[0].message + more, problems=problems)
 

@@ -28,7 +28,7 @@ def build_letter(
     """
     import datetime
 
-    from ..data import languages, validate
+    from ..data import fields, languages, validate
     from ..data import letter as letter_mod
     from ..data.model import PartialDate
     from ..data.model import Resume as ResumeModel
@@ -60,7 +60,7 @@ def build_letter(
         path = problem.field_path
         if path:
             where = source if path.startswith("basics.") else loaded.source
-            problem.location = validate.locate_field(where, path)
+            problem.location = fields.locate_field(where, path)
         return problem
 
     for note in notes:
