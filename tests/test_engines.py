@@ -345,9 +345,9 @@ def test_a_tex_error_names_the_line(tmp_path: Path) -> None:
 def test_every_front_door_knows_every_engine() -> None:
     import typing
 
-    from cvpress import cli
-    from cvpress.data import model
+    from cvpress import cli_parser
+    from cvpress.data import variants
 
     every = ("auto", *catalogue.ENGINES)
-    assert every == cli.ENGINE_CHOICES
-    assert every == typing.get_args(model.EngineName)
+    assert every == cli_parser.ENGINE_CHOICES
+    assert every == typing.get_args(variants.EngineName)

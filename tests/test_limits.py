@@ -19,7 +19,7 @@ import pytest
 from conftest import run_cvpress
 from cvpress.data import load, validate
 from cvpress.data.load import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
-from cvpress.data.model import MAX_ITEMS, MAX_LINE, MAX_TEXT, MAX_URL
+from cvpress.data.types import MAX_ITEMS, MAX_LINE, MAX_TEXT, MAX_URL
 from cvpress.errors import InputError
 
 BILLION_LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FULL, requires_tex
-from cvpress import cli
+from cvpress import cli_parser
 from cvpress.errors import InputError
 from cvpress.pipeline import publish, targets
 from harden_support import cvpress
@@ -62,9 +62,9 @@ def test_timeout_accepts_exactly_finite_positive_seconds(value: float | str) -> 
         number = float(text)
     except ValueError:
         number = math.nan
-    valid = 0 < number <= cli.MAX_TIMEOUT  # False for nan
+    valid = 0 < number <= cli_parser.MAX_TIMEOUT  # False for nan
     try:
-        got = cli._seconds(text)
+        got = cli_parser._seconds(text)
     except Exception as exc:  # argparse.ArgumentTypeError
         assert not valid, (text, exc)
     else:
@@ -80,11 +80,11 @@ def test_jobs_accepts_exactly_whole_numbers_from_one(value: int | str) -> None:
     except ValueError:
         number = 0
     try:
-        got = cli._jobs(text)
+        got = cli_parser._jobs(text)
     except Exception:
-        assert not 1 <= number <= cli.MAX_JOBS
+        assert not 1 <= number <= cli_parser.MAX_JOBS
     else:
-        assert got == number and 1 <= number <= cli.MAX_JOBS
+        assert got == number and 1 <= number <= cli_parser.MAX_JOBS
 
 
 @requires_tex
@@ -159,7 +159,7 @@ def test_real_locales_are_accepted(tmp_path: Path, locale: str) -> None:
 def test_any_locale_is_valid_or_refused_cleanly(text: str) -> None:
     from pydantic import ValidationError
 
-    from cvpress.data.model import VariantOptions
+    from cvpress.data.variants import VariantOptions
 
     try:
         VariantOptions.model_validate({"locale": text})

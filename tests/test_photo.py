@@ -237,7 +237,7 @@ def test_a_bad_photo_fails_the_build_at_its_line(
 def test_photo_true_without_an_image_is_a_warning(tmp_path: Path) -> None:
     from cvpress.data import load
     from cvpress.data.model import Variant
-    from cvpress.pipeline import build, targets
+    from cvpress.pipeline import photo_stage, targets
 
     data = tmp_path / "resume.yaml"
     data.write_text("basics: {name: Ada}\n", encoding="utf-8")
@@ -247,6 +247,6 @@ def test_photo_true_without_an_image_is_a_warning(tmp_path: Path) -> None:
     resume = validate.resume(loaded)
     target = targets.Target(Variant(name="cv", photo=True), data)
     found = Warnings()
-    assert build._photo_file(target, resume, loaded.source, found) is None
+    assert photo_stage._photo_file(target, resume, loaded.source, found) is None
     (warning,) = found.items
     assert warning.field_path == "basics.image"

@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from cvpress.data import load, validate
-from cvpress.data.model import MAX_LINE
+from cvpress.data.types import MAX_LINE
 from cvpress.errors import InputError
 from cvpress.tex.texify import display_url, plain_markdown
 

@@ -50,7 +50,7 @@ from pylatexenc.latex2text import LatexNodes2Text, get_default_latex_context_db
 from ..errors import InputError, Location, Problem, Warnings
 from .files import MAX_BIB_BYTES, read_regular
 from .load import PathKey, SourceMap
-from .validate import MONTHS
+from .messages import MONTHS
 
 # bibtexparser logs each broken block itself; they are reported here, with
 # their lines, so its messages must not reach the terminal through logging's

@@ -140,7 +140,7 @@ def _valid_part(text: str) -> str | None:
 
 def lint(resume: Any, source: SourceMap, policy: Policy) -> list[Problem]:
     """Findings on a validated résumé: each prints, as written, with a warning."""
-    from .validate import _locate
+    from .fields import _locate
 
     out: list[Problem] = []
     for path, message, outcome, hint in _doubts(resume):

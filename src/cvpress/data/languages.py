@@ -1,7 +1,7 @@
 """Text in several languages: which translation a variant prints, and what is missing.
 
 A text field may be written as ``{en: ..., es: ...}`` (a
-:class:`~cvpress.data.model.Translated` value). A variant's ``locale`` picks the
+:class:`~cvpress.data.types.Translated` value). A variant's ``locale`` picks the
 translation: the exact tag first (``es-MX``), then the language alone
 (``es``). A field without either falls back to the document's default
 language (``meta.cvpress.defaultLocale``, else the first tag the document
@@ -19,7 +19,8 @@ from pydantic import BaseModel
 
 from ..errors import Problem
 from .load import PathKey, format_path
-from .model import Resume, Translated, base_language, language_tag
+from .model import Resume, base_language
+from .types import Translated, language_tag
 
 
 def default_locale(resume: Resume) -> str | None:

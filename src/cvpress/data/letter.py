@@ -25,7 +25,8 @@ from ..errors import InputError, Location, Warnings
 from ..tex.texify import plain_markdown
 from .load import Loaded, SourceMap, read_text
 from .load import loads as load_yaml
-from .model import MAX_ITEMS, Basics, Date, Line, Model, Text
+from .model import Basics, Date, Model
+from .types import MAX_ITEMS, Line, Text
 
 #: Most blocks (paragraphs and lists) in a letter body: a page holds about a dozen.
 MAX_BLOCKS = 200

@@ -18,8 +18,6 @@ types; a JSON number is a number that prints as written (``3.50`` stays
 
 from __future__ import annotations
 
-import bisect
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -160,13 +158,19 @@ def loads(
     """Parse text (YAML, or JSON when ``json_syntax``) into data and positions."""
     source = SourceMap(display, quote=quote)
     if json_syntax:
+        from .json_reader import _load_json
+
         return _load_json(text, source)
     try:
         _check_depth(text, source)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.reader.ReaderError as exc:
+        from .yaml_errors import _reader_error
+
         raise _reader_error(exc, text, source) from None
     except yaml.MarkedYAMLError as exc:
+        from .yaml_errors import _yaml_error
+
         raise _yaml_error(exc, source, text) from None
     except yaml.YAMLError as exc:  # pragma: no cover - all parser errors are marked
         raise InputError(f"cannot parse YAML: {exc}", location=source.at()) from None
@@ -175,19 +179,6 @@ def loads(
     walker = _Walker(source)
     data = walker.build(node, ())
     return Loaded(data, source, Path(display))
-
-
-def _reader_error(exc: yaml.reader.ReaderError, text: str, source: SourceMap) -> InputError:
-    """A character YAML does not allow (NUL, other controls), at its line and column."""
-    before = text[: exc.position]
-    line = before.count("\n") + 1
-    column = exc.position - (before.rfind("\n") + 1) + 1
-    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
-    return InputError(
-        f"the file contains the control character U+{code:04X}, which YAML does not allow",
-        location=source.at(line, column),
-        hint="delete the invisible character (often pasted from a PDF or a word processor)",
-    )
 
 
 def _check_depth(text: str, source: SourceMap) -> None:
@@ -210,68 +201,6 @@ def _check_depth(text: str, source: SourceMap) -> None:
             depth -= 1
 
 
-def _load_json(text: str, source: SourceMap) -> Loaded:
-    """JSON through the json module (JSON's own rules and messages), then positions.
-
-    Not through YAML: PyYAML is YAML 1.1 and refuses valid JSON (surrogate
-    pairs such as ``\\ud83d\\ude00``, which ``json.dumps`` writes for emoji),
-    and a resume.json from any tool must load unchanged.
-    """
-    try:
-        json.loads(text, parse_int=str, parse_float=str)  # syntax only: values come below
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"invalid JSON: {exc.msg}",
-            location=source.at(exc.lineno, exc.colno),
-            hint="check for a missing comma, quote or bracket just before this point",
-        ) from None
-    except RecursionError:
-        raise InputError(
-            f"nesting deeper than {MAX_DEPTH} levels",
-            location=source.at(1, 1),
-            hint="the résumé format needs only a few levels of nesting",
-        ) from None
-    data = _JsonWalker(text, source).document()
-    return Loaded(data, source, Path(source.file))
-
-
-_JSON_SPACE = re.compile(r"[ \t\n\r]*")
-_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
-_JSON_CONSTANT = re.compile(r"NaN|-?Infinity")
-
-
-class WrittenInt(int):
-    """A JSON integer that is a number but prints as written (``-0``)."""
-
-    written: str
-
-    def __str__(self) -> str:
-        return self.written
-
-
-class WrittenFloat(float):
-    """A JSON number with a fraction or exponent that prints as written (``3.50``, ``1e3``)."""
-
-    written: str
-
-    def __str__(self) -> str:
-        return self.written
-
-
-def _number(text: str) -> Any:
-    """A JSON number: its value for fields that want one, its text for fields that print it."""
-    number: WrittenInt | WrittenFloat
-    if re.fullmatch(r"-?[0-9]+", text):
-        try:
-            number = WrittenInt(text)
-        except ValueError:  # beyond Python's 4,300-digit conversion limit
-            return text  # kept as written: the model says what it expected
-    else:
-        number = WrittenFloat(text)
-    number.written = text
-    return number
-
-
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -290,99 +219,6 @@ def _check_characters(text: str, where: Location, path: PathKey) -> str:
     return text
 
 
-class _JsonWalker:
-    """Re-reads valid JSON recording where each key and value starts.
-
-    Refuses duplicate keys, ``NaN``/``Infinity`` (which Python's json module
-    accepts but JSON does not have) and lone surrogates; numbers are kept as
-    the text written, like YAML's.
-    """
-
-    def __init__(self, text: str, source: SourceMap) -> None:
-        self.text = text
-        self.source = source
-        self.decoder = json.JSONDecoder()
-        self.starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
-
-    def where(self, index: int) -> Location:
-        line = bisect.bisect_right(self.starts, index)
-        return self.source.at(line, index - self.starts[line - 1] + 1)
-
-    def skip(self, index: int) -> int:
-        match = _JSON_SPACE.match(self.text, index)
-        return match.end() if match else index
-
-    def document(self) -> Any:
-        value, _ = self.value(self.skip(0), (), 0)
-        return value
-
-    def value(self, index: int, path: PathKey, depth: int) -> tuple[Any, int]:
-        index = self.skip(index)
-        if depth > MAX_DEPTH:
-            raise InputError(
-                f"nesting deeper than {MAX_DEPTH} levels",
-                location=self.where(index),
-                hint="the résumé format needs only a few levels of nesting",
-            )
-        self.source.values.setdefault(path, self.where(index))
-        char = self.text[index]
-        if char == "{":
-            return self.mapping(index + 1, path, depth)
-        if char == "[":
-            items: list[Any] = []
-            index = self.skip(index + 1)
-            if self.text[index] == "]":
-                return items, index + 1
-            while True:
-                item, index = self.value(index, (*path, len(items)), depth + 1)
-                items.append(item)
-                index = self.skip(index)
-                if self.text[index] == "]":
-                    return items, index + 1
-                index += 1  # the comma
-        number = _JSON_NUMBER.match(self.text, index)
-        if number:
-            return _number(number.group()), number.end()
-        constant = _JSON_CONSTANT.match(self.text, index)
-        if constant:
-            raise InputError(
-                f"{constant.group()} is not a JSON value",
-                location=self.where(index),
-                field_path=format_path(path),
-                hint="JSON has no NaN or Infinity: write it as text in quotes, or leave it out",
-            )
-        value, end = self.decoder.raw_decode(self.text, index)
-        if isinstance(value, str):
-            _check_characters(value, self.where(index), path)
-        return value, end
-
-    def mapping(self, index: int, path: PathKey, depth: int) -> tuple[dict[str, Any], int]:
-        out: dict[str, Any] = {}
-        index = self.skip(index)
-        if self.text[index] == "}":
-            return out, index + 1
-        while True:
-            index = self.skip(index)
-            where = self.where(index)
-            key, index = json.decoder.scanstring(self.text, index + 1)  # type: ignore[attr-defined]
-            _check_characters(key, where, (*path, key))
-            if key in out:
-                raise _duplicate_key(
-                    self.source,
-                    path,
-                    key,
-                    where,
-                    "each key may appear once in an object; remove or merge one",
-                )
-            self.source.keys[(*path, key)] = where
-            index = self.skip(index) + 1  # the colon
-            out[key], index = self.value(index, (*path, key), depth + 1)
-            index = self.skip(index)
-            if self.text[index] == "}":
-                return out, index + 1
-            index += 1  # the comma
-
-
 def _duplicate_key(
     source: SourceMap, path: PathKey, key: str, where: Location, hint: str
 ) -> InputError:
@@ -395,142 +231,6 @@ def _duplicate_key(
         field_path=format_path((*path, key)),
         hint=hint,
     )
-
-
-def _yaml_error(exc: yaml.MarkedYAMLError, source: SourceMap, text: str) -> InputError:
-    """PyYAML's parser message rewritten as the mistake a person actually made.
-
-    The parser reports where it gave up, which is often the line *after* the
-    mistake (a missing dash is noticed at the end of the file); so each known
-    case also picks the mark that points at the offending line.
-    """
-    problem = exc.problem or "invalid YAML"
-    context = exc.context or ""
-    lines = text.splitlines()
-    mark = exc.problem_mark or exc.context_mark
-    if "maximum nesting depth" in problem:  # PyYAML >= 6.0.4 has a depth limit of its own
-        return InputError(
-            f"nesting deeper than {MAX_DEPTH} levels",
-            location=source.mark(mark) if mark is not None else source.at(1, 1),
-            hint="the résumé format needs only a few levels of nesting",
-        )
-    message, hint = (
-        f"invalid YAML: {problem}",
-        "check the indentation and quoting on this line and the one before",
-    )
-    line_text = _line_at(lines, mark.line) if mark is not None else ""
-    before_mark = line_text[: mark.column] if mark is not None else ""
-    if mark is not None and re.search(r"""(?::\s+|^\s*-\s+)(?:"[^"]*"|'[^']*')\s*$""", before_mark):
-        message = "the text goes on after its closing quote"
-        hint = (
-            "quote the whole text with the other kind of quote ('He said \"hi\"'), "
-            'or escape inner double quotes as \\"'
-        )
-    elif "scanning an alias" in context and line_text.lstrip().startswith("*"):
-        message = "'*' does not start a list item in YAML (it starts an alias)"
-        hint = f"write '- {line_text.lstrip()[1:].strip()}'"
-    elif "cannot start any token" in problem and mark is not None:
-        char = line_text[mark.column : mark.column + 1] or "this character"
-        message = f"{char!r} cannot start a value in YAML"
-        key, sep, value = line_text.strip().partition(": ")
-        value = _without_comment(value)
-        hint = f'put the text in quotes: {key}: "{value}"' if sep else "put the text in quotes"
-    elif "tab character" in problem or "found character '\\t'" in problem:
-        message = "a tab is used for indentation; YAML allows only spaces"
-        hint = "replace the tab at the start of this line with spaces"
-    elif "could not find expected ':'" in problem and exc.context_mark is not None:
-        mark = exc.context_mark
-        line = _line_at(lines, mark.line)
-        message = "this line is neither a 'key: value' pair nor a list item"
-        previous = _previous_line(lines, mark.line)
-        if previous.lstrip().startswith("- "):
-            hint = f"a list item needs a dash: write '- {line.strip()}'"
-        else:
-            hint = "add ': ' after the key, or start a list item with '- '"
-    elif "mapping values are not allowed" in problem and mark is not None:
-        line = _line_at(lines, mark.line)
-        before = line[: mark.column]
-        if re.match(r"\s*(?:-\s+)?[^\s:#'\"][^:]*:\s", before):
-            key, _, value = line.strip().removeprefix("- ").partition(": ")
-            dash = "- " if line.strip().startswith("- ") else ""
-            message = "a second ': ' on this line makes the text look like a new key"
-            hint = f'put the whole text in quotes: {dash}{key}: "{_without_comment(value)}"'
-        else:
-            indent = len(_previous_line(lines, mark.line)) - len(
-                _previous_line(lines, mark.line).lstrip()
-            )
-            message = (
-                "this line is indented more than the line above, so it reads as part of that value"
-            )
-            hint = (
-                f"indent it like the key above it ({indent} spaces), "
-                "or put text with ': ' in quotes"
-            )
-            mark = _line_start(mark, lines)
-    elif "expected '-' indicator" in problem or ("expected <block end>" in problem):
-        message = "this line's indentation does not match the lines around it"
-        if mark is not None:
-            column = _expected_column(lines, mark.line)
-            hint = (
-                f"start it in column {column}, like the line above: the keys of one mapping "
-                "and the items of one list must line up"
-            )
-            mark = _line_start(mark, lines)
-    elif "end of stream" in problem and "quoted scalar" in context and exc.context_mark is not None:
-        mark = exc.context_mark
-        message = "a quote opened here is never closed"
-        hint = "add the closing quote at the end of the text"
-    elif "found undefined alias" in problem:
-        hint = "an alias (*name) needs an anchor (&name) defined before it"
-    elif "unknown escape character" in problem:
-        message = "invalid YAML: a backslash in double quotes starts an escape sequence"
-        hint = "use single quotes around this text, or write \\\\ for a backslash"
-    elif context and context not in problem:
-        message += f" ({context})"
-    where = source.mark(mark) if mark is not None else source.at()
-    if not source.quote:
-        # The hints above quote the line; this file's lines are not to be shown.
-        hint = "the file is not shown because it lies outside the project: is it the right file?"
-    return InputError(message, location=where, hint=hint)
-
-
-def _without_comment(value: str) -> str:
-    """The value part of a line, without a trailing ``# comment``."""
-    return re.split(r"\s+#", value, maxsplit=1)[0].strip()
-
-
-def _line_at(lines: list[str], index: int) -> str:
-    return lines[index] if 0 <= index < len(lines) else ""
-
-
-def _previous_line(lines: list[str], index: int) -> str:
-    """The nearest non-blank, non-comment line above ``index`` (0-based)."""
-    for i in range(min(index, len(lines)) - 1, -1, -1):
-        if lines[i].strip() and not lines[i].lstrip().startswith("#"):
-            return lines[i]
-    return ""
-
-
-def _expected_column(lines: list[str], index: int) -> int:
-    """Where the line at ``index`` should start (1-based), judged from the line above."""
-    here = _line_at(lines, index).lstrip()
-    above = _previous_line(lines, index)
-    indent = len(above) - len(above.lstrip())
-    if above.lstrip().startswith("- ") and not here.startswith("- "):
-        return indent + 3  # a key under a list item lines up after its dash
-    return indent + 1
-
-
-def _line_start(mark: Any, lines: list[str]) -> Any:
-    """The first non-blank column of the mark's line: where an indentation fix goes."""
-    line = _line_at(lines, mark.line)
-    return _Pos(mark.line, len(line) - len(line.lstrip()))
-
-
-@dataclass(frozen=True, slots=True)
-class _Pos:
-    line: int
-    column: int
 
 
 class _Walker:

@@ -1,19 +1,19 @@
-"""Pydantic models: JSON Resume v1.0.0 plus cvpress's extensions, and variants.
+"""Pydantic models: JSON Resume v1.0.0 plus cvpress's extensions.
 
 Field names are snake_case in Python and camelCase on the wire (JSON Resume's
 spelling); both spellings are accepted on input. Models are frozen: later
 stages derive new résumés (``select``) instead of editing the user's.
 
-Why so many small string types: each says what a field may hold, so that a
-control character, a newline in a one-line field or a 10 MB bullet is refused
-here, with its location, instead of surfacing as a TeX error later.
+The scalar types the fields use are in :mod:`cvpress.data.types`; the variant
+options in :mod:`cvpress.data.variants` (``Variant`` itself is here, where the
+renderer imports it from).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     BaseModel,
@@ -22,241 +22,30 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
-    Strict,
     WithJsonSchema,
     model_validator,
 )
 from pydantic.alias_generators import to_camel, to_snake
 from pydantic_core import PydanticCustomError
 
-from ..engine.catalogue import EngineName
-from . import markup
-
-#: Longest one-line field (names, titles, places), in characters.
-MAX_LINE = 300
-#: Longest free-text field (a summary, a bullet), in characters.
-MAX_TEXT = 5_000
-#: Longest URL accepted.
-MAX_URL = 2_048
-#: Most items in any list (bullets, entries, keywords).
-MAX_ITEMS = 500
-
-#: Characters refused in any text: (pattern, error type, message). Control
-#: characters cannot be printed; bidirectional embedding, override and isolate
-#: controls are invisible and can make text read differently from what it
-#: holds ("Trojan Source"), so they are refused in every document, valid JSON
-#: Resume or not. Pydantic substitutes {name} only (no format specs): the code
-#: point is pre-formatted.
-_REFUSED = (
-    (
-        re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]"),
-        "control_character",
-        "contains the control character U+{code}, which cannot be printed",
-    ),
-    (
-        re.compile(r"[\u202a-\u202e\u2066-\u2069]"),
-        "bidi_control",
-        "contains the bidirectional control U+{code}, which can disguise what text says",
-    ),
+from .types import (
+    MAX_ITEMS,
+    MAX_TEXT,
+    Email,
+    F,
+    Line,
+    Tags,
+    Text,
+    Url,
+    _text_schema,
+    is_translations,
 )
-_LINE_BREAK = re.compile(r"[\r\n]")
-
-
-class Translated(str):
-    """Text written in several languages: ``{en: ..., es: ...}``.
-
-    It is a ``str`` (the text of its first tag) so that every stage that reads
-    a résumé keeps working before a language is chosen; :mod:`cvpress.data.select`
-    replaces it with plain text in the variant's language
-    (:func:`cvpress.data.languages.resolve`), so templates, checks and exports only
-    ever see one language. ``texts`` keeps every translation, in the order
-    written.
-    """
-
-    texts: tuple[tuple[str, str], ...]
-
-    def __new__(cls, texts: tuple[tuple[str, str], ...]) -> Translated:
-        made = super().__new__(cls, texts[0][1])
-        made.texts = texts
-        return made
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (Translated, (self.texts,))
-
-
-_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|[0-9]{3}))?$")
-
-
-def language_tag(tag: Any) -> str | None:
-    """``tag`` in its canonical spelling (``es-MX``) if it is a BCP 47 tag CLDR knows, else None.
-
-    Syntax first (language, optional script, optional region), then babel's
-    CLDR data decides whether the language (and region) exist.
-    """
-    if not isinstance(tag, str) or not _TAG.match(tag):
-        return None
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        Locale.parse(tag, sep="-")
-    except (UnknownLocaleError, ValueError):
-        return None
-    parts = tag.split("-")
-    out = [parts[0].lower()]
-    for part in parts[1:]:
-        out.append(part.title() if len(part) == 4 else part.upper())
-    return "-".join(out)
+from .variants import VariantOptions
 
 
 def base_language(locale: str) -> str:
     """``es-MX`` (or ``es_MX``) -> ``es``: the language a locale or tag belongs to."""
     return locale.replace("-", "_").split("_")[0].lower()
-
-
-def _translated(value: dict[Any, Any], *, one_line: bool, limit: int) -> Translated:
-    texts: list[tuple[str, str]] = []
-    for key, text in value.items():
-        tag = language_tag(key)
-        if tag is None:
-            raise PydanticCustomError(
-                "language_tag",
-                "'{tag}' is not a language tag: a text written in several languages maps "
-                "BCP 47 tags known to CLDR (en, es, pt-BR...) to text",
-                {"tag": str(key)},
-            )
-        if isinstance(text, dict):
-            raise PydanticCustomError(
-                "text_type", "the '{tag}' text: expected text, got a mapping", {"tag": tag}
-            )
-        texts.append((tag, _text(text, one_line=one_line, limit=limit)))
-    return Translated(tuple(texts))
-
-
-def is_translations(value: Any) -> bool:
-    """A mapping whose keys are all language tags: text in several languages."""
-    return (
-        isinstance(value, dict) and bool(value) and all(language_tag(k) is not None for k in value)
-    )
-
-
-def _text(value: Any, *, one_line: bool, limit: int, translatable: bool = False) -> str:
-    if translatable and isinstance(value, Translated):
-        return value
-    if translatable and isinstance(value, dict) and value and not {"text", "tags"} & set(value):
-        return _translated(value, one_line=one_line, limit=limit)
-    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
-        raise PydanticCustomError(
-            "text_type", "expected text, got {got}", {"got": _describe(value)}
-        )
-    if isinstance(value, (int, float)):
-        value = str(value)
-    if not isinstance(value, str):
-        raise PydanticCustomError(
-            "text_type", "expected text, got {got}", {"got": _describe(value)}
-        )
-    value = value.replace("\r\n", "\n").replace("\t", " ")
-    for pattern, kind, message in _REFUSED:
-        bad = pattern.search(value)
-        if bad:
-            raise PydanticCustomError(kind, message, {"code": f"{ord(bad.group()):04X}"})
-    if one_line and _LINE_BREAK.search(value.strip()):
-        raise PydanticCustomError("one_line", "must be one line, but contains a line break", {})
-    if len(value) > limit:
-        raise PydanticCustomError(
-            "too_long",
-            "is {length} characters long, more than the limit of {limit}",
-            {"length": len(value), "limit": limit},
-        )
-    return str(value).strip()
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"a yes/no value ({str(value).lower()})"
-    if isinstance(value, dict):
-        return "a mapping (key: value pairs)"
-    if isinstance(value, list):
-        return "a list"
-    return f"{type(value).__name__} {value!r}"
-
-
-def _line(value: Any) -> str:
-    return _text(value, one_line=True, limit=MAX_LINE)
-
-
-def _translatable_line(value: Any) -> str:
-    return _text(value, one_line=True, limit=MAX_LINE, translatable=True)
-
-
-def _long_text(value: Any) -> str:
-    text = _text(value, one_line=False, limit=MAX_TEXT, translatable=True)
-    versions = [t for _tag, t in text.texts] if isinstance(text, Translated) else [text]
-    depth = max(markup.nesting(t) for t in versions)
-    if depth > markup.MAX_NESTING:
-        raise PydanticCustomError(
-            "markup_depth",
-            "nests emphasis or links {depth} levels deep, more than the limit of {limit}",
-            {"depth": depth, "limit": markup.MAX_NESTING},
-        )
-    return text
-
-
-def _text_schema(limit: int) -> dict[str, Any]:
-    """Plain text, or a map from language tag to text (so editors complete both)."""
-    plain = {"type": "string", "maxLength": limit}
-    return {
-        "anyOf": [
-            plain,
-            {
-                "type": "object",
-                "description": "The text in several languages, by BCP 47 tag (en, es, pt-BR).",
-                "propertyNames": {"pattern": _TAG.pattern},
-                "additionalProperties": plain,
-                "minProperties": 1,
-                "examples": [{"en": "Engineer", "es": "Ingeniera"}],
-            },
-        ]
-    }
-
-
-Line = Annotated[str, PlainValidator(_translatable_line), WithJsonSchema(_text_schema(MAX_LINE))]
-"""A one-line text field: a name, a title, a place (or a map of them by language)."""
-
-Word = Annotated[
-    str, PlainValidator(_line), WithJsonSchema({"type": "string", "maxLength": MAX_LINE})
-]
-"""A one-line setting (a variant option, a tag): never translated."""
-
-Text = Annotated[str, PlainValidator(_long_text), WithJsonSchema(_text_schema(MAX_TEXT))]
-"""Free text; inline Markdown allowed (``**bold**``, ``*italic*``, links, ``code``)."""
-
-
-def _url(value: Any) -> str:
-    """Any one-line text: the schema's ``uri`` format is not enforced, so real files
-    hold every kind. What becomes a link is :mod:`cvpress.data.urls`' rule; what
-    is not a web address is a warning (:mod:`cvpress.data.compat`)."""
-    return _text(value, one_line=True, limit=MAX_URL)
-
-
-Url = Annotated[
-    str,
-    PlainValidator(_url),
-    WithJsonSchema({"type": "string", "format": "uri", "examples": ["https://example.com"]}),
-]
-
-
-def _email(value: Any) -> str:
-    """One-line text; an address that is not ``name@host`` is printed unlinked, with a warning."""
-    return _line(value)
-
-
-Email = Annotated[
-    str,
-    PlainValidator(_email),
-    WithJsonSchema({"type": "string", "format": "email", "examples": ["ada@example.com"]}),
-]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -355,30 +144,6 @@ EndDate = Annotated[
 ]
 
 
-def _tags(value: Any) -> Any:
-    """One item may be written without the list: ``tags: ml`` is ``tags: [ml]``."""
-    if isinstance(value, str):
-        return [value]
-    return value
-
-
-Tag = Annotated[
-    str, PlainValidator(_line), WithJsonSchema({"type": "string", "examples": ["ml-infra"]})
-]
-Tags = Annotated[
-    Annotated[tuple[Tag, ...], Field(max_length=MAX_ITEMS)],
-    BeforeValidator(_tags),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string"},
-                {"type": "array", "items": {"type": "string"}, "maxItems": MAX_ITEMS},
-            ]
-        }
-    ),
-]
-
-
 class Model(BaseModel):
     """Base of every data model: camelCase aliases, frozen, extra keys kept."""
 
@@ -420,11 +185,6 @@ class Model(BaseModel):
             if old in out and new not in out and to_snake(new) not in out:
                 out[new] = out.pop(old)
         return out
-
-
-def F(default: Any, description: str, *examples: Any) -> Any:
-    """A field with the description and examples editors show (via the JSON Schema)."""
-    return Field(default, description=description, examples=list(examples) or None)
 
 
 class Tagged(Model):
@@ -812,216 +572,6 @@ class Resume(Model):
     )
 
 
-# --------------------------------------------------------------------------- variants
-
-Paper = Literal["a4", "letter"]
-#: What a variant is written as: build/<variant>.pdf, .html, .docx.
-OutputFormat = Literal["pdf", "html", "docx"]
-
-
-def _whole_number(value: Any) -> Any:
-    """Digits as written (``"2"``, ``"02"``) as the number a field asks for.
-
-    The loader keeps every scalar as text; here, where a field wants a
-    number, decimal digits become one and anything else (``1_0``, ``0x1``,
-    ``2.0``) is left for the strict check to refuse.
-    """
-    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]+\s*", value):
-        return int(value)
-    return value
-
-
-#: YAML 1.2's booleans. Not YAML 1.1's yes/no/on/off: ``private: no`` names a
-#: file called "no" (and says so when there is none), ``footer: yes`` is an error.
-_FLAGS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-
-
-def _flag(value: Any) -> Any:
-    """``true`` or ``false`` as written, where a field asks for yes or no."""
-    if isinstance(value, str) and value.strip() in _FLAGS:
-        return _FLAGS[value.strip()]
-    return value
-
-
-# The bound comes before the converter, or the JSON Schema says "ge" instead of "minimum".
-Count = Annotated[int, Field(ge=0), Strict(), BeforeValidator(_whole_number)]
-"""A whole number from 0, written as digits."""
-Positive = Annotated[int, Field(ge=1), Strict(), BeforeValidator(_whole_number)]
-"""A whole number from 1, written as digits."""
-Flag = Annotated[bool, BeforeValidator(_flag), Strict()]
-"""Yes or no: ``true`` or ``false``."""
-_HEX = re.compile(r"^#?[0-9A-Fa-f]{6}$")
-
-
-def _accent(value: Any) -> str:
-    text = _line(value)
-    if not _HEX.match(text):
-        raise PydanticCustomError(
-            "accent", "'{value}' is not a colour: expected six hex digits", {"value": text}
-        )
-    return text.lstrip("#").upper()
-
-
-Accent = Annotated[
-    str,
-    PlainValidator(_accent),
-    WithJsonSchema({"type": "string", "pattern": "^#?[0-9A-Fa-f]{6}$", "examples": ["#1F5AA6"]}),
-]
-
-
-_TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$")
-
-
-def _template_name(value: Any) -> str:
-    """A template is named, never given as a path: ``/usr/share`` or ``../x`` are refused
-    here, before anything walks or reads them (which template names exist is
-    checked against the search path by :func:`cvpress.data.validate.variants`)."""
-    text = _line(value)
-    if not _TEMPLATE_NAME.match(text):
-        raise PydanticCustomError(
-            "template_name",
-            "'{value}' is not a template name",
-            {"value": text},
-        )
-    return text
-
-
-TemplateName = Annotated[
-    str,
-    PlainValidator(_template_name),
-    WithJsonSchema({"type": "string", "pattern": _TEMPLATE_NAME.pattern, "examples": ["classic"]}),
-]
-
-#: Locales known without asking babel (whose import costs ~100 ms on a build).
-_ENGLISH = frozenset(("en", "en_US", "en-US"))
-
-
-def _locale(value: Any) -> str:
-    """A locale CLDR has data for (``en``, ``es``, ``pt_BR``, ``de-CH``), as written."""
-    text = _line(value)
-    if text not in _ENGLISH and language_tag(text.replace("_", "-")) is None:
-        raise PydanticCustomError("locale", "'{value}' is not a known locale", {"value": text})
-    return text
-
-
-Locale = Annotated[
-    str,
-    PlainValidator(_locale),
-    WithJsonSchema({"type": "string", "examples": ["en", "es", "pt_BR"]}),
-]
-
-
-class VariantOptions(BaseModel):
-    """What a variant shows and how; every key optional (defaults apply)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-    template: TemplateName = F(
-        "classic", "Template folder under latex/ (see `cvpress templates`).", "classic"
-    )
-    data: Word = F(
-        "resume.yaml",
-        "Data file, relative to the variants file (.yaml, .yml or .json).",
-        "resume.yaml",
-    )
-    include_tags: Tags = F(
-        (),
-        "Keep only entries/bullets with one of these tags (untagged ones are kept too).",
-        ["ml-infra"],
-    )
-    exclude_tags: Tags = F((), "Drop entries/bullets with any of these tags.", ["detail"])
-    sections: tuple[Word, ...] | None = F(
-        None,
-        "Which sections, in what order (default: all that have content).",
-        ["summary", "work", "education", "skills"],
-    )
-    max_items: dict[str, Count] = Field(
-        default_factory=dict,
-        description="Most entries per section, by section name.",
-        examples=[{"work": 5}],
-    )
-    max_highlights: Count | None = F(None, "Most bullets per entry.", 4)
-    locale: Locale = F(
-        "en", "Language of fixed words and dates (en, es, ca, de, fr, ...).", "en", "ca"
-    )
-    paper: Paper = F("a4", "Paper size.", "a4", "letter")
-    font_size: Annotated[Literal[10, 11, 12], BeforeValidator(_whole_number)] = F(
-        11, "Base font size in points.", 11
-    )
-    accent: Accent = F("1F4E79", "Accent colour of headings and links, six hex digits.", "#1F5AA6")
-    engine: EngineName = F(
-        "auto",
-        "TeX engine; auto picks pdflatex, or xelatex when the data needs more than Latin script.",
-        "pdflatex",
-        "xelatex",
-    )
-    max_pages: Positive | None = F(None, "Fail the build when the PDF has more pages.", 1)
-    fit: Flag = F(
-        False,
-        "Shrink to max_pages when the content overflows, in fixed steps: spacing, then font "
-        "size (not under 9.5 pt), then margins (not under 1.5 cm), then fit_drop_tags bullets.",
-        True,
-    )
-    fit_drop_tags: Tags = F(
-        (),
-        "With fit: bullets with these tags may be dropped, oldest entry first, as a last resort.",
-        ["detail"],
-    )
-    page_break_before: tuple[Word, ...] = F(
-        (),
-        "Start a new page before these sections or entries (an entry by its index in the data "
-        "file, as errors name it).",
-        ["education", "work[3]"],
-    )
-    bold_keywords: tuple[Word, ...] = F(
-        (), "Words to bold wherever they appear in free text.", ["Python", "Kubernetes"]
-    )
-    footer: Flag = F(False, "Print 'Updated <month year>' and the version in a footer.", True)
-    title: Word | None = F(
-        None, "PDF title; default: '<name> – <label or Curriculum Vitae>'.", "Ada Lovelace – CV"
-    )
-    photo: Flag = F(
-        False,
-        "Print basics.image (a local JPEG or PNG), cropped round or square by the template.",
-        True,
-    )
-    bibliography: Word | None = F(
-        None,
-        "A .bib file, relative to the variants file: its entries join `publications`.",
-        "publications.bib",
-    )
-    highlight_author: Annotated[
-        tuple[Word, ...],
-        BeforeValidator(_tags),
-        WithJsonSchema(
-            {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
-        ),
-    ] = Field(
-        (),
-        description="Your name as written in author lists (one form or several): printed bold.",
-        examples=["Ada Lovelace", ["Ada Lovelace", "A. Lovelace"]],
-    )
-    private: Flag | Word = F(
-        True,
-        "Merge private.yaml (beside the data file; git-ignored) over the data on local builds;"
-        " false keeps it out of this variant, a path names another file.",
-        False,
-    )
-    formats: Annotated[tuple[OutputFormat, ...], Field(min_length=1)] = F(
-        ("pdf",),
-        "What to write: build/<variant>.pdf, .html (a self-contained web page), "
-        ".docx (a Word file); `cvpress build --format` overrides it for one run.",
-        ["pdf", "html", "docx"],
-    )
-    letter: Word | None = F(
-        None,
-        "A cover letter (.md, relative to the variants file): the variant builds that letter "
-        "in its template's look, the sender taken from the data's basics; max_pages then "
-        "defaults to 1.",
-        "letters/acme.md",
-    )
-
-
 class Variant(VariantOptions):
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=64)]
 
@@ -1033,13 +583,3 @@ class Variant(VariantOptions):
                 "fit_without_max_pages", "fit: true needs max_pages (the pages to fit into)", {}
             )
         return self
-
-
-class VariantsFile(BaseModel):
-    """``data/variants.yaml``: shared defaults plus one entry per variant."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
-
-    schema_: str | None = Field(None, alias="$schema")
-    defaults: dict[str, Any] = Field(default_factory=dict)
-    variants: dict[str, dict[str, Any]]

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import Resume, VariantOptions
+from .model import Resume
+from .variants import VariantOptions
 
 _SCHEMA_KEY: dict[str, Any] = {
     "type": "string",

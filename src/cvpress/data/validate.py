@@ -9,48 +9,24 @@ problems at once, sorted by position, so one run shows every mistake.
 from __future__ import annotations
 
 import difflib
-import json
-import re
-import types
-import typing
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from pydantic.alias_generators import to_camel, to_snake
+from pydantic.alias_generators import to_snake
 
-from ..errors import InputError, Location, Problem, Warnings
+from ..errors import InputError, Problem, Warnings
 from . import breaks, compat
 from . import load as load_mod
 from .compat import PROJECT, Policy
+from .fields import _known_keys, _locate, _submodels
 from .load import Loaded, PathKey, SourceMap, format_path
-from .model import Bullet, Model, Resume, Variant, VariantOptions, VariantsFile
+from .messages import _example, _explain, _kind
+from .model import Bullet, Model, Resume, Variant
+from .variants import VariantOptions, VariantsFile
 
 M = TypeVar("M", bound=Model)
-
-#: Month names and abbreviations (English), lower-case, to their numbers.
-MONTHS = {
-    m: i
-    for i, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for m in names
-}
 
 
 def resume(loaded: Loaded, warnings: Warnings | None = None, policy: Policy = PROJECT) -> Resume:
@@ -375,46 +351,6 @@ def _combined(problems: list[Problem]) -> InputError:
     return InputError(errors[0].message + count, problems=problems)
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping (key: value lines)"
-    if isinstance(value, str):
-        return "text"
-    return type(value).__name__
-
-
-# ----------------------------------------------------------------------------- keys
-
-
-def _known_keys(model: type[BaseModel]) -> dict[str, str]:
-    """Every accepted spelling of a field -> its canonical (camelCase) name."""
-    known: dict[str, str] = {}
-    for name, info in model.model_fields.items():
-        canonical = info.alias or to_camel(name)
-        known[name] = canonical
-        known[canonical] = canonical
-    return known
-
-
-def _submodels(annotation: Any) -> list[type[Model]]:
-    """Model classes found anywhere in a field annotation (tuple[X, ...], X | None)."""
-    found: list[type[Model]] = []
-    stack = [annotation]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, type) and issubclass(item, Model):
-            found.append(item)
-            continue
-        origin = typing.get_origin(item)
-        if origin is typing.Annotated:
-            stack.append(typing.get_args(item)[0])
-        elif origin in (tuple, list, typing.Union, types.UnionType):
-            stack.extend(typing.get_args(item))
-    return found
-
-
 #: Section names from other résumé formats, which would otherwise be dropped with a mere warning.
 _SYNONYMS = {
     **dict.fromkeys(
@@ -529,229 +465,3 @@ def _from_pydantic(
             where = _locate(source, path)
         out.append(Problem(message, location=where, field_path=format_path(path), hint=hint))
     return out
-
-
-def _locate(source: SourceMap, path: PathKey, *, key: bool = False) -> Any:
-    """Find ``path`` in the source even if the user wrote snake_case keys."""
-    for candidate in _spellings(path):
-        table = source.keys if key else source.values
-        if candidate in table or candidate in source.values:
-            return source.locate(candidate, key=key)
-    return source.locate(path, key=key)
-
-
-def locate_field(source: SourceMap, dotted: str) -> Location:
-    """Where ``work[0].highlights[2].text`` stands in the data file (any key spelling)."""
-    found: Location = _locate(source, load_mod.parse_path(dotted))
-    return found
-
-
-def _spellings(path: PathKey) -> list[PathKey]:
-    """``path`` as the file may spell it: camelCase, snake_case, or a pre-1.0 key
-    (``website`` for ``url``), so an error points at the value's own line."""
-    out: list[PathKey] = [path]
-    for converter in (to_snake, to_camel):
-        out.append(tuple(converter(p) if isinstance(p, str) else p for p in path))
-    if path and isinstance(path[-1], str):
-        out.extend((*path[:-1], old) for old in _LEGACY_NAMES.get(to_camel(path[-1]), ()))
-    return out
-
-
-def _legacy_names() -> dict[str, tuple[str, ...]]:
-    """v1.0.0 name -> the pre-1.0 keys any model reads as it."""
-    found: dict[str, set[str]] = {}
-    stack: list[type[Model]] = [Resume]
-    seen: set[type[Model]] = set()
-    while stack:
-        model = stack.pop()
-        if model in seen:
-            continue
-        seen.add(model)
-        for old, new in model.legacy.items():
-            found.setdefault(new, set()).add(old)
-        for info in model.model_fields.values():
-            stack.extend(_submodels(info.annotation))
-    return {new: tuple(sorted(olds)) for new, olds in found.items()}
-
-
-def _example(model: type[BaseModel], loc: PathKey) -> str | None:
-    """``key: value`` from the field's documented example, for "expected ..." hints."""
-    current: type[BaseModel] | None = model
-    info = None
-    name = ""
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if current is None:
-            return None
-        known = _known_keys(current)
-        canonical = known.get(part)
-        if canonical is None:
-            return None
-        field_name = to_snake(canonical) if to_snake(canonical) in current.model_fields else part
-        info = current.model_fields.get(field_name)
-        if info is None:
-            return None
-        name = canonical if issubclass(current, Model) else field_name
-        subs = _submodels(info.annotation)
-        current = subs[0] if subs else None
-    if info is None or not info.examples:
-        return None
-    return f"{name}: {json.dumps(info.examples[0], ensure_ascii=False)}"
-
-
-def _explain(
-    kind: str,
-    error: Any,
-    ctx: dict[str, Any],
-    forbid: type[BaseModel] | None,
-    example: str | None = None,
-) -> tuple[str, str | None]:
-    msg: str = error["msg"]
-    value = error.get("input")
-    eg = f", e.g. {example}" if example else ""
-    if kind == "missing":
-        name = error["loc"][-1] if error["loc"] else "value"
-        return f"missing required field {name!r}", "add it here" + (eg or f": {name}: ...")
-    if kind == "date_format":
-        guess = _guess_date(value)
-        if _looks_like_present(value):
-            return msg, "for an ongoing entry write endDate: present, or leave endDate out"
-        hint = 'write dates as YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601), e.g. "2024-09"'
-        if guess:
-            hint = f'write it as "{guess}" (dates are ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD)'
-        return msg, hint
-    if kind == "date_value":
-        return msg, "check the month (01-12) and the day"
-    if kind == "url_scheme":
-        return msg, f"write the full address: {ctx.get('fix')}"
-    if kind == "url":
-        return msg, "write a full address starting with https://, e.g. https://example.com/ada"
-    if kind == "email":
-        fix = "add the '@'" if isinstance(value, str) and "@" not in value else "check it"
-        return msg, f"{fix}: an address looks like name@example.com"
-    if kind == "colon_in_text":
-        return msg, f'put the whole text in quotes: - "{ctx.get("text")}"'
-    if kind == "end_before_start":
-        return msg, "swap the two dates, or fix the year"
-    if kind == "control_character":
-        return msg, "delete the invisible character (often pasted from a PDF or a word processor)"
-    if kind == "template_name":
-        return msg, "name a template folder (see `cvpress templates`), not a path"
-    if kind == "locale":
-        return msg, "write a language code, optionally with a region: en, es, ca, de, fr, pt_BR"
-    if kind == "markup_depth":
-        return msg, "remove some of the '*', '_' and '[' marks: no résumé needs emphasis this deep"
-    if kind == "one_line":
-        return msg, "this field is one line: join the lines, or move the text to a summary"
-    if kind == "too_long":
-        return msg, "shorten it; a résumé field this long is usually a pasted file"
-    if kind == "text_type":
-        if isinstance(value, dict):
-            return msg, "this needs plain text; if it contains ': ', put it in quotes"
-        if isinstance(value, list):
-            return msg, "this needs one text, not a list: remove the '- ' items or join them"
-        return msg, "write text" + (eg or ', e.g. name: "Ada Lovelace"')
-    if kind in ("tuple_type", "list_type"):
-        got = "text" if isinstance(value, str) else _kind(value)
-        name = str(error["loc"][-1]) if error["loc"] else "items"
-        item = value if isinstance(value, str) else "..."
-        if isinstance(value, dict) and value:
-            first, inner = next(iter(value.items()))
-            return (
-                f"expected a list, got {got}",
-                f"each entry starts with '- ': write '  - {first}: {inner}' "
-                "and indent the entry's other keys to line up with it",
-            )
-        if isinstance(value, str) and "," in value:
-            items = ", ".join(part.strip() for part in value.split(",") if part.strip())
-            return (
-                f"expected a list, got {got}",
-                f"write it as a list: {name}: [{items}] (or one '- ' item per line)",
-            )
-        return (
-            f"expected a list, got {got}",
-            f"put each item on its own line under '{name}:', "
-            f"starting with '- ' (e.g. '  - {item}')",
-        )
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        got = "text" if isinstance(value, str) else _kind(value)
-        loc = error["loc"]
-        if len(loc) >= 2 and loc[-2] == "highlights" and isinstance(loc[-1], int):
-            return (
-                f"expected the text of a bullet, got {got}",
-                "write the bullet as one line of text after '- ' (or as text: ..., tags: [...])",
-            )
-        if loc and isinstance(loc[-1], int) and isinstance(value, str):
-            key = _FIRST_KEY.get(str(loc[-2]) if len(loc) >= 2 else "", "name")
-            return (
-                "expected an entry of 'key: value' lines, got text",
-                f"say what this text is, e.g. '- {key}: {value}', then add the entry's other keys",
-            )
-        return (
-            f"expected a mapping of 'key: value' lines, got {got}",
-            f"indent the fields under this key{eg}",
-        )
-    if kind == "extra_forbidden":
-        name = str(error["loc"][-1])
-        known = sorted(forbid.model_fields) if forbid is not None else []
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-        unknown_hint = (
-            f"did you mean {close[0]!r}?"
-            if close
-            else ("known keys: " + ", ".join(known) if known else None)
-        )
-        return f"unknown key {name!r}", unknown_hint
-    if kind == "literal_error":
-        return msg.replace("Input should be", "expected"), (f"e.g. {example}" if example else None)
-    if kind in ("int_type", "int_parsing"):
-        return f"expected a whole number, got {value!r}", "write a number" + (
-            eg or ", e.g. max_pages: 1"
-        )
-    if kind in ("bool_type", "bool_parsing"):
-        return f"expected true or false, got {value!r}", f"write true or false{eg}"
-    if kind == "string_pattern_mismatch":
-        return msg, "use letters, digits, '.', '_' and '-' only"
-    return msg, (f"e.g. {example}" if example else None)
-
-
-_LEGACY_NAMES = _legacy_names()
-
-#: The key an entry of each list usually starts with, for "say what this text is" hints.
-_FIRST_KEY = {
-    "volunteer": "organization",
-    "education": "institution",
-    "awards": "title",
-    "languages": "language",
-    "profiles": "network",
-    "custom": "title",
-    "entries": "title",
-}
-
-_PRESENT_LIKE = re.compile(r"pres|curr|now|today|ongoing|date|actual|heute|hoy|aujourd", re.I)
-
-
-def _looks_like_present(value: Any) -> bool:
-    return (
-        isinstance(value, str) and bool(_PRESENT_LIKE.search(value)) and not re.search(r"\d", value)
-    )
-
-
-def _guess_date(value: Any) -> str | None:
-    """A helpful rewrite of common non-ISO dates ("Sept 2024", "09/2024")."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip().lower().replace(",", " ").replace(".", " ")
-    match = re.fullmatch(r"([a-z]+)\s+(\d{4})", text)
-    if match and match.group(1) in MONTHS:
-        return f"{match.group(2)}-{MONTHS[match.group(1)]:02d}"
-    match = re.fullmatch(r"(\d{1,2})\s*[/-]\s*(\d{4})", text)
-    if match and 1 <= int(match.group(1)) <= 12:
-        return f"{match.group(2)}-{int(match.group(1)):02d}"
-    match = re.fullmatch(r"(\d{4})\s*[/.]\s*(\d{1,2})", text)
-    if match and 1 <= int(match.group(2)) <= 12:
-        return f"{match.group(1)}-{int(match.group(2)):02d}"
-    match = re.fullmatch(r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})", text)
-    if match:
-        return None  # day/month order is ambiguous: do not guess
-    return None

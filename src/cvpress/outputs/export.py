@@ -356,7 +356,7 @@ def export_file(
     notes: list[Problem] = []
     text = export(resume, fmt, variant, notes)
     if warnings is not None and variant is not None:
-        from ..data.validate import locate_field
+        from ..data.fields import locate_field
 
         for note in notes:
             assert note.field_path is not None

@@ -2,7 +2,9 @@
 
 :func:`run_targets` validates each data file once, then builds every target
 in parallel; :func:`build_one` is one variant's way through the stages, read
-top to bottom. What to build comes from :mod:`cvpress.pipeline.targets`;
+top to bottom (a letter's, in :mod:`cvpress.pipeline.letter_stages`; the
+HTML and Word files, in :mod:`cvpress.pipeline.other_outputs`; the photo, in
+:mod:`cvpress.pipeline.photo_stage`). What to build comes from :mod:`cvpress.pipeline.targets`;
 what can be skipped, from :mod:`cvpress.pipeline.incremental`. A built
 variant starts TeX from a precompiled preamble
 (:mod:`cvpress.engine.formats`, built first when missing).
@@ -10,9 +12,7 @@ variant starts TeX from a precompiled preamble
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -24,19 +24,21 @@ from ..errors import (
     CheckError,
     CvpressError,
     EngineError,
-    EngineTimeout,
     InputError,
-    Location,
     Problem,
     TexError,
     Warnings,
 )
 from . import incremental
+from .compile_stage import _compile, _drop_failed, _first_printable, _keep_failed
+from .letter_stages import build_letter
+from .other_outputs import _look_warnings, _other, _same_file
+from .photo_stage import _photo, _photo_file
 from .targets import Options, Outcome, Target
 
 if TYPE_CHECKING:
     from ..data.model import Resume, Variant
-    from ..data.photo import Original, Photo
+    from ..data.photo import Photo
     from ..tex.layout import Layout
 
 
@@ -187,118 +189,6 @@ def build_one(
     )
 
 
-def build_letter(
-    target: Target, resume: Resume, source: Any, options: Options, key: str | None = None
-) -> Outcome:
-    """A letter variant's way through the stages: the letter in place of the selection.
-
-    The sender is the data's ``basics``; the letter's own problems point into
-    the ``.md`` file, the sender's into the data file. The page limit is 1
-    unless the variant sets ``max_pages``.
-    """
-    import datetime
-
-    from ..data import languages, validate
-    from ..data import letter as letter_mod
-    from ..data.model import PartialDate
-    from ..data.model import Resume as ResumeModel
-    from ..engine.sandbox import cache_home
-    from ..tex import templates
-    from ..tex.letter import render_letter
-    from . import check, dates, locate, publish
-
-    assert target.letter is not None
-    variant = target.variant
-    name = variant.name
-    out = options.out
-    formats = ("pdf",)  # a letter is a PDF only
-    pdf_path = out / f"{name}.pdf"
-    warnings = Warnings()  # validated first: a missing letter has no input key
-    loaded = letter_mod.load(locate.display(target.letter), warnings)
-    if target.variants_file is not None:
-        for problem in validate.letter_ignores(target.variants_file, name):
-            warnings.add(problem)
-    key = key or incremental.input_key(target, options)
-    if not options.force and incremental.stamp_matches(out, name, key, formats):
-        return Outcome(name, "unchanged", pdf=pdf_path, warnings=warnings.items)
-    # The sender in the variant's language (text written in several languages).
-    shown, notes = languages.resolve(resume, variant.locale)
-    sender = shown.basics
-    strings = list(letter_mod.visible_strings(loaded.letter, sender))
-
-    def at_source(problem: Problem) -> Problem:
-        path = problem.field_path
-        if path:
-            where = source if path.startswith("basics.") else loaded.source
-            problem.location = validate.locate_field(where, path)
-        return problem
-
-    for note in notes:
-        if note.field_path and note.field_path.startswith("basics."):
-            warnings.add(at_source(note))
-
-    epoch = dates.source_epoch(*target.inputs)
-    day = datetime.datetime.fromtimestamp(epoch, tz=datetime.UTC).date()
-
-    def tex_for(engine: str) -> str:
-        return render_letter(
-            loaded.letter,
-            sender,
-            variant,
-            engine=engine,
-            today=PartialDate(day.year, day.month, day.day),
-            version=options.version,
-            updated=dates.updated(target.data, variant.locale),
-            extra_paths=options.template_paths,
-            cache_dir=cache_home() / "jinja",
-        )
-
-    try:
-        engine, tex = _first_printable(variant, options, tex_for, strings)
-    except CvpressError as exc:
-        exc.problems = [at_source(p) for p in exc.problems]
-        raise
-    if not options.force and incremental.tex_matches(out, name, tex, engine):
-        incremental.write_stamp(out, name, key, formats, tex, engine, None, epoch)
-        return Outcome(name, "unchanged", pdf=pdf_path, warnings=warnings.items)
-    try:
-        result, fmt = _compile(name, tex, engine, epoch, options)
-    except EngineError as exc:
-        _keep_failed(out, name, tex, exc.log if isinstance(exc, TexError) else "")
-        files = templates.template_files(variant.template, options.template_paths)
-        raise locate.trace(exc, ResumeModel(basics=sender), source, engine, files) from None
-    facts = check.read_pdf(result.pdf)
-    max_pages = variant.max_pages if "max_pages" in variant.model_fields_set else 1
-    try:
-        check.check_text(
-            facts,
-            strings,
-            variant=name,
-            max_pages=max_pages,
-            shorten="shorten the letter",
-            name=sender.name,
-        )
-    except CheckError as exc:
-        _keep_failed(out, name, tex, result.log)
-        exc.problems = [at_source(p) for p in exc.problems]
-        raise
-    publish.publish(
-        out,
-        name,
-        {"tex": tex.encode("utf-8"), "log": result.log.encode("utf-8"), "pdf": result.pdf},
-    )
-    _drop_failed(out, name)
-    incremental.write_stamp(out, name, key, formats, tex, engine, fmt, epoch)
-    return Outcome(
-        name,
-        "built",
-        pdf=pdf_path,
-        pages=facts.pages,
-        warnings=warnings.items,
-        outputs={"pdf": pdf_path},
-    )
-
-
 def _layout(resume: Resume, target: Target) -> Callable[[Resume, Layout | None], Layout]:
     """The variant's page breaks, found in the résumé a run shows, with a fitting step's knobs.
 
@@ -439,106 +329,6 @@ def _pdf(
     )
 
 
-def _other(
-    suffix: str,
-    target: Target,
-    selected: Resume,
-    order: tuple[str, ...],
-    options: Options,
-    epoch: int,
-    at_source: Callable[[Problem], Problem],
-    warnings: list[Problem],
-) -> bytes:
-    """The HTML page or the Word file, read back and checked like the PDF."""
-    from ..outputs import docx, html, readback
-
-    variant = target.variant
-    collected = Warnings()
-    try:
-        if suffix == "html":
-            data = html.render_html(
-                selected, variant, sections=order, extra_paths=options.template_paths
-            )
-            readback.check_html(data, selected)
-        else:
-            data = docx.render_docx(
-                selected,
-                variant,
-                epoch=epoch,
-                sections=order,
-                extra_paths=options.template_paths,
-                warnings=collected,
-            )
-            readback.check_docx(data, selected)
-    except CheckError as exc:
-        exc.problems = [at_source(p) for p in exc.problems]
-        raise
-    warnings.extend(at_source(w) for w in collected.items)
-    return data
-
-
-def _look_warnings(target: Target, options: Options) -> list[Problem]:
-    """The accent colour, darkened for HTML and Word when too light to read on white."""
-    from ..outputs.look import MIN_CONTRAST, contrast, look
-
-    variant = target.variant
-    shown = look(variant, options.template_paths)
-    if shown.darkened_from is None:
-        return []
-    return [
-        Problem(
-            f"variant {variant.name!r}: accent #{variant.accent} is too light for text on white"
-            f" ({contrast(variant.accent):.1f}:1, under {MIN_CONTRAST}:1); the HTML and Word"
-            f" files use #{shown.accent}",
-            location=Location(str(target.variants_file)) if target.variants_file else None,
-            hint="choose a darker accent to have it used as written",
-            severity="warning",
-        )
-    ]
-
-
-def _same_file(path: Path, data: bytes) -> bool:
-    """``path`` already holds ``data``: left alone, so its time says when it last changed."""
-    try:
-        return path.read_bytes() == data
-    except OSError:
-        return False
-
-
-def _photo_file(target: Target, resume: Resume, source: Any, found: Warnings) -> Original | None:
-    """The variant's photo file, read but not decoded (None without ``photo: true``, or a URL)."""
-    variant = target.variant
-    if not variant.photo:
-        return None
-    from ..data import photo
-
-    image = resume.basics.image
-    if not image:
-        found.add(
-            Problem(
-                f"variant {variant.name!r} has photo: true, but basics.image names no photo",
-                location=source.locate(("basics",)),
-                field_path="basics.image",
-                hint="add image: photo.jpg (a JPEG or PNG beside the data file) under basics",
-            )
-        )
-        return None
-    at = source.locate(("basics", "image"))
-    # Relative to the file the value is written in (the data file, or private.yaml).
-    return photo.original(image, Path(at.file), at, found)
-
-
-def _photo(original: Original | None, template: str, options: Options) -> Photo | None:
-    """The photo TeX prints: decoded, checked and cropped as the template says."""
-    if original is None:
-        return None
-    from ..data import photo
-    from ..tex import templates
-
-    shape = templates.photo_shape(template, options.template_paths)
-    return photo.normalise(original.content, shape, original.location)
-
-
 def _selection(
     target: Target, resume: Resume, notes: list[Problem] | None = None
 ) -> tuple[Resume, tuple[str, ...]]:
@@ -613,46 +403,6 @@ def _render(
     return _first_printable(variant, options, tex_for, list(check.visible_strings(selected)))
 
 
-def _first_printable(
-    variant: Variant,
-    options: Options,
-    tex_for: Callable[[str], str],
-    strings: Sequence[tuple[str, str]],
-) -> tuple[str, str]:
-    """The engine to use and the ``.tex`` (``tex_for(engine)``) rendered for it.
-
-    ``auto`` means pdfLaTeX (the fastest) unless the document holds a character
-    pdfLaTeX cannot print; then the first installed Unicode engine that can
-    print (and extract) them all (the template's ``engines:`` list in its
-    ``template.yaml`` first, then XeLaTeX, LuaLaTeX, tectonic). An explicit
-    engine that cannot print the document is bad input (exit 2) naming the
-    field (found in ``strings``), the character and the fix.
-    """
-    from ..engine import catalogue
-    from ..tex import templates
-    from ..tex import texify as texify_mod
-    from . import locate
-
-    requested = options.engine or variant.engine
-    preferred = templates.preferred_engines(variant.template, options.template_paths)
-    engine = catalogue.resolve(requested, preferred=preferred)
-    try:
-        return engine, tex_for(engine)
-    except texify_mod.UnprintableCharacter as exc:
-        if requested != "auto":
-            raise locate.name_unprintable(exc, strings) from None
-        refused = exc
-    # ``auto``: the installed Unicode engines in order, until one can print
-    # (and extract) every character: XeLaTeX first, LuaLaTeX for Devanagari
-    # and for what XeLaTeX's fixed fallback fonts lack.
-    for engine in catalogue.candidates(unicode=True, preferred=preferred):
-        try:
-            return engine, tex_for(engine)
-        except texify_mod.UnprintableCharacter as exc:
-            refused = exc
-    raise locate.name_unprintable(refused, strings) from None
-
-
 def _render_for(
     target: Target,
     selected: Resume,
@@ -684,133 +434,3 @@ def _render_for(
         photo=photo,
         layout=layout,
     )
-
-
-def _compile(
-    name: str,
-    tex: str,
-    engine: str,
-    epoch: int,
-    options: Options,
-    files: dict[str, bytes] | None = None,
-) -> tuple[Any, Path | None]:
-    """One engine run, from the precompiled preamble (built first when not cached).
-
-    ``files`` are written into the run's folder beside the ``.tex`` (the
-    photo). XeLaTeX and LuaLaTeX start from their own format, inflated
-    (:func:`cvpress.engine.formats.base`). A run that fails with a format is
-    retried once without it, and the format dropped, so a stale or broken
-    format can never fail a build.
-    """
-    from ..engine import formats
-    from ..engine.catalogue import spec
-
-    with contextlib.ExitStack() as stack:
-        fmt = None
-        preamble = formats.preamble(tex) if spec(engine).formats else None
-        if preamble is not None:
-            fmt = stack.enter_context(formats.held(preamble, engine, epoch, options.timeout))
-        elif spec(engine).base_format:
-            fmt = formats.base(engine)
-        return _compile_from(name, tex, engine, epoch, options, fmt, files)
-
-
-def _lualatex_first_run(name: str, tex: str, engine: str, timeout: float) -> tuple[float, bool]:
-    """The run's timeout, and whether it is the first LuaLaTeX run with these fonts.
-
-    LuaTeX's font index and the first load of a set of fonts take minutes on
-    a fresh machine: the index is built here, outside any run, and the first
-    run of a font set gets :data:`cvpress.engine.fontindex.LIMIT` instead of
-    the run's timeout, saying so (cvpress.engine.fontindex).
-    """
-    from ..engine import fontindex
-    from ..engine.catalogue import spec
-
-    if spec(engine).tex != "lualatex":
-        return timeout, False
-    fontindex.ensure()
-    if fontindex.warm(tex):
-        return timeout, False
-    print(
-        f"{name}: first LuaLaTeX run with these fonts: caching them for LuaTeX "
-        f"(once; up to {fontindex.LIMIT:.0f} s instead of the {timeout:.0f} s timeout) ...",
-        file=sys.stderr,
-        flush=True,
-    )
-    return max(timeout, fontindex.LIMIT), True
-
-
-def _compile_from(
-    name: str,
-    tex: str,
-    engine: str,
-    epoch: int,
-    options: Options,
-    fmt: Path | None,
-    files: dict[str, bytes] | None,
-) -> tuple[Any, Path | None]:
-    """:func:`_compile` with its format (None: without), taken by a run started early if any."""
-    from ..engine import formats, passes
-
-    timeout, first_fonts = _lualatex_first_run(name, tex, engine, options.timeout)
-
-    def compile_with(fmt: Path | None) -> Any:
-        result = passes.compile_tex(
-            tex,
-            engine,
-            timeout=timeout,
-            epoch=epoch,
-            fmt=fmt,
-            on_start=_preload_checker,
-            files=files,
-        )
-        if first_fonts:
-            from ..engine import fontindex
-
-            fontindex.mark_warm(tex)
-        return result
-
-    if "cvpress.engine.prestart" in sys.modules:
-        waiting = sys.modules["cvpress.engine.prestart"].take(options.out, name)
-        if waiting is not None:
-            if waiting.fits(engine, fmt, epoch):
-                result = waiting.finish(tex, on_start=_preload_checker, files=files)
-                if result is not None:
-                    return result, fmt
-            else:
-                waiting.cancel()
-    if fmt is None:
-        return compile_with(None), None
-    try:
-        return compile_with(fmt), fmt
-    except EngineTimeout:
-        raise  # without the format it would only wait as long again
-    except EngineError:
-        result = compile_with(None)
-        formats.discard(fmt)
-        return result, None
-
-
-def _preload_checker(_pid: int) -> None:
-    """Import the PDF reader while TeX runs (the main thread would otherwise just wait)."""
-    import pypdfium2  # noqa: F401
-
-
-def _drop_failed(out: Path, name: str) -> None:
-    """A build succeeded: the evidence of its last failure goes."""
-    from . import publish
-
-    for suffix in publish.FAILED_SUFFIXES:
-        publish.remove_quietly(out / f"{name}.{publish.FAILED}.{suffix}")
-
-
-def _keep_failed(out: Path, name: str, tex: str, log: str) -> None:
-    """Keep the failed run's .tex and .log beside the outputs for debugging."""
-    from . import publish
-
-    with contextlib.suppress(CvpressError):
-        publish.publish(
-            out,
-            f"{name}.{publish.FAILED}",
-            {"tex": tex.encode("utf-8"), "log": log.encode("utf-8")},
-        )

@@ -26,7 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from ..data import validate
+from ..data import fields
 from ..data.model import Resume
 from ..errors import (
     BuildError,
@@ -78,7 +78,7 @@ def trace(
         path = field_at_line(tex, line, resume, engine, bold, before)
     if path is not None:
         problem.field_path = path
-        problem.location = validate.locate_field(source, path)
+        problem.location = fields.locate_field(source, path)
         problem.message += f" (caused by the text of {path})"
         return exc
     where = template_line(tex, line, templates)
@@ -264,7 +264,7 @@ def at_source(problem: Problem, resume: Resume, variant: Variant, source: Any) -
     if original != shown:
         problem.message = problem.message.replace(shown, original)
         problem.field_path = original
-    problem.location = validate.locate_field(source, original)
+    problem.location = fields.locate_field(source, original)
     return problem
 
 
