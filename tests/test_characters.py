@@ -166,7 +166,7 @@ def test_missing_glyph_hint_names_what_really_has_it() -> None:
 @requires_tex
 def test_pdflatex_prints_pylatexenc_symbols_verbatim(tmp_path: Path) -> None:
     """The symbols texify sends through pylatexenc's table under pdfLaTeX extract as typed."""
-    from cvpress.tex.texify import PDFTEX_SYMBOLS
+    from cvpress.tex.characters import PDFTEX_SYMBOLS
 
     symbols = " ".join(chr(code) for code in sorted(PDFTEX_SYMBOLS))
     data = tmp_path / "cv.json"

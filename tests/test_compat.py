@@ -19,7 +19,7 @@ from cvpress.data import load, urls, validate
 from cvpress.data.compat import DOCUMENT, PROJECT, Policy
 from cvpress.data.model import Resume, Variant
 from cvpress.errors import InputError, Warnings
-from cvpress.tex import render, texify
+from cvpress.tex import markdown, render
 
 
 def _check(text: str, policy: Policy = DOCUMENT) -> tuple[Resume, list[str]]:
@@ -245,8 +245,8 @@ def test_bare_score_gets_a_label_and_a_course_ending_in_a_stop_gives_no_comma() 
     ],
 )
 def test_safe_inline_html_reads_as_markdown(source: str, latex: str, plain: str) -> None:
-    assert texify.markdown(source) == latex
-    assert texify.plain_markdown(source) == plain
+    assert markdown.markdown(source) == latex
+    assert markdown.plain_markdown(source) == plain
 
 
 @requires_tex

@@ -86,7 +86,8 @@ def test_url_is_printed_and_linked_unchanged(pdf: bytes) -> None:
 
 
 def test_escape_output_has_no_unescaped_specials() -> None:
-    from cvpress.tex.texify import escape, markdown
+    from cvpress.tex.markdown import markdown
+    from cvpress.tex.texify import escape
 
     for render in (escape, markdown):
         tex = render(ALL)

@@ -19,7 +19,7 @@ from cvpress.errors import CheckError, InputError, Warnings
 from cvpress.pipeline import targets as build_mod
 from cvpress.pipeline.check import read_pdf, without_running_foot
 from cvpress.tex import templates
-from cvpress.tex.texify import plain_markdown
+from cvpress.tex.markdown import plain_markdown
 from injection import corpus
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "letters"

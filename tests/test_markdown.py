@@ -10,7 +10,7 @@ import pytest
 from conftest import requires_tex, squash
 from cvpress.pipeline import targets
 from cvpress.pipeline.check import read_pdf
-from cvpress.tex.texify import markdown, plain_markdown
+from cvpress.tex.markdown import markdown, plain_markdown
 
 CASES = {
     "**bold** and *it*": r"\textbf{bold} and \emph{it}",

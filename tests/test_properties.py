@@ -26,7 +26,8 @@ from cvpress.data import load, validate
 from cvpress.errors import CvpressError, InputError
 from cvpress.pipeline import targets
 from cvpress.pipeline.check import read_pdf
-from cvpress.tex.texify import PDFTEX_OK, plain_markdown
+from cvpress.tex.characters import PDFTEX_OK
+from cvpress.tex.markdown import plain_markdown
 
 TEX_EXAMPLES = 100 if FULL else 15
 LOADER_EXAMPLES = 2000 if FULL else 200

@@ -458,7 +458,7 @@ def test_page_records_cost_a_pass_only_for_more_than_one_page(
     ],
 )
 def test_what_shows_typographically(text: str, shown: str) -> None:
-    from cvpress.tex.texify import markdown
+    from cvpress.tex.markdown import markdown
 
     assert markdown(text) == shown
 

@@ -234,7 +234,7 @@ def _refuse_unprintable(file: Path, resume: Any) -> None:
     from .engine.catalogue import candidates
     from .errors import InputError
     from .pipeline.check import visible_strings
-    from .tex.texify import refusal
+    from .tex.characters import refusal
 
     engines = candidates()
     if not engines:

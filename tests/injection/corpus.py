@@ -26,7 +26,8 @@ import yaml
 from cvpress.data import load, validate
 from cvpress.data.types import MAX_LINE
 from cvpress.errors import InputError
-from cvpress.tex.texify import display_url, plain_markdown
+from cvpress.tex.markdown import plain_markdown
+from cvpress.tex.texify import display_url
 
 HERE = Path(__file__).resolve().parent
 KINDS = ("line", "text", "url", "name", "email", "date")

@@ -6,7 +6,7 @@ same guarantees and the same messages: ``file:line:column`` pointing into the
 ``.md`` file, typos caught, other unknown keys kept with a warning. The
 Markdown body is split into paragraphs and lists by markdown-it-py; each
 paragraph or list item keeps its inline Markdown as written, for
-:func:`cvpress.tex.texify.markdown` to escape at render time, and the line it
+:func:`cvpress.tex.markdown.markdown` to escape at render time, and the line it
 starts on, so a problem in it is reported at that line.
 """
 
@@ -22,7 +22,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BeforeValidator, Field
 
 from ..errors import InputError, Location, Warnings
-from ..tex.texify import plain_markdown
+from ..tex.markdown import plain_markdown
 from .load import Loaded, SourceMap, read_text
 from .load import loads as load_yaml
 from .model import Basics, Date, Model

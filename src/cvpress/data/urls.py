@@ -8,7 +8,7 @@ about): ``http``, ``https``, ``mailto`` and ``tel`` become links; a scheme-less
 host name is linked as ``https://`` + what was written; anything else is
 printed as written and not linked, because a PDF viewer would hand another
 scheme to whatever program claims it. The printed text is always the value
-as written (:func:`cvpress.texify.display_url` only trims ``https://www.``).
+as written (:func:`cvpress.tex.texify.display_url` only trims ``https://www.``).
 """
 
 from __future__ import annotations

@@ -30,7 +30,8 @@ from ..data import languages, select
 from ..data.model import SECTIONS, CustomSection, Resume, Variant
 from ..errors import InputError, Problem, Warnings
 from ..tex import i18n
-from ..tex.texify import display_url, plain_markdown
+from ..tex.markdown import plain_markdown
+from ..tex.texify import display_url
 
 FORMATS = ("jsonresume", "markdown", "text")
 JSONRESUME_SCHEMA = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"

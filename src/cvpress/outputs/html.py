@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from ..data.model import Resume, Variant
 from ..tex import i18n
-from ..tex.texify import plain_markdown
+from ..tex.markdown import plain_markdown
 from . import inline
 from .layout import Md, Text, layout
 from .look import INK, MUTED, css_families, look, right_to_left

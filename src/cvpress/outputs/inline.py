@@ -1,11 +1,11 @@
 """Inline Markdown as runs of formatted text, for the HTML and Word writers.
 
-The same reading of Markdown as the LaTeX one (:func:`cvpress.texify.markdown`):
+The same reading of Markdown as the LaTeX one (:func:`cvpress.tex.markdown.markdown`):
 markdown-it-py's parser with only bold, italic, links and code enabled, the
 variant's ``bold_keywords`` bolded outside markup, links kept only for http(s)
 and mailto targets (a ``javascript:`` link prints its text, unlinked), and an
 image printed as its own source. The text of the runs is therefore exactly
-what :func:`cvpress.texify.plain_markdown` gives, which the read-back check
+what :func:`cvpress.tex.markdown.plain_markdown` gives, which the read-back check
 looks for.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..data.markup import TRIGGER, html_tag, parser
-from ..tex.texify import _PARAGRAPH, _SAFE_LINK, _bold_pattern, _image_source
+from ..tex.markdown import _PARAGRAPH, _SAFE_LINK, _bold_pattern, _image_source
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ It reads like the PDF of the same variant, in the same order: recipient,
 date (in the variant's language), subject, opening, body, closing and
 signature. The sender's header is left out: a form asks for name and contact
 details in fields of its own. Markdown keeps the body's markup as written;
-plain text drops it (:func:`cvpress.tex.texify.plain_markdown`: a link keeps its
+plain text drops it (:func:`cvpress.tex.markdown.plain_markdown`: a link keeps its
 text, not its address), as the résumé's text export does.
 """
 
@@ -15,7 +15,7 @@ import re
 from ..data.letter import Letter
 from ..data.model import Basics, PartialDate
 from ..tex.i18n import long_date
-from ..tex.texify import plain_markdown
+from ..tex.markdown import plain_markdown
 
 FORMATS = ("markdown", "text")
 _LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")

@@ -16,7 +16,7 @@ from typing import Any
 from ..data.load import format_path
 from ..data.model import Resume
 from ..errors import CheckError
-from ..tex.texify import plain_markdown
+from ..tex.markdown import plain_markdown
 from . import pdf as pdfium
 
 _LIGATURES = str.maketrans(

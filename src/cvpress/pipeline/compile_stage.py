@@ -37,7 +37,7 @@ def _first_printable(
     """
     from ..engine import catalogue
     from ..tex import templates
-    from ..tex import texify as texify_mod
+    from ..tex.characters import UnprintableCharacter
     from . import locate
 
     requested = options.engine or variant.engine
@@ -45,7 +45,7 @@ def _first_printable(
     engine = catalogue.resolve(requested, preferred=preferred)
     try:
         return engine, tex_for(engine)
-    except texify_mod.UnprintableCharacter as exc:
+    except UnprintableCharacter as exc:
         if requested != "auto":
             raise locate.name_unprintable(exc, strings) from None
         refused = exc
@@ -55,7 +55,7 @@ def _first_printable(
     for engine in catalogue.candidates(unicode=True, preferred=preferred):
         try:
             return engine, tex_for(engine)
-        except texify_mod.UnprintableCharacter as exc:
+        except UnprintableCharacter as exc:
             refused = exc
     raise locate.name_unprintable(refused, strings) from None
 

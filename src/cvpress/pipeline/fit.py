@@ -445,7 +445,7 @@ def _bullet_heights(
     seen: Measure | None,
 ) -> list[float]:
     """About how tall each droppable bullet is (points): its lines at the body size."""
-    from ..tex.texify import plain_markdown
+    from ..tex.markdown import plain_markdown
 
     width = (seen.textwidth if seen is not None else 450.0) - 1.5 * size
     out = []

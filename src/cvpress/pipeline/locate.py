@@ -40,7 +40,7 @@ from ..errors import (
 
 if TYPE_CHECKING:
     from ..data.model import Variant
-    from ..tex.texify import UnprintableCharacter
+    from ..tex.characters import UnprintableCharacter
     from .targets import Target
 
 _JINJA = re.compile(r"<<.*?>>|<%.*?%>|<#.*?#>")
@@ -92,7 +92,8 @@ def trace(
 
 def _candidates(path: str, value: str, engine: str, bold: tuple[str, ...]) -> Iterator[str]:
     """The ways ``value`` may appear in the .tex: escaped, as Markdown, or its start."""
-    from ..tex.texify import escape, markdown
+    from ..tex.markdown import markdown
+    from ..tex.texify import escape
 
     try:
         yield escape(value, engine)

@@ -25,7 +25,7 @@ from ..data import urls
 from ..data.model import SECTIONS, Resume, Variant, Work
 from ..engine.catalogue import is_unicode
 from ..errors import BuildError, InputError
-from . import i18n, texify
+from . import characters, i18n, markdown, texify
 from .layout import Layout
 from .templates import TEMPLATE_FILE, available, search_path
 from .texify import TexStr
@@ -74,7 +74,7 @@ def environment(roots: tuple[Path, ...], cache_dir: Path | None = None) -> jinja
     for unsafe in ("safe", "e", "escape", "forceescape", "urlize", "xmlattr", "striptags"):
         env.filters.pop(unsafe, None)
     env.filters.update(
-        md=_ctx_filter(lambda ctx, v: texify.markdown(v, ctx.engine, bold=ctx.bold)),
+        md=_ctx_filter(lambda ctx, v: markdown.markdown(v, ctx.engine, bold=ctx.bold)),
         esc=_ctx_filter(lambda ctx, v: texify.escape(v, ctx.engine)),
         url=lambda v: texify.href(v),
         link=_ctx_filter(
@@ -325,7 +325,7 @@ def render(
             sections=section_order(resume, sections),
             # LuaLaTeX falls back to any installed font for what the fixed
             # fallbacks lack; the other engines refuse those characters.
-            extra_fallbacks=texify.extra_fallbacks(resume.model_dump_json())
+            extra_fallbacks=characters.extra_fallbacks(resume.model_dump_json())
             if engine in ("lualatex", "latexmk:lualatex")
             else (),
             version=version,
@@ -334,7 +334,7 @@ def render(
             **(extra or {}),
             layout=layout or Layout(),
         )
-    except texify.UnprintableCharacter:
+    except characters.UnprintableCharacter:
         raise
     except jinja2.TemplateError as exc:
         from ..pipeline.locate import template_error
