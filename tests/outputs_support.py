@@ -12,7 +12,8 @@ import yaml
 
 from conftest import SEED, squash
 from cvpress.data import load, select, validate
-from cvpress.data.model import Resume, Variant
+from cvpress.data.model import Resume
+from cvpress.data.variants import Variant
 from cvpress.tex.templates import available
 from injection import corpus
 

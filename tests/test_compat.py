@@ -17,7 +17,8 @@ from conftest import pdf_text, requires_tex, squash
 from cvpress import cli
 from cvpress.data import load, urls, validate
 from cvpress.data.compat import DOCUMENT, PROJECT, Policy
-from cvpress.data.model import Resume, Variant
+from cvpress.data.model import Resume
+from cvpress.data.variants import Variant
 from cvpress.errors import InputError, Warnings
 from cvpress.tex import markdown, render
 

@@ -551,7 +551,8 @@ def test_errors_in_a_selection_point_at_the_data_files_own_entry(
 
 def test_source_path_replays_the_selection() -> None:
     from cvpress.data import select
-    from cvpress.data.model import Resume, Variant
+    from cvpress.data.model import Resume
+    from cvpress.data.variants import Variant
 
     resume = Resume.model_validate(
         {

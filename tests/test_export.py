@@ -18,7 +18,8 @@ import pytest
 from conftest import DATA, ROOT, squash
 from cvpress import cli
 from cvpress.data import load, select, validate
-from cvpress.data.model import Resume, Variant
+from cvpress.data.model import Resume
+from cvpress.data.variants import Variant
 from cvpress.outputs import export
 from cvpress.pipeline.check import visible_strings
 

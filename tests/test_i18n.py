@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import requires_tex, squash
-from cvpress.data.model import PartialDate
+from cvpress.data.dates import PartialDate
 from cvpress.pipeline import targets
 from cvpress.pipeline.check import read_pdf
 from cvpress.tex import i18n

@@ -17,8 +17,9 @@ import pytest
 from conftest import requires_tex
 from cvpress import cli
 from cvpress.data import languages, load, schema, select, validate
-from cvpress.data.model import Resume, Variant
+from cvpress.data.model import Resume
 from cvpress.data.types import Translated, language_tag
+from cvpress.data.variants import Variant
 from cvpress.errors import InputError
 from cvpress.pipeline.check import read_pdf
 from cvpress.tex import i18n

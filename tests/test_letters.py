@@ -565,7 +565,8 @@ def test_a_variant_whose_letter_is_missing_fails_with_exit_2(tmp_path: Path) -> 
 
 
 def test_the_date_is_written_out_in_the_variant_s_language() -> None:
-    from cvpress.data.model import Basics, PartialDate
+    from cvpress.data.dates import PartialDate
+    from cvpress.data.model import Basics
     from cvpress.outputs.letter_text import letter_text
 
     letter = letter_mod.load(ACME).letter

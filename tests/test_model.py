@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from cvpress.data.model import PartialDate, Resume, Variant
+from cvpress.data.dates import PartialDate
+from cvpress.data.model import Resume
+from cvpress.data.variants import Variant
 
 
 def _resume(**sections: Any) -> Resume:

@@ -236,7 +236,7 @@ def test_a_bad_photo_fails_the_build_at_its_line(
 
 def test_photo_true_without_an_image_is_a_warning(tmp_path: Path) -> None:
     from cvpress.data import load
-    from cvpress.data.model import Variant
+    from cvpress.data.variants import Variant
     from cvpress.pipeline import photo_stage, targets
 
     data = tmp_path / "resume.yaml"

@@ -149,7 +149,7 @@ def test_english_dates_without_babel_match_cldr(tmp_path: Path) -> None:
 
     from babel.dates import format_skeleton
 
-    from cvpress.data.model import parse_date
+    from cvpress.data.dates import parse_date
     from cvpress.tex import i18n
 
     for month in range(1, 13):

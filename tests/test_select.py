@@ -8,7 +8,8 @@ import pytest
 
 from conftest import DATA, requires_tex, run_cvpress
 from cvpress.data import load, select, validate
-from cvpress.data.model import Resume, Variant
+from cvpress.data.model import Resume
+from cvpress.data.variants import Variant
 from cvpress.tex import render
 
 DOC = """

@@ -25,7 +25,7 @@ import pytest
 
 from conftest import VARIANTS, requires_tex, run_cvpress, squash
 from cvpress.data import load, select, validate
-from cvpress.data.model import Variant
+from cvpress.data.variants import Variant
 from cvpress.pipeline import targets
 from cvpress.pipeline.check import read_pdf, visible_strings
 from cvpress.tex import i18n, render, templates

@@ -20,7 +20,7 @@ from .cli_parser import DEFAULT_VARIANTS, _parser
 from .report import Progress, paint, print_error, print_problem
 
 if TYPE_CHECKING:
-    from .data.model import Variant
+    from .data.variants import Variant
     from .errors import CvpressError, Problem
     from .pipeline.targets import Outcome
 

@@ -16,7 +16,8 @@ from typing import Any
 
 from ..errors import Problem
 from .load import format_path, parse_path
-from .model import SECTIONS, Resume, Variant
+from .model import SECTIONS, Resume
+from .variants import Variant
 
 #: Sections whose entries may each start a page (``summary`` and ``languages`` are one block).
 _ENTRY_SECTIONS = tuple(s for s in SECTIONS if s not in ("summary", "languages"))

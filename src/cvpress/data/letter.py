@@ -23,9 +23,10 @@ from pydantic import BeforeValidator, Field
 
 from ..errors import InputError, Location, Warnings
 from ..tex.markdown import plain_markdown
+from .dates import Date
 from .load import Loaded, SourceMap, read_text
 from .load import loads as load_yaml
-from .model import Basics, Date, Model
+from .model import Basics, Model
 from .types import MAX_ITEMS, Line, Text
 
 #: Most blocks (paragraphs and lists) in a letter body: a page holds about a dozen.

@@ -29,7 +29,8 @@ from typing import Any, TypeVar
 from ..errors import InputError, Problem
 from . import breaks, languages
 from .load import format_path, parse_path
-from .model import SECTIONS, Resume, Tagged, Variant
+from .model import SECTIONS, Resume, Tagged
+from .variants import Variant
 
 T = TypeVar("T", bound=Tagged)
 

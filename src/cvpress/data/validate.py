@@ -23,8 +23,8 @@ from .compat import PROJECT, Policy
 from .fields import _known_keys, _locate, _submodels
 from .load import Loaded, PathKey, SourceMap, format_path
 from .messages import _example, _explain, _kind
-from .model import Bullet, Model, Resume, Variant
-from .variants import VariantOptions, VariantsFile
+from .model import Bullet, Model, Resume
+from .variants import Variant, VariantOptions, VariantsFile
 
 M = TypeVar("M", bound=Model)
 

@@ -13,6 +13,7 @@ from pydantic import (
     PlainValidator,
     Strict,
     WithJsonSchema,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -237,3 +238,16 @@ class VariantsFile(BaseModel):
     schema_: str | None = Field(None, alias="$schema")
     defaults: dict[str, Any] = Field(default_factory=dict)
     variants: dict[str, dict[str, Any]]
+
+
+class Variant(VariantOptions):
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=64)]
+
+    @model_validator(mode="after")
+    def _fit_needs_a_limit(self) -> Variant:
+        """``fit`` shrinks to ``max_pages``: without one there is nothing to fit to."""
+        if self.fit and self.max_pages is None:
+            raise PydanticCustomError(
+                "fit_without_max_pages", "fit: true needs max_pages (the pages to fit into)", {}
+            )
+        return self

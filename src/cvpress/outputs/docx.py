@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..data.model import Resume, Variant
+from ..data.model import Resume
+from ..data.variants import Variant
 from ..errors import Problem, Warnings
 from ..tex import i18n
 from . import inline

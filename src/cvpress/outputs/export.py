@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..data import languages, select
-from ..data.model import SECTIONS, CustomSection, Resume, Variant
+from ..data.model import SECTIONS, CustomSection, Resume
+from ..data.variants import Variant
 from ..errors import InputError, Problem, Warnings
 from ..tex import i18n
 from ..tex.markdown import plain_markdown
@@ -381,7 +382,7 @@ def _letter(
     import datetime
 
     from ..data import letter
-    from ..data.model import PartialDate
+    from ..data.dates import PartialDate
     from ..pipeline.dates import source_epoch
     from .letter_text import FORMATS, letter_text
 

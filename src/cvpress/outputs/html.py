@@ -21,7 +21,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from ..data.model import Resume, Variant
+from ..data.model import Resume
+from ..data.variants import Variant
 from ..tex import i18n
 from ..tex.markdown import plain_markdown
 from . import inline

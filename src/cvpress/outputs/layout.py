@@ -14,7 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..data.model import PartialDate, Resume, Variant
+from ..data.dates import PartialDate
+from ..data.model import Resume
+from ..data.variants import Variant
 from ..tex import i18n
 from ..tex.render import _language_line, group_work, printable, section_order
 from ..tex.texify import display_url

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 
+from ..data.dates import PartialDate
 from ..data.letter import Letter
-from ..data.model import Basics, PartialDate
+from ..data.model import Basics
 from ..tex.i18n import long_date
 from ..tex.markdown import plain_markdown
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..data.model import Variant, base_language
+from ..data.model import base_language
+from ..data.variants import Variant
 from ..errors import InputError, Location
 from ..tex import templates
 

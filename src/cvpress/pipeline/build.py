@@ -37,8 +37,9 @@ from .photo_stage import _photo, _photo_file
 from .targets import Options, Outcome, Target
 
 if TYPE_CHECKING:
-    from ..data.model import Resume, Variant
+    from ..data.model import Resume
     from ..data.photo import Photo
+    from ..data.variants import Variant
     from ..tex.layout import Layout
 
 

@@ -17,7 +17,7 @@ from ..errors import CvpressError, EngineError, EngineTimeout
 from .targets import Options
 
 if TYPE_CHECKING:
-    from ..data.model import Variant
+    from ..data.variants import Variant
 
 
 def _first_printable(

@@ -30,7 +30,7 @@ def build_letter(
 
     from ..data import fields, languages, validate
     from ..data import letter as letter_mod
-    from ..data.model import PartialDate
+    from ..data.dates import PartialDate
     from ..data.model import Resume as ResumeModel
     from ..engine.sandbox import cache_home
     from ..tex import templates

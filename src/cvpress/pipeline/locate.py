@@ -39,7 +39,7 @@ from ..errors import (
 )
 
 if TYPE_CHECKING:
-    from ..data.model import Variant
+    from ..data.variants import Variant
     from ..tex.characters import UnprintableCharacter
     from .targets import Target
 

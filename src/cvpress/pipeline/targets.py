@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import CvpressError, InputError, Location, Problem
 
 if TYPE_CHECKING:
-    from ..data.model import Variant
+    from ..data.variants import Variant
 
 
 @dataclass(slots=True)
@@ -170,7 +170,7 @@ def build_adhoc(
     With ``letter`` (``--letter LETTER.md``), the one data file is the sender
     and the PDF is the letter, ``OUT/<LETTER stem>.pdf``.
     """
-    from ..data.model import Variant
+    from ..data.variants import Variant
     from ..tex import templates
     from . import publish
 
@@ -249,7 +249,7 @@ def _build_letter(
     overrides: dict[str, Any] | None,
 ) -> list[Outcome]:
     """``--letter LETTER.md``: one letter, from one data file's ``basics``."""
-    from ..data.model import Variant
+    from ..data.variants import Variant
 
     files = list(data_files)
     if len(files) != 1 or files[0].is_dir():

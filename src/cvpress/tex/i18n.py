@@ -10,7 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..data.model import PartialDate, base_language
+from ..data.dates import PartialDate
+from ..data.model import base_language
 
 if TYPE_CHECKING:
     import datetime

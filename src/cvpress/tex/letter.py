@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..data.dates import PartialDate
 from ..data.letter import Letter
-from ..data.model import Basics, PartialDate, Resume, Variant
+from ..data.model import Basics, Resume
+from ..data.variants import Variant
 from .i18n import long_date
 from .render import render
 from .templates import TEMPLATE_FILE, available

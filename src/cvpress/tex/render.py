@@ -22,7 +22,8 @@ from typing import Any
 import jinja2
 
 from ..data import urls
-from ..data.model import SECTIONS, Resume, Variant, Work
+from ..data.model import SECTIONS, Resume, Work
+from ..data.variants import Variant
 from ..engine.catalogue import is_unicode
 from ..errors import BuildError, InputError
 from . import characters, i18n, markdown, texify
