@@ -60,6 +60,9 @@ class EngineResult:
     passes: int
     seconds: float
     messages: list[LogMessage] = field(default_factory=list)
+    #: The run's final ``.aux``: given to the next run of the same document
+    #: (``files``), its page records are already right and one pass suffices.
+    aux: bytes = b""
 
     @property
     def warnings(self) -> list[LogMessage]:
@@ -177,12 +180,14 @@ def run_passes(
             first = errors[0] if errors else LogMessage("error", _no_pdf(engine, log, output))
             return TexFailed(first, log)
         if passes >= max_passes or drives_reruns or not needs_rerun(log):
+            aux = workdir / f"{JOBNAME}.aux"
             return EngineResult(
                 pdf=pdf_path.read_bytes(),
                 log=log,
                 passes=passes,
                 seconds=time.perf_counter() - started,
                 messages=messages,
+                aux=aux.read_bytes() if aux.is_file() else b"",
             )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import CvpressError, EngineError, EngineTimeout
+from .incremental import CACHE_DIR, write_cache
 from .targets import Options
 
 if TYPE_CHECKING:
@@ -78,7 +79,11 @@ def _compile(
     """
     from ..engine import formats
     from ..engine.catalogue import spec
+    from ..engine.sandbox import JOBNAME
 
+    aux = _aux_path(options.out, name, engine)
+    with contextlib.suppress(OSError):
+        files = {**(files or {}), f"{JOBNAME}.aux": aux.read_bytes()}
     with contextlib.ExitStack() as stack:
         fmt = None
         preamble = formats.preamble(tex) if spec(engine).formats else None
@@ -86,7 +91,24 @@ def _compile(
             fmt = stack.enter_context(formats.held(preamble, engine, epoch, options.timeout))
         elif spec(engine).base_format:
             fmt = formats.base(engine)
-        return _compile_from(name, tex, engine, epoch, options, fmt, files)
+        result, fmt = _compile_from(name, tex, engine, epoch, options, fmt, files)
+    if result.aux:
+        with contextlib.suppress(OSError):
+            write_cache(aux, result.aux)
+    return result, fmt
+
+
+def _aux_path(out: Path, name: str, engine: str) -> Path:
+    """Where the last run of ``name`` under ``engine`` left its ``.aux``.
+
+    A multi-page document records its page count and which pages start a
+    role in the ``.aux`` (the running foot, "continued" lines), so a run
+    without one takes a second pass. An edit rarely changes those records:
+    started from the last run's ``.aux``, a rebuild takes one pass, and LaTeX
+    still asks for another whenever a record changed, so the PDF is the one a
+    run from scratch makes.
+    """
+    return out / CACHE_DIR / "aux" / f"{name}.{engine.replace(':', '-')}.aux"
 
 
 def _lualatex_first_run(name: str, tex: str, engine: str, timeout: float) -> tuple[float, bool]:
