@@ -245,14 +245,7 @@ class _Walker:
             self._expanded_size(node, {}, set(), 0)
         self.count += 1
         if self.count > MAX_NODES:
-            raise InputError(
-                f"the document expands to more than {MAX_NODES:,} values",
-                location=self.source.mark(node.start_mark),
-                hint=(
-                    "this looks like an alias bomb (anchors that expand each other); "
-                    "write the values out"
-                ),
-            )
+            raise self._too_many(node)
         if depth > MAX_DEPTH:
             raise InputError(
                 f"nesting deeper than {MAX_DEPTH} levels",
@@ -267,6 +260,15 @@ class _Walker:
             self._check_tag(node, _SEQ, path)
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         return self._scalar(node, path)
+
+    def _too_many(self, node: yaml.Node) -> InputError:
+        """The refusal of a document that expands to more than :data:`MAX_NODES` values."""
+        return InputError(
+            f"the document expands to more than {MAX_NODES:,} values",
+            location=self.source.mark(node.start_mark),
+            hint="this looks like an alias bomb (anchors that expand each other); "
+            "write the values out",
+        )
 
     def _expanded_size(
         self, node: yaml.Node, sizes: dict[int, int], active: set[int], depth: int
@@ -300,14 +302,7 @@ class _Walker:
             for child in children:
                 total += self._expanded_size(child, sizes, active, depth + 1)
                 if total > MAX_NODES:
-                    raise InputError(
-                        f"the document expands to more than {MAX_NODES:,} values",
-                        location=self.source.mark(node.start_mark),
-                        hint=(
-                            "this looks like an alias bomb (anchors that expand each other); "
-                            "write the values out"
-                        ),
-                    )
+                    raise self._too_many(node)
             active.discard(key)
         sizes[key] = total
         return total
