@@ -78,6 +78,23 @@ def _example(model: type[BaseModel], loc: PathKey) -> str | None:
     return f"{name}: {json.dumps(info.examples[0], ensure_ascii=False)}"
 
 
+#: Hints that depend on the kind of problem alone.
+_FIXED_HINTS = {
+    "date_value": "check the month (01-12) and the day",
+    "url": "write a full address starting with https://, e.g. https://example.com/ada",
+    "end_before_start": "swap the two dates, or fix the year",
+    "control_character": (
+        "delete the invisible character (often pasted from a PDF or a word processor)"
+    ),
+    "template_name": "name a template folder (see `cvpress templates`), not a path",
+    "locale": "write a language code, optionally with a region: en, es, ca, de, fr, pt_BR",
+    "markup_depth": "remove some of the '*', '_' and '[' marks: no résumé needs emphasis this deep",
+    "one_line": "this field is one line: join the lines, or move the text to a summary",
+    "too_long": "shorten it; a résumé field this long is usually a pasted file",
+    "string_pattern_mismatch": "use letters, digits, '.', '_' and '-' only",
+}
+
+
 def _explain(
     kind: str,
     error: Any,
@@ -88,6 +105,8 @@ def _explain(
     msg: str = error["msg"]
     value = error.get("input")
     eg = f", e.g. {example}" if example else ""
+    if kind in _FIXED_HINTS:
+        return msg, _FIXED_HINTS[kind]
     if kind == "missing":
         name = error["loc"][-1] if error["loc"] else "value"
         return f"missing required field {name!r}", "add it here" + (eg or f": {name}: ...")
@@ -99,31 +118,13 @@ def _explain(
         if guess:
             hint = f'write it as "{guess}" (dates are ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD)'
         return msg, hint
-    if kind == "date_value":
-        return msg, "check the month (01-12) and the day"
     if kind == "url_scheme":
         return msg, f"write the full address: {ctx.get('fix')}"
-    if kind == "url":
-        return msg, "write a full address starting with https://, e.g. https://example.com/ada"
     if kind == "email":
         fix = "add the '@'" if isinstance(value, str) and "@" not in value else "check it"
         return msg, f"{fix}: an address looks like name@example.com"
     if kind == "colon_in_text":
         return msg, f'put the whole text in quotes: - "{ctx.get("text")}"'
-    if kind == "end_before_start":
-        return msg, "swap the two dates, or fix the year"
-    if kind == "control_character":
-        return msg, "delete the invisible character (often pasted from a PDF or a word processor)"
-    if kind == "template_name":
-        return msg, "name a template folder (see `cvpress templates`), not a path"
-    if kind == "locale":
-        return msg, "write a language code, optionally with a region: en, es, ca, de, fr, pt_BR"
-    if kind == "markup_depth":
-        return msg, "remove some of the '*', '_' and '[' marks: no résumé needs emphasis this deep"
-    if kind == "one_line":
-        return msg, "this field is one line: join the lines, or move the text to a summary"
-    if kind == "too_long":
-        return msg, "shorten it; a résumé field this long is usually a pasted file"
     if kind == "text_type":
         if isinstance(value, dict):
             return msg, "this needs plain text; if it contains ': ', put it in quotes"
@@ -188,8 +189,6 @@ def _explain(
         )
     if kind in ("bool_type", "bool_parsing"):
         return f"expected true or false, got {value!r}", f"write true or false{eg}"
-    if kind == "string_pattern_mismatch":
-        return msg, "use letters, digits, '.', '_' and '-' only"
     return msg, (f"e.g. {example}" if example else None)
 
 
