@@ -49,12 +49,11 @@ class Look:
 
 def look(variant: Variant, extra: Iterable[Path] = ()) -> Look:
     """The look of ``variant``: its template's fonts (``extra``: more template folders)."""
-    fonts, manifest = templates.fonts(variant.template, extra)
+    fonts, where = templates.fonts(variant.template, extra)
     fonts = fonts or {}
-    where = Location(str(manifest)) if manifest else None
     if not isinstance(fonts, dict):
         raise InputError(
-            "fonts in template.yaml must be a mapping (body: [...], headings: [...])",
+            "must be a mapping (body: [...], headings: [...])",
             location=where,
             field_path="fonts",
             hint="for example: fonts: {body: [TeX Gyre Pagella, Palatino, serif]}",
@@ -78,8 +77,7 @@ def _families(value: Any, path: str, where: Location | None) -> tuple[str, ...]:
     names = tuple(str(v) for v in value) if isinstance(value, list) else ()
     if not names or not all(_FAMILY.match(n) for n in names) or names[-1] not in GENERIC:
         raise InputError(
-            f"{path} in template.yaml is not a list of font families ending in a generic"
-            f" family: {value!r}",
+            f"is not a list of font families ending in a generic family: {value!r}",
             location=where,
             field_path=path,
             hint="family names of letters, digits, spaces, '-' and '_', the last one of "

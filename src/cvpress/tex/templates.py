@@ -9,12 +9,13 @@ cropped) and ``fonts`` (its font families in HTML and Word).
 
 from __future__ import annotations
 
-import stat
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..engine.catalogue import ENGINES
 from ..errors import InputError, Location
 
 #: Templates bundled with the package (the repository's ``latex/`` folder).
@@ -76,56 +77,140 @@ def template_files(name: str, extra: Iterable[Path] = ()) -> list[Path]:
     return files
 
 
-def manifest(folder: Path) -> dict[str, Any]:
-    """The template folder's ``template.yaml`` as a mapping ({} when it has none)."""
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What a ``template.yaml`` says, each value checked (absent keys take their default)."""
+
+    description: str = ""
+    engines: tuple[str, ...] = ()
+    omits: frozenset[str] = frozenset()
+    photo: Shape = "square"
+    #: ``fonts:`` as written (checked by :mod:`cvpress.outputs.look`, which uses it), and where.
+    fonts: Any = None
+    fonts_at: Location | None = None
+
+
+#: Each key a template.yaml may hold: what its value must be, and an example.
+_KEYS = {
+    "description": ("a line of text", 'description: "one column, serif"'),
+    "engines": ("a list of engine names", "engines: [xelatex, lualatex]"),
+    "omits": ("a list of field paths", "omits: [education.courses]"),
+    "photo": ("round or square", "photo: round"),
+    "fonts": ("a mapping of font lists", "fonts: {body: [TeX Gyre Pagella, serif]}"),
+}
+
+
+def manifest(folder: Path) -> Manifest:
+    """The template folder's ``template.yaml``, checked (defaults when it has none).
+
+    Read with the reader of the person's own data (:func:`cvpress.data.load.load`):
+    a regular file, size-limited, plain scalars as text, and every mistake
+    refused at its file:line with what was expected, since a template author
+    deserves the same errors as a résumé's.
+    """
     path = folder / MANIFEST
     try:
         info = path.stat()
     except OSError:
-        return {}
-    if not stat.S_ISREG(info.st_mode):
-        return {}
-    return dict(_parsed(str(path), info.st_mtime_ns, info.st_size))
+        return Manifest()
+    return _parsed(str(path), info.st_mtime_ns, info.st_size)
 
 
 @lru_cache(maxsize=32)
-def _parsed(path: str, _mtime_ns: int, _size: int) -> dict[str, Any]:
-    """``template.yaml`` parsed once per version of the file (a batch reads it per résumé)."""
-    import yaml
+def _parsed(path: str, _mtime_ns: int, _size: int) -> Manifest:
+    """``template.yaml`` read once per version of the file (a batch reads it per résumé)."""
+    from ..data.load import load
 
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    return data if isinstance(data, dict) else {}
+    loaded = load(path)
+    data = loaded.data
+    source = loaded.source
+    if not isinstance(data, dict):
+        raise _wrong(source.at(1, 1), "(document)", "a mapping of the keys " + ", ".join(_KEYS))
+    for key in data:
+        if key not in _KEYS:
+            raise InputError(
+                f"template.yaml has no key {key!r}",
+                location=source.locate((key,), key=True),
+                field_path=key,
+                hint=_did_you_mean(str(key)) + "its keys are " + ", ".join(_KEYS),
+            )
+
+    def texts(key: str) -> tuple[str, ...]:
+        value = data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise _wrong(source.locate((key,)), key)
+        return tuple(value)
+
+    description = data.get("description") or ""
+    if not isinstance(description, str):
+        raise _wrong(source.locate(("description",)), "description")
+    engines = texts("engines")
+    unknown = [e for e in engines if e not in ENGINES]
+    if unknown:
+        raise InputError(
+            f"template.yaml names an engine cvpress does not know: {unknown[0]!r}",
+            location=source.locate(("engines", engines.index(unknown[0]))),
+            field_path=f"engines[{engines.index(unknown[0])}]",
+            hint="engines are " + ", ".join(ENGINES),
+        )
+    photo = data.get("photo") or "square"
+    if photo not in ("round", "square"):
+        raise _wrong(source.locate(("photo",)), "photo")
+    return Manifest(
+        description=description,
+        engines=engines,
+        omits=frozenset(texts("omits")),
+        photo="round" if photo == "round" else "square",
+        fonts=data.get("fonts"),
+        fonts_at=source.locate(("fonts",)) if "fonts" in data else None,
+    )
 
 
-def _manifest_of(template: str, extra: Iterable[Path]) -> dict[str, Any]:
+def _did_you_mean(key: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, _KEYS, n=1)
+    return f"did you mean {close[0]!r}? " if close else ""
+
+
+def _wrong(where: Location, key: str, expected: str | None = None) -> InputError:
+    what, example = _KEYS.get(key, (expected or "", ""))
+    return InputError(
+        f"template.yaml must be {expected}" if expected else f"must be {what}",
+        location=where,
+        field_path=None if key == "(document)" else key,
+        hint=f"for example: {example}" if example else None,
+    )
+
+
+def _manifest_of(template: str, extra: Iterable[Path]) -> Manifest:
     folder = available(extra).get(template)
-    return {} if folder is None else manifest(folder)
+    return Manifest() if folder is None else manifest(folder)
 
 
 def description(folder: Path) -> str:
     """One line about the template (``description:``), for ``cvpress templates``."""
-    return str(manifest(folder).get("description", ""))
+    return manifest(folder).description
 
 
 def preferred_engines(template: str, extra: Iterable[Path] = ()) -> tuple[str, ...]:
     """Engines a template prefers for ``auto`` (``engines:`` in its template.yaml), best first."""
-    return tuple(str(x) for x in _manifest_of(template, extra).get("engines") or ())
+    return _manifest_of(template, extra).engines
 
 
 def omits(template: str, extra: Iterable[Path] = ()) -> frozenset[str]:
     """Fields a template leaves out by design (``omits:`` in its template.yaml)."""
-    return frozenset(str(x) for x in _manifest_of(template, extra).get("omits") or ())
+    return _manifest_of(template, extra).omits
 
 
 def photo_shape(template: str, extra: Iterable[Path] = ()) -> Shape:
     """How the template crops a variant's photo (``photo:`` in its template.yaml; square)."""
-    shape = _manifest_of(template, extra).get("photo")
-    return "round" if shape == "round" else "square"
+    return _manifest_of(template, extra).photo
 
 
-def fonts(template: str, extra: Iterable[Path] = ()) -> tuple[Any, Path | None]:
-    """``fonts:`` in the template's template.yaml (None when absent), and that file's path."""
-    folder = available(extra).get(template)
-    if folder is None:
-        return None, None
-    return manifest(folder).get("fonts"), folder / MANIFEST
+def fonts(template: str, extra: Iterable[Path] = ()) -> tuple[Any, Location | None]:
+    """``fonts:`` in the template's template.yaml (None when absent), and where it is written."""
+    found = _manifest_of(template, extra)
+    return found.fonts, found.fonts_at
