@@ -290,6 +290,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         variants_file=args.variants,
         data=args.data,
         warnings=warnings,
+        private=args.private,
     )
     for warning in warnings.items:
         print_problem(warning, sys.stderr)

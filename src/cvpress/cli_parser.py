@@ -184,6 +184,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="data file (default: the variant's, else data/resume.yaml)",
     )
+    export.add_argument(
+        "--no-private",
+        dest="private",
+        action="store_false",
+        help="with --variant: leave its private.yaml out (what a release would show)",
+    )
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     export.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS

@@ -322,11 +322,14 @@ def export_file(
     variants_file: Path = Path("data/variants.yaml"),
     data: Path | None = None,
     warnings: Warnings | None = None,
+    private: bool = True,
 ) -> str:
     """What ``cvpress export`` prints: the data file (or a variant's) in ``fmt``.
 
-    With a variant, its data file and selection are used; ``data`` overrides
-    the file. Without one, the whole résumé is exported (``data`` or
+    With a variant, what its PDF is made of: its data file (``data``
+    overrides it) with its ``private.yaml`` merged (unless ``private`` is
+    off, as ``build --no-private``) and its ``bibliography``, then its
+    selection. Without one, the whole data file as written (``data`` or
     ``data/resume.yaml``).
     """
     from ..data import load, validate
@@ -347,8 +350,19 @@ def export_file(
             inside = variants_file.parent
     if data is None:
         data = Path("data/resume.yaml")
-    loaded = load.load(data, inside=inside)
-    resume = validate.resume(loaded, warnings)
+    if variant is not None and not variant.letter:
+        # What the variant's PDF is made of: private.yaml over the data, its .bib.
+        from ..pipeline import sources, targets
+
+        read_from = sources.of(
+            targets.Target(variant, data.resolve(), variants_file),
+            targets.Options(private=private),
+        )
+        document = sources.read(read_from, warnings if warnings is not None else Warnings())
+        resume, source = document.resume, document.source
+    else:
+        loaded = load.load(data, inside=inside)
+        resume, source = validate.resume(loaded, warnings), loaded.source
     if variant is not None and variant.letter:
         # The letter's sender block in the variant's language, like its PDF.
         shown, _ = languages.resolve(resume, variant.locale)
@@ -365,7 +379,7 @@ def export_file(
             shown_path = note.field_path
             note.field_path = select.source_path(resume, variant, shown_path)
             note.message = note.message.replace(shown_path, note.field_path)
-            note.location = locate_field(loaded.source, note.field_path)
+            note.location = locate_field(source, note.field_path)
             warnings.add(note)
     return text
 
