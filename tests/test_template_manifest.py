@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_cvpress
 from cvpress.errors import InputError
 from cvpress.tex import templates
-
-from conftest import run_cvpress
 
 
 def _manifest(tmp_path: Path, text: str) -> templates.Manifest:

@@ -140,7 +140,7 @@ def _valid_part(text: str) -> str | None:
 
 def lint(resume: Any, source: SourceMap, policy: Policy) -> list[Problem]:
     """Findings on a validated résumé: each prints, as written, with a warning."""
-    from .fields import _locate
+    from .fields import locate
 
     out: list[Problem] = []
     for path, message, outcome, hint in _doubts(resume):
@@ -149,7 +149,7 @@ def lint(resume: Any, source: SourceMap, policy: Policy) -> list[Problem]:
         out.append(
             Problem(
                 said,
-                location=_locate(source, path),
+                location=locate(source, path),
                 field_path=format_path(path),
                 hint=hint,
                 severity=policy.doubts,

@@ -20,7 +20,7 @@ from .load import PathKey, SourceMap
 from .model import Model, Resume
 
 
-def _known_keys(model: type[BaseModel]) -> dict[str, str]:
+def known_keys(model: type[BaseModel]) -> dict[str, str]:
     """Every accepted spelling of a field -> its canonical (camelCase) name."""
     known: dict[str, str] = {}
     for name, info in model.model_fields.items():
@@ -30,7 +30,7 @@ def _known_keys(model: type[BaseModel]) -> dict[str, str]:
     return known
 
 
-def _submodels(annotation: Any) -> list[type[Model]]:
+def submodels(annotation: Any) -> list[type[Model]]:
     """Model classes found anywhere in a field annotation (tuple[X, ...], X | None)."""
     found: list[type[Model]] = []
     stack = [annotation]
@@ -47,7 +47,7 @@ def _submodels(annotation: Any) -> list[type[Model]]:
     return found
 
 
-def _locate(source: SourceMap, path: PathKey, *, key: bool = False) -> Any:
+def locate(source: SourceMap, path: PathKey, *, key: bool = False) -> Any:
     """Find ``path`` in the source even if the user wrote snake_case keys."""
     for candidate in _spellings(path):
         table = source.keys if key else source.values
@@ -58,7 +58,7 @@ def _locate(source: SourceMap, path: PathKey, *, key: bool = False) -> Any:
 
 def locate_field(source: SourceMap, dotted: str) -> Location:
     """Where ``work[0].highlights[2].text`` stands in the data file (any key spelling)."""
-    found: Location = _locate(source, load_mod.parse_path(dotted))
+    found: Location = locate(source, load_mod.parse_path(dotted))
     return found
 
 
@@ -86,7 +86,7 @@ def _legacy_names() -> dict[str, tuple[str, ...]]:
         for old, new in model.legacy.items():
             found.setdefault(new, set()).add(old)
         for info in model.model_fields.values():
-            stack.extend(_submodels(info.annotation))
+            stack.extend(submodels(info.annotation))
     return {new: tuple(sorted(olds)) for new, olds in found.items()}
 
 

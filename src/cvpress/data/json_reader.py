@@ -18,13 +18,13 @@ from .load import (
     Loaded,
     PathKey,
     SourceMap,
-    _check_characters,
-    _duplicate_key,
+    check_characters,
+    duplicate_key,
     format_path,
 )
 
 
-def _load_json(text: str, source: SourceMap) -> Loaded:
+def load_json(text: str, source: SourceMap) -> Loaded:
     """JSON through the json module (JSON's own rules and messages), then positions.
 
     Not through YAML: PyYAML is YAML 1.1 and refuses valid JSON (surrogate
@@ -149,7 +149,7 @@ class _JsonWalker:
             )
         value, end = self.decoder.raw_decode(self.text, index)
         if isinstance(value, str):
-            _check_characters(value, self.where(index), path)
+            check_characters(value, self.where(index), path)
         return value, end
 
     def mapping(self, index: int, path: PathKey, depth: int) -> tuple[dict[str, Any], int]:
@@ -161,9 +161,9 @@ class _JsonWalker:
             index = self.skip(index)
             where = self.where(index)
             key, index = json.decoder.scanstring(self.text, index + 1)  # type: ignore[attr-defined]
-            _check_characters(key, where, (*path, key))
+            check_characters(key, where, (*path, key))
             if key in out:
-                raise _duplicate_key(
+                raise duplicate_key(
                     self.source,
                     path,
                     key,

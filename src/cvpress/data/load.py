@@ -158,20 +158,20 @@ def loads(
     """Parse text (YAML, or JSON when ``json_syntax``) into data and positions."""
     source = SourceMap(display, quote=quote)
     if json_syntax:
-        from .json_reader import _load_json
+        from .json_reader import load_json
 
-        return _load_json(text, source)
+        return load_json(text, source)
     try:
         _check_depth(text, source)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.reader.ReaderError as exc:
-        from .yaml_errors import _reader_error
+        from .yaml_errors import reader_error
 
-        raise _reader_error(exc, text, source) from None
+        raise reader_error(exc, text, source) from None
     except yaml.MarkedYAMLError as exc:
-        from .yaml_errors import _yaml_error
+        from .yaml_errors import yaml_error
 
-        raise _yaml_error(exc, source, text) from None
+        raise yaml_error(exc, source, text) from None
     except yaml.YAMLError as exc:  # pragma: no cover - all parser errors are marked
         raise InputError(f"cannot parse YAML: {exc}", location=source.at()) from None
     if node is None:
@@ -204,7 +204,7 @@ def _check_depth(text: str, source: SourceMap) -> None:
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
-def _check_characters(text: str, where: Location, path: PathKey) -> str:
+def check_characters(text: str, where: Location, path: PathKey) -> str:
     """Refuse half a surrogate pair (``"\\ud800"``): it is not a character, and no
     file format (UTF-8, PDF text, DOCX) can hold it."""
     bad = _SURROGATE.search(text)
@@ -219,7 +219,7 @@ def _check_characters(text: str, where: Location, path: PathKey) -> str:
     return text
 
 
-def _duplicate_key(
+def duplicate_key(
     source: SourceMap, path: PathKey, key: str, where: Location, hint: str
 ) -> InputError:
     """A key given twice in one mapping, pointing back at its first occurrence."""
@@ -323,7 +323,7 @@ class _Walker:
             if key in out:
                 if merged:
                     continue  # the spec: a key of the mapping itself overrides a merged one
-                raise _duplicate_key(
+                raise duplicate_key(
                     self.source,
                     path,
                     key,
@@ -393,7 +393,7 @@ class _Walker:
                 hint="résumé data needs no tags: remove the '!' part (values are read as "
                 "written, and numbers, yes/no and dates are converted where a field needs them)",
             )
-        return _check_characters(str(node.value), self.source.mark(node.start_mark), path)
+        return check_characters(str(node.value), self.source.mark(node.start_mark), path)
 
 
 def _short_tag(tag: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.alias_generators import to_snake
 
-from .fields import _known_keys, _submodels
+from .fields import known_keys, submodels
 from .load import PathKey
 from .model import Model
 
@@ -42,7 +42,7 @@ MONTHS = {
 }
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -52,7 +52,7 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-def _example(model: type[BaseModel], loc: PathKey) -> str | None:
+def example_of(model: type[BaseModel], loc: PathKey) -> str | None:
     """``key: value`` from the field's documented example, for "expected ..." hints."""
     current: type[BaseModel] | None = model
     info = None
@@ -62,7 +62,7 @@ def _example(model: type[BaseModel], loc: PathKey) -> str | None:
             continue
         if current is None:
             return None
-        known = _known_keys(current)
+        known = known_keys(current)
         canonical = known.get(part)
         if canonical is None:
             return None
@@ -71,7 +71,7 @@ def _example(model: type[BaseModel], loc: PathKey) -> str | None:
         if info is None:
             return None
         name = canonical if issubclass(current, Model) else field_name
-        subs = _submodels(info.annotation)
+        subs = submodels(info.annotation)
         current = subs[0] if subs else None
     if info is None or not info.examples:
         return None
@@ -95,7 +95,7 @@ _FIXED_HINTS = {
 }
 
 
-def _explain(
+def explain(
     kind: str,
     error: Any,
     ctx: dict[str, Any],
@@ -132,7 +132,7 @@ def _explain(
             return msg, "this needs one text, not a list: remove the '- ' items or join them"
         return msg, "write text" + (eg or ', e.g. name: "Ada Lovelace"')
     if kind in ("tuple_type", "list_type"):
-        got = "text" if isinstance(value, str) else _kind(value)
+        got = "text" if isinstance(value, str) else kind_of(value)
         name = str(error["loc"][-1]) if error["loc"] else "items"
         item = value if isinstance(value, str) else "..."
         if isinstance(value, dict) and value:
@@ -154,7 +154,7 @@ def _explain(
             f"starting with '- ' (e.g. '  - {item}')",
         )
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        got = "text" if isinstance(value, str) else _kind(value)
+        got = "text" if isinstance(value, str) else kind_of(value)
         loc = error["loc"]
         if len(loc) >= 2 and loc[-2] == "highlights" and isinstance(loc[-1], int):
             return (

@@ -34,8 +34,8 @@ from .types import (
     Tags,
     Text,
     Url,
-    _text_schema,
     is_translations,
+    text_schema,
 )
 
 
@@ -100,7 +100,7 @@ def _bullet_schema(schema: dict[str, Any]) -> None:
     """A bullet is plain text, text by language, or ``{text, tags}``: say all three to editors."""
     obj = dict(schema)
     schema.clear()
-    schema["anyOf"] = [*_text_schema(MAX_TEXT)["anyOf"], obj]
+    schema["anyOf"] = [*text_schema(MAX_TEXT)["anyOf"], obj]
     schema["description"] = obj.pop("description", "")
     schema["examples"] = ["Cut training time by 40% with **mixed precision**."]
 

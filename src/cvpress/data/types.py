@@ -161,7 +161,7 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"
 
 
-def _line(value: Any) -> str:
+def single_line(value: Any) -> str:
     return _text(value, one_line=True, limit=MAX_LINE)
 
 
@@ -182,7 +182,7 @@ def _long_text(value: Any) -> str:
     return text
 
 
-def _text_schema(limit: int) -> dict[str, Any]:
+def text_schema(limit: int) -> dict[str, Any]:
     """Plain text, or a map from language tag to text (so editors complete both)."""
     plain = {"type": "string", "maxLength": limit}
     return {
@@ -200,15 +200,15 @@ def _text_schema(limit: int) -> dict[str, Any]:
     }
 
 
-Line = Annotated[str, PlainValidator(_translatable_line), WithJsonSchema(_text_schema(MAX_LINE))]
+Line = Annotated[str, PlainValidator(_translatable_line), WithJsonSchema(text_schema(MAX_LINE))]
 """A one-line text field: a name, a title, a place (or a map of them by language)."""
 
 Word = Annotated[
-    str, PlainValidator(_line), WithJsonSchema({"type": "string", "maxLength": MAX_LINE})
+    str, PlainValidator(single_line), WithJsonSchema({"type": "string", "maxLength": MAX_LINE})
 ]
 """A one-line setting (a variant option, a tag): never translated."""
 
-Text = Annotated[str, PlainValidator(_long_text), WithJsonSchema(_text_schema(MAX_TEXT))]
+Text = Annotated[str, PlainValidator(_long_text), WithJsonSchema(text_schema(MAX_TEXT))]
 """Free text; inline Markdown allowed (``**bold**``, ``*italic*``, links, ``code``)."""
 
 
@@ -228,7 +228,7 @@ Url = Annotated[
 
 def _email(value: Any) -> str:
     """One-line text; an address that is not ``name@host`` is printed unlinked, with a warning."""
-    return _line(value)
+    return single_line(value)
 
 
 Email = Annotated[
@@ -238,7 +238,7 @@ Email = Annotated[
 ]
 
 
-def _tags(value: Any) -> Any:
+def tag_list(value: Any) -> Any:
     """One item may be written without the list: ``tags: ml`` is ``tags: [ml]``."""
     if isinstance(value, str):
         return [value]
@@ -246,11 +246,11 @@ def _tags(value: Any) -> Any:
 
 
 Tag = Annotated[
-    str, PlainValidator(_line), WithJsonSchema({"type": "string", "examples": ["ml-infra"]})
+    str, PlainValidator(single_line), WithJsonSchema({"type": "string", "examples": ["ml-infra"]})
 ]
 Tags = Annotated[
     Annotated[tuple[Tag, ...], Field(max_length=MAX_ITEMS)],
-    BeforeValidator(_tags),
+    BeforeValidator(tag_list),
     WithJsonSchema(
         {
             "anyOf": [

@@ -20,9 +20,9 @@ from ..errors import InputError, Problem, Warnings
 from . import breaks, compat
 from . import load as load_mod
 from .compat import PROJECT, Policy
-from .fields import _known_keys, _locate, _submodels
+from .fields import known_keys, locate, submodels
 from .load import Loaded, PathKey, SourceMap, format_path
-from .messages import _example, _explain, _kind
+from .messages import example_of, explain, kind_of
 from .model import Bullet, Model, Resume
 from .variants import Variant, VariantOptions, VariantsFile
 
@@ -37,7 +37,7 @@ def resume(loaded: Loaded, warnings: Warnings | None = None, policy: Policy = PR
     """
     if not isinstance(loaded.data, dict):
         raise InputError(
-            f"expected a mapping with a 'basics' section at the top, got {_kind(loaded.data)}",
+            f"expected a mapping with a 'basics' section at the top, got {kind_of(loaded.data)}",
             location=loaded.source.locate(()),
             hint="a résumé starts with 'basics:' followed by your name, see `cvpress new`",
         )
@@ -384,14 +384,14 @@ def _check_keys(
         return
     if model is Bullet and "text" not in data:
         return  # "- Result: 20%" read as a mapping: the model reports the colon
-    known = _known_keys(model)
+    known = known_keys(model)
     for key, value in data.items():
         if key in known:
             field_name = to_snake(known[key]) if to_snake(known[key]) in model.model_fields else key
             info = model.model_fields.get(field_name)
             if info is None:
                 continue
-            for sub in _submodels(info.annotation):
+            for sub in submodels(info.annotation):
                 if isinstance(value, list):
                     for i, item in enumerate(value):
                         _check_keys(item, sub, (*path, key, i), source, problems, warnings, policy)
@@ -457,11 +457,11 @@ def _from_pydantic(
             loc = (*loc, ctx["field"])
         path = (*prefix, *loc)
         kind = error["type"]
-        example = _example(forbid or model, loc)
-        message, hint = _explain(kind, error, ctx, forbid, example)
+        example = example_of(forbid or model, loc)
+        message, hint = explain(kind, error, ctx, forbid, example)
         if kind == "extra_forbidden":
-            where = _locate(source, path, key=True)
+            where = locate(source, path, key=True)
         else:
-            where = _locate(source, path)
+            where = locate(source, path)
         out.append(Problem(message, location=where, field_path=format_path(path), hint=hint))
     return out

@@ -18,7 +18,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ..engine.catalogue import EngineName
-from .types import F, Tags, Word, _line, _tags, language_tag
+from .types import F, Tags, Word, language_tag, single_line, tag_list
 
 # --------------------------------------------------------------------------- variants
 
@@ -62,7 +62,7 @@ _HEX = re.compile(r"^#?[0-9A-Fa-f]{6}$")
 
 
 def _accent(value: Any) -> str:
-    text = _line(value)
+    text = single_line(value)
     if not _HEX.match(text):
         raise PydanticCustomError(
             "accent", "'{value}' is not a colour: expected six hex digits", {"value": text}
@@ -84,7 +84,7 @@ def _template_name(value: Any) -> str:
     """A template is named, never given as a path: ``/usr/share`` or ``../x`` are refused
     here, before anything walks or reads them (which template names exist is
     checked against the search path by :func:`cvpress.data.validate.variants`)."""
-    text = _line(value)
+    text = single_line(value)
     if not _TEMPLATE_NAME.match(text):
         raise PydanticCustomError(
             "template_name",
@@ -106,7 +106,7 @@ _ENGLISH = frozenset(("en", "en_US", "en-US"))
 
 def _locale(value: Any) -> str:
     """A locale CLDR has data for (``en``, ``es``, ``pt_BR``, ``de-CH``), as written."""
-    text = _line(value)
+    text = single_line(value)
     if text not in _ENGLISH and language_tag(text.replace("_", "-")) is None:
         raise PydanticCustomError("locale", "'{value}' is not a known locale", {"value": text})
     return text
@@ -200,7 +200,7 @@ class VariantOptions(BaseModel):
     )
     highlight_author: Annotated[
         tuple[Word, ...],
-        BeforeValidator(_tags),
+        BeforeValidator(tag_list),
         WithJsonSchema(
             {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
         ),

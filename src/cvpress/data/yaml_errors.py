@@ -16,7 +16,7 @@ from ..errors import InputError
 from .load import MAX_DEPTH, SourceMap
 
 
-def _reader_error(exc: yaml.reader.ReaderError, text: str, source: SourceMap) -> InputError:
+def reader_error(exc: yaml.reader.ReaderError, text: str, source: SourceMap) -> InputError:
     """A character YAML does not allow (NUL, other controls), at its line and column."""
     before = text[: exc.position]
     line = before.count("\n") + 1
@@ -29,7 +29,7 @@ def _reader_error(exc: yaml.reader.ReaderError, text: str, source: SourceMap) ->
     )
 
 
-def _yaml_error(exc: yaml.MarkedYAMLError, source: SourceMap, text: str) -> InputError:
+def yaml_error(exc: yaml.MarkedYAMLError, source: SourceMap, text: str) -> InputError:
     """PyYAML's parser message rewritten as the mistake a person actually made.
 
     The parser reports where it gave up, which is often the line *after* the

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..data.markup import TRIGGER, html_tag, parser
-from ..tex.markdown import _PARAGRAPH, _SAFE_LINK, _bold_pattern, _image_source
+from ..tex.markdown import PARAGRAPH, SAFE_LINK, bold_pattern, image_source
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,7 @@ def link_target(url: str | None) -> str | None:
 
 def paragraphs(text: str, bold: tuple[str, ...] = ()) -> list[list[Span]]:
     """``text`` split at blank lines, each paragraph as its runs."""
-    return [_paragraph(p, bold) for p in _PARAGRAPH.split(text.strip())]
+    return [_paragraph(p, bold) for p in PARAGRAPH.split(text.strip())]
 
 
 def _paragraph(text: str, bold: tuple[str, ...]) -> list[Span]:
@@ -71,19 +71,19 @@ def _paragraph(text: str, bold: tuple[str, ...]) -> list[Span]:
             out.append(Span(token.content, strong > 0, em > 0, True, href))
         elif kind == "link_open":
             target = str(token.attrs.get("href", ""))
-            links.append(target if _SAFE_LINK.match(target) else None)
+            links.append(target if SAFE_LINK.match(target) else None)
             _nest(stack, kind)
         elif kind == "link_close":
             links.pop()
             _nest(stack, kind)
         elif kind == "image":
-            out.append(Span(_image_source(token), strong > 0, em > 0, href=href))
+            out.append(Span(image_source(token), strong > 0, em > 0, href=href))
         elif tag is not None and tag[0] == "break":
             out.append(Span(" ", strong > 0, em > 0, href=href))
         elif tag is not None and tag[0] == "open":
             stack.append(tag[1])
             if tag[1] == "a":
-                links.append(tag[2] if tag[2] and _SAFE_LINK.match(tag[2]) else None)
+                links.append(tag[2] if tag[2] and SAFE_LINK.match(tag[2]) else None)
             elif tag[1] in ("b", "strong"):
                 strong += 1
             else:
@@ -115,7 +115,7 @@ def _emphasize(text: str, bold: tuple[str, ...]) -> list[Span]:
         return [Span(text)]
     out: list[Span] = []
     last = 0
-    for match in _bold_pattern(bold).finditer(text):
+    for match in bold_pattern(bold).finditer(text):
         if match.start() > last:
             out.append(Span(text[last : match.start()]))
         out.append(Span(match.group(), bold=True))

@@ -18,7 +18,7 @@ from ..data.dates import PartialDate
 from ..data.model import Resume
 from ..data.variants import Variant
 from ..tex import i18n
-from ..tex.render import _language_line, group_work, printable, section_order
+from ..tex.render import group_work, language_with_fluency, printable, section_order
 from ..tex.texify import display_url
 
 
@@ -276,7 +276,7 @@ def _skills(resume: Resume) -> tuple[Item, ...]:
 
 
 def _languages(resume: Resume) -> tuple[Item, ...]:
-    return tuple(Item(None, _language_line(e)) for e in resume.languages)
+    return tuple(Item(None, language_with_fluency(e)) for e in resume.languages)
 
 
 def _interests(resume: Resume) -> tuple[Item, ...]:

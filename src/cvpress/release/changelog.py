@@ -239,7 +239,7 @@ def _match(
     take(lambda e: (_identity(section, e), e.get("startDate") if isinstance(e, dict) else None))
     take(lambda e: _identity(section, e))
     scored = sorted(
-        (-_ratio(_content(old[i]), _content(new[j])), i, j) for i in free_old for j in free_new
+        (-_ratio(words_of(old[i]), words_of(new[j])), i, j) for i in free_old for j in free_new
     )
     for score, i, j in scored:
         if -score < SAME_ITEM:
@@ -267,11 +267,11 @@ def _fields(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[
         elif isinstance(before or [], list) and isinstance(after or [], list):
             out += _list_changes(name, before or [], after or [])
         elif before is None:
-            out.append(f"{name}: added {_quote(after)}")
+            out.append(f"{name}: added {quote(after)}")
         elif after is None:
-            out.append(f"{name}: removed {_quote(before)}")
+            out.append(f"{name}: removed {quote(before)}")
         else:
-            out.append(f"{name}: {_quote(before)} → {_quote(after)}")
+            out.append(f"{name}: {quote(before)} → {quote(after)}")
     return out
 
 
@@ -290,7 +290,7 @@ def _bullet_changes(old: list[Any], new: list[Any]) -> list[str]:
         if op == "replace":
             for a, b in zip(olds, news, strict=False):
                 if _ratio(a, b) >= SAME_ITEM:
-                    out.append(f"changed bullet: {_quote(a)} → {_quote(b)}")
+                    out.append(f"changed bullet: {quote(a)} → {quote(b)}")
                 else:
                     removed.append(a)
                     added.append(b)
@@ -303,8 +303,8 @@ def _bullet_changes(old: list[Any], new: list[Any]) -> list[str]:
     for text in moved:
         added.remove(text)
         removed.remove(text)
-    out += [f"added bullet: {_quote(t)}" for t in added]
-    out += [f"removed bullet: {_quote(t)}" for t in removed]
+    out += [f"added bullet: {quote(t)}" for t in added]
+    out += [f"removed bullet: {quote(t)}" for t in removed]
     if moved:
         out.append(f"reordered {len(moved)} bullet{'s' if len(moved) > 1 else ''}")
     return out
@@ -317,9 +317,9 @@ def _list_changes(name: str, old: list[Any], new: list[Any]) -> list[str]:
     removed = [x for x in before if x not in after]
     out: list[str] = []
     if added:
-        out.append(f"{name}: added {', '.join(_quote(x) for x in added)}")
+        out.append(f"{name}: added {', '.join(quote(x) for x in added)}")
     if removed:
-        out.append(f"{name}: removed {', '.join(_quote(x) for x in removed)}")
+        out.append(f"{name}: removed {', '.join(quote(x) for x in removed)}")
     if not added and not removed:
         out.append(f"{name}: reordered")
     return out
@@ -335,16 +335,16 @@ def _text(item: Any) -> str:
     return str(item)
 
 
-def _quote(value: Any) -> str:
+def quote(value: Any) -> str:
     return f"“{_text(value)}”"
 
 
-def _content(value: Any) -> str:
+def words_of(value: Any) -> str:
     """An entry's words without its keys: what two versions of it share."""
     if isinstance(value, dict):
-        return " | ".join(_content(v) for _, v in sorted(value.items()))
+        return " | ".join(words_of(v) for _, v in sorted(value.items()))
     if isinstance(value, list):
-        return " | ".join(_content(v) for v in value)
+        return " | ".join(words_of(v) for v in value)
     return str(value)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CvpressError
-from .changelog import Change, _content, _quote
+from .changelog import Change, quote, words_of
 from .git import read_at
 
 #: What a letter's front matter holds, as the notes name it.
@@ -70,7 +70,7 @@ def _letter_fields(text: str, display: str) -> dict[str, Any]:
 
 
 def _letter_value(value: Any) -> str:
-    return _quote(_content(value)) if value else "(none)"
+    return quote(words_of(value)) if value else "(none)"
 
 
 def _letter_details(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:

@@ -86,11 +86,11 @@ _PDFTEX_SYMBOL_RANGES: tuple[tuple[int, int], ...] = (
 )
 # fmt: on
 PDFTEX_SYMBOLS = frozenset(c for lo, hi in _PDFTEX_SYMBOL_RANGES for c in range(lo, hi + 1))
-_SYMBOL = re.compile("[" + "".join(chr(c) for c in sorted(PDFTEX_SYMBOLS)) + "]")
+SYMBOL = re.compile("[" + "".join(chr(c) for c in sorted(PDFTEX_SYMBOLS)) + "]")
 
 
 @lru_cache(maxsize=1)
-def _symbol_macros() -> dict[str, str]:
+def symbol_macros() -> dict[str, str]:
     """pylatexenc's LaTeX for each of :data:`PDFTEX_SYMBOLS`, in a group of its own."""
     from pylatexenc.latexencode import get_builtin_uni2latex_dict
 
@@ -110,7 +110,7 @@ XETEX_SYMBOL_FONT = "DejaVu Sans"
 #: Invisible characters: a zero-width space is a break opportunity in every
 #: engine; joiners (ZWJ, ZWNJ) shape scripts under Unicode engines and mean
 #: nothing to pdfLaTeX's Latin fonts, which get nothing for them.
-_ZERO_WIDTH = {"\u200b": r"\hspace{0pt}", "\u2060": r"\nobreak{}"}
+ZERO_WIDTH = {"\u200b": r"\hspace{0pt}", "\u2060": r"\nobreak{}"}
 _JOINERS = re.compile(r"[\u200c\u200d]")
 
 
@@ -130,7 +130,7 @@ def check_printable(text: str, engine: str, field: str | None = None) -> None:
         code = ord(char)
         if code < 0x7F or code in PDFTEX_OK or code in PDFTEX_SYMBOLS:
             continue
-        if char in "\n\t" or char in _ZERO_WIDTH:
+        if char in "\n\t" or char in ZERO_WIDTH:
             continue
         if _JOINERS.match(char):
             continue
@@ -174,7 +174,7 @@ def extra_fallbacks(text: str) -> tuple[str, ...]:
 
     found: set[str] = set()
     for char in set(text):
-        if ord(char) < 0x250 or char in _ZERO_WIDTH or _JOINERS.match(char):
+        if ord(char) < 0x250 or char in ZERO_WIDTH or _JOINERS.match(char):
             continue
         if _fixed_covers(char):
             continue
@@ -202,7 +202,7 @@ def _check_unicode(text: str, engine: str, field: str | None) -> None:
     from ..engine import glyphs
 
     for char in text:
-        if ord(char) < 0x250 or char in _ZERO_WIDTH or _JOINERS.match(char):
+        if ord(char) < 0x250 or char in ZERO_WIDTH or _JOINERS.match(char):
             continue
         having = glyphs.families_with(char)
         if having is not None and not having:

@@ -14,8 +14,8 @@ from .texify import TexStr, escape, href, typeset
 
 __all__ = ["markdown", "plain_markdown"]
 
-_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
-_SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.I)
+PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
+SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.I)
 
 
 #: The inline HTML read as Markdown (:func:`cvpress.data.markup.html_tag`), in LaTeX:
@@ -28,7 +28,7 @@ _HTML_STYLE: dict[str, tuple[str, str]] = {
 }
 
 
-def _image_source(token: Any) -> str:
+def image_source(token: Any) -> str:
     """``![alt](url)`` as written (images are not part of the supported inline set)."""
     src = markup.parser().normalizeLinkText(str(token.attrs.get("src", "")))
     return f"![{token.content}]({src})"
@@ -49,7 +49,7 @@ def markdown(
     if value is None:
         return TexStr("")
     text = str(value)
-    paragraphs = _PARAGRAPH.split(text.strip())
+    paragraphs = PARAGRAPH.split(text.strip())
     rendered = [_markdown_paragraph(p, engine, field, bold) for p in paragraphs]
     return TexStr("\\par ".join(rendered))
 
@@ -79,7 +79,7 @@ def _markdown_paragraph(text: str, engine: str, field: str | None, bold: tuple[s
             out.append(r"\texttt{" + escape(token.content, engine, field) + "}")
         elif kind == "link_open":
             target = str(token.attrs.get("href", ""))
-            if _SAFE_LINK.match(target):
+            if SAFE_LINK.match(target):
                 out.append(r"\href{" + href(target) + "}{")
                 closers.append("}")
             else:
@@ -87,7 +87,7 @@ def _markdown_paragraph(text: str, engine: str, field: str | None, bold: tuple[s
         elif kind == "link_close":
             out.append(closers.pop())
         elif kind == "image":
-            out.append(escape(_image_source(token), engine, field))
+            out.append(escape(image_source(token), engine, field))
         elif kind == "html_inline" and (tag := markup.html_tag(token.content)) is not None:
             out.append(_html_latex(tag, token.content, html, closers, engine, field))
         else:  # any other construct prints as its source text
@@ -111,7 +111,7 @@ def _html_latex(
     if kind == "open":
         html.append((name, len(closers)))
         if name == "a":
-            if target is not None and _SAFE_LINK.match(target):
+            if target is not None and SAFE_LINK.match(target):
                 closers.append("}")
                 return r"\href{" + href(target) + "}{"
             closers.append("")
@@ -129,7 +129,7 @@ def _emphasize(text: str, engine: str, field: str | None, bold: tuple[str, ...])
     """Escape ``text`` and bold whole-word occurrences of ``bold`` keywords."""
     if not bold:
         return typeset(text, engine, field)
-    pattern = _bold_pattern(bold)
+    pattern = bold_pattern(bold)
     pieces: list[str] = []
     last = 0
     for match in pattern.finditer(text):
@@ -141,7 +141,7 @@ def _emphasize(text: str, engine: str, field: str | None, bold: tuple[str, ...])
 
 
 @lru_cache(maxsize=16)
-def _bold_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+def bold_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True) if w)
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
@@ -171,7 +171,7 @@ def plain_markdown(value: Any) -> str:
         elif token.type in ("softbreak", "hardbreak"):
             out.append(" ")
         elif token.type == "image":
-            out.append(_image_source(token))
+            out.append(image_source(token))
         elif tag is not None:
             kind, name, _ = tag
             if kind == "break":

@@ -101,7 +101,7 @@ def environment(roots: tuple[Path, ...], cache_dir: Path | None = None) -> jinja
         authors=_ctx_filter(_authors),
         display_url=texify.display_url,
     )
-    env.filters["language_line"] = _language_line
+    env.filters["language_line"] = language_with_fluency
     env.filters["printable"] = printable
     env.filters["score"] = _score
     env.tests["linkable"] = lambda url: bool(url) and urls.target(str(url)).href is not None
@@ -189,7 +189,7 @@ def _name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _language_line(entry: Any) -> str:
+def language_with_fluency(entry: Any) -> str:
     """ "Catalan (Native)": a language with its fluency, as plain text."""
     if entry.fluency and entry.language:
         return f"{entry.language} ({entry.fluency})"

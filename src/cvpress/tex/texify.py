@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..engine.catalogue import is_unicode
-from .characters import _SYMBOL, _ZERO_WIDTH, _symbol_macros, check_printable
+from .characters import SYMBOL, ZERO_WIDTH, check_printable, symbol_macros
 
 __all__ = [
     "TexStr",
@@ -165,13 +165,13 @@ def _encode_plain(text: str, engine: str) -> str:
         text = _NEEDS_ENCODER.sub(lambda match: _special(match.group(), engine), text)
     if any(hint in text for hint in _LIGATURE_HINTS):
         text = _LIGATURES.sub(r"\/", text)
-    if not is_unicode(engine) and _SYMBOL.search(text):  # after the specials, likewise
-        macros = _symbol_macros()
-        text = _SYMBOL.sub(lambda m: macros[m.group()], text)
+    if not is_unicode(engine) and SYMBOL.search(text):  # after the specials, likewise
+        macros = symbol_macros()
+        text = SYMBOL.sub(lambda m: macros[m.group()], text)
     if _INVISIBLE.search(text):  # after the specials: what it inserts is LaTeX
         unicode = is_unicode(engine)
         text = _INVISIBLE.sub(
-            lambda m: _ZERO_WIDTH.get(m.group(), m.group() if unicode else ""), text
+            lambda m: ZERO_WIDTH.get(m.group(), m.group() if unicode else ""), text
         )
     return text
 
