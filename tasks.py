@@ -50,7 +50,7 @@ def test(c: Context, full: bool = False, k: str = "") -> None:
     """Run the whole test suite (real TeX). --full: every Hypothesis example and fault."""
     env = {"CVPRESS_FULL_TESTS": "1"} if full else {}
     select = f" -k '{k}'" if k else ""
-    c.run(f"{PY} -m pytest -n auto -q{select}", env=env, pty=False)
+    c.run(f"{PY} -m pytest -n auto --dist loadgroup -q{select}", env=env, pty=False)
 
 
 @task

@@ -44,25 +44,26 @@ def test_the_corpus_is_large_and_mostly_valid_json_resume() -> None:
     assert len(valid) >= 30, [d.name for d in documents if d not in valid]
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, targets.Outcome]]:
-    """template -> document stem -> outcome, one batch build per template."""
-    out: dict[str, dict[str, targets.Outcome]] = {}
-    for template in TEMPLATES:
-        folder = tmp_path_factory.mktemp(template)
-        outcomes = targets.build_adhoc(
-            [CORPUS], template, targets.Options(out=folder, force=True, timeout=300)
-        )
-        out[template] = {o.name: o for o in outcomes}
-    return out
+def _build(template: str, out: Path) -> dict[str, targets.Outcome]:
+    """document stem -> outcome: one batch build of the whole corpus with ``template``."""
+    outcomes = targets.build_adhoc(
+        [CORPUS], template, targets.Options(out=out, force=True, timeout=300)
+    )
+    return {o.name: o for o in outcomes}
 
 
+def _text(outcomes: dict[str, targets.Outcome], name: str) -> str:
+    pdf = outcomes[name].pdf
+    assert pdf is not None
+    return squash(pdf_text(pdf))
+
+
+# One test per template (not a fixture holding every template's build): under
+# pytest-xdist each worker then builds only the templates it tests.
 @requires_tex
 @pytest.mark.parametrize("template", TEMPLATES)
-def test_every_document_builds_or_the_schema_refuses_it_too(
-    template: str, built: dict[str, dict[str, targets.Outcome]]
-) -> None:
-    outcomes = built[template]
+def test_every_document_builds_or_the_schema_refuses_it_too(template: str, tmp_path: Path) -> None:
+    outcomes = _build(template, tmp_path)
     assert len(outcomes) == len(list(CORPUS.glob("*.json")))
     wrong = []
     for name, outcome in sorted(outcomes.items()):
@@ -74,30 +75,19 @@ def test_every_document_builds_or_the_schema_refuses_it_too(
             wrong.append((name, error and [p.message for p in error.problems][:2]))
     assert not wrong, wrong
 
-
-@requires_tex
-def test_what_the_documents_hold_is_printed(
-    built: dict[str, dict[str, targets.Outcome]],
-) -> None:
-    for template in TEMPLATES:
-
-        def text(name: str, template: str = template) -> str:
-            pdf = built[template][name].pdf
-            assert pdf is not None
-            return squash(pdf_text(pdf))
-
-        profiles = text("profiles-mastodon-twitter")
-        assert squash("Mastodon: @zoe@hachyderm.example") in profiles, template
-        assert squash("Twitter: @janeroe") in profiles, template
-        assert squash("Feb 1, 2004 – Present") in text("dates-days"), template
-        html = text("html-in-text")
-        assert squash("See my portfolio.") in html and "<a" not in html, template
-        assert "<script>" in html, template  # other tags print as text
-        empty = text("empty-strings")
-        assert "Experience" not in empty and "Skills" not in empty, template
-        assert squash("Grade: 3.8") in text("bare-score-and-courses"), template
-        assert ".," not in text("bare-score-and-courses"), template
+    # What the documents hold is printed.
+    profiles = _text(outcomes, "profiles-mastodon-twitter")
+    assert squash("Mastodon: @zoe@hachyderm.example") in profiles
+    assert squash("Twitter: @janeroe") in profiles
+    assert squash("Feb 1, 2004 – Present") in _text(outcomes, "dates-days")
+    html = _text(outcomes, "html-in-text")
+    assert squash("See my portfolio.") in html and "<a" not in html
+    assert "<script>" in html  # other tags print as text
+    empty = _text(outcomes, "empty-strings")
+    assert "Experience" not in empty and "Skills" not in empty
+    assert squash("Grade: 3.8") in _text(outcomes, "bare-score-and-courses")
+    assert ".," not in _text(outcomes, "bare-score-and-courses")
     # A document that is invalid JSON Resume and that cvpress refuses names the line.
-    refused = built["classic"]["invalid-date-format"].error
+    refused = outcomes["invalid-date-format"].error
     assert refused is not None and refused.exit_code == 2
     assert refused.location is not None and refused.location.line == 8

@@ -25,7 +25,9 @@ from conftest import requires_tex
 from cvpress.outputs.preview import render_rgb
 from cvpress.pipeline import targets
 
-pytestmark = requires_tex
+# Every test reads the one module-wide build (:func:`built`): one xdist worker
+# runs them all (``--dist loadgroup``), so it is built once, not once a worker.
+pytestmark = [requires_tex, pytest.mark.xdist_group("typography")]
 
 FIXTURE = Path(__file__).parent / "fixtures" / "typography" / "resume.yaml"
 TEMPLATES = ("classic", "compact", "modern", "sidebar", "academic", "banking")
