@@ -1,3 +1,3 @@
-from cvpress.cli import entry
+from cvpress.launch import main
 
-entry()
+main()

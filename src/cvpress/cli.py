@@ -31,7 +31,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry() -> NoReturn:
-    """The ``cvpress`` executable and ``python -m cvpress``: :func:`main` in a process of its own.
+    """The ``cvpress`` executable's command run in-process (see :mod:`cvpress.launch`)."""
+    sys.exit(command(sys.argv[1:]))
+
+
+def command(argv: Sequence[str]) -> int:
+    """:func:`main` as a process of its own runs it: the executable, or a build server's child.
 
     Two garbage-collector settings make a command end sooner. Both are only
     right when the process ends with the command, so :func:`main` (which
@@ -54,7 +59,7 @@ def entry() -> NoReturn:
 
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     parser = _parser()
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     # SIGTERM stops a command the way Ctrl-C does: TeX runs killed, run folders removed.
     signal.signal(signal.SIGTERM, _terminated)
     if args.command != "watch" and not getattr(args, "data", None):
@@ -63,7 +68,7 @@ def entry() -> NoReturn:
         code = _dispatch(parser, args)
     finally:
         gc.freeze()
-    sys.exit(code)
+    return code
 
 
 class Terminated(KeyboardInterrupt):
@@ -418,6 +423,18 @@ def _cmd_gallery(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_server(args: argparse.Namespace) -> int:
+    from .server import control
+
+    if args.action == "start":
+        lines = [control.start(args.idle)]
+    else:
+        lines = control.stop() if args.action == "stop" else control.status()
+    for line in lines:
+        print(line)
+    return 0
+
+
 _COMMANDS: dict[str, Any] = {
     "build": _cmd_build,
     "site": _cmd_site,
@@ -431,6 +448,7 @@ _COMMANDS: dict[str, Any] = {
     "release": _cmd_release,
     "changelog": _cmd_changelog,
     "gallery": _cmd_gallery,
+    "server": _cmd_server,
 }
 
 

@@ -306,6 +306,27 @@ def _parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
 
+    server = sub.add_parser(
+        "server",
+        help="the build server that `build` and `validate` start and use: start, stop, status",
+    )
+    server_actions = server.add_subparsers(dest="action", metavar="ACTION", required=True)
+    server_start = server_actions.add_parser(
+        "start", help="start one for this cvpress now (it exits after --idle seconds unused)"
+    )
+    server_start.add_argument(
+        "--idle",
+        type=_seconds,
+        metavar="SECONDS",
+        help="seconds without a request before it exits (default: 900)",
+    )
+    server_actions.add_parser("stop", help="stop every build server of this user")
+    server_actions.add_parser("status", help="list the running build servers")
+    for parser_ in (server, *server_actions.choices.values()):
+        parser_.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
+
     gallery = sub.add_parser(
         "gallery", help="rebuild every variant and write the README gallery's PNGs"
     )
