@@ -28,6 +28,11 @@ VARIANTS = SEED_DATA / "variants.yaml"
 #: The source text of the résumé in data/ (a copy of ../shared/seed/resume-source.md).
 SEED = ROOT / "tests" / "fixtures" / "resume-source.md"
 
+#: Every cvpress these tests start runs in-process: no build server is started,
+#: shared between tests or left behind (tests/test_server.py starts its own, in
+#: a folder of its own, and says CVPRESS_SERVER=on).
+os.environ["CVPRESS_SERVER"] = "off"
+
 #: Set by `invoke test --full`: run every Hypothesis example and fault.
 FULL = os.environ.get("CVPRESS_FULL_TESTS") == "1"
 

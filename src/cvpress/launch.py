@@ -8,8 +8,9 @@ path. Every other command (``--help``, ``watch``, which is resident itself,
 exactly as it always has (:func:`cvpress.cli.entry`); a served kind of
 command then starts a server in the background for the next one.
 
-Not served either: ``CVPRESS_SERVER=off``, and an interpreter run with ``-X``
-or ``-W`` options (``-X importtime`` must time this process's imports).
+Not served either: ``--help`` anywhere, ``CVPRESS_SERVER=off``, and an
+interpreter run with ``-X`` or ``-W`` options (``-X importtime`` must time
+this process's imports).
 
 This module decides from ``sys.argv`` alone and imports only built-in
 modules until it knows: ``cvpress --help`` pays for nothing here.
@@ -50,6 +51,8 @@ def _served(args: list[str]) -> bool:
         return False
     if sys._xoptions or sys.warnoptions or not sys.platform.startswith("linux"):
         return False
+    if "-h" in args or "--help" in args:
+        return False  # help is printed at once: no server needed, none started
     words = [arg for arg in args if arg != "--debug"]
     return bool(words) and words[0] in SERVED
 

@@ -71,11 +71,12 @@ def _spawn(name: str, idle: float | None) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Running:
-    """A server found in the folder: its fingerprint, pid, idle seconds."""
+    """A server found in the folder: its fingerprint, pid, idle seconds, whether it listens yet."""
 
     name: str
     pid: int
     idle: float
+    listening: bool
 
 
 def _private_folder() -> str:
@@ -107,7 +108,9 @@ def running(where: str) -> Iterator[Running]:
                 text = os.read(fd, 32).decode("ascii", "replace").strip()
                 if text.isdigit():
                     idle = time.time() - os.fstat(fd).st_mtime
-                    yield Running(entry.removesuffix(".lock"), int(text), max(0.0, idle))
+                    name = entry.removesuffix(".lock")
+                    listening = _listening(where, name)
+                    yield Running(name, int(text), max(0.0, idle), listening)
         finally:
             os.close(fd)
 
@@ -122,14 +125,14 @@ def start(idle: float | None) -> str:
             hint="set XDG_RUNTIME_DIR (or TMPDIR) to a shorter folder",
             folder=where,
         )
-    found = [r for r in running(where) if r.name == name]
-    if found and _listening(where, name):
+    found = [r for r in running(where) if r.name == name and r.listening]
+    if found:
         return f"server {name} already running (pid {found[0].pid})"
     _spawn(name, idle)
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
-        found = [r for r in running(where) if r.name == name]
-        if found and _listening(where, name):
+        found = [r for r in running(where) if r.name == name and r.listening]
+        if found:
             return f"started server {name} (pid {found[0].pid})"
         time.sleep(0.02)
     raise ServerError(
@@ -163,7 +166,8 @@ def status() -> list[str]:
     where = _private_folder()
     current = place.fingerprint()
     lines = [
-        f"server {r.name} pid {r.pid} idle {r.idle:.0f} s"
+        f"server {r.name} pid {r.pid} "
+        + (f"idle {r.idle:.0f} s" if r.listening else "starting")
         + (" (this code)" if r.name == current else " (older code: idles out)")
         for r in running(where)
     ]

@@ -85,7 +85,12 @@ def fingerprint() -> str:
     between projects (a child takes the client's whole ``sys.path``).
     """
     digest = blake2b(digest_size=8)
-    parts = [sys.executable, sys.version, repr(sys.flags), sys.getfilesystemencoding()]
+    parts = [
+        os.path.realpath(sys.executable),
+        sys.version,
+        repr(sys.flags),
+        sys.getfilesystemencoding(),
+    ]
     parts.extend(
         f"{key}={os.environ.get(key, unset)}" for key, unset in STARTUP_ENVIRONMENT.items()
     )
