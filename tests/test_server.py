@@ -335,11 +335,21 @@ def _nothing_left(server: int, temp: Path) -> bool:
     return not _descendants(server) and not any(temp.glob("cvpress-*"))
 
 
-def test_ctrl_c_stops_the_served_build_and_its_tex(served: Runner, project: Path) -> None:
+@pytest.mark.parametrize(
+    ("signum", "code"),
+    [
+        (signal.SIGINT, 130),  # Ctrl-C: stopped and cleaned up, as in-process
+        (signal.SIGTERM, 143),
+        (signal.SIGHUP, -signal.SIGHUP),  # not handled: the child dies of it, and so the client
+    ],
+)
+def test_a_signal_to_the_client_stops_the_served_build_and_its_tex(
+    served: Runner, project: Path, signum: int, code: int
+) -> None:
     process, temp, server = _slow_build(served, project)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     _, err = process.communicate(timeout=120)
-    assert process.returncode == 130, err
+    assert process.returncode == code, err
     assert "Traceback" not in err
     assert _until(lambda: _nothing_left(server, temp)), _names(_descendants(server))
 
@@ -349,6 +359,20 @@ def test_a_killed_client_stops_the_served_build_and_its_tex(served: Runner, proj
     process.kill()
     process.communicate(timeout=120)
     assert _until(lambda: _nothing_left(server, temp)), _names(_descendants(server))
+
+
+def test_two_clients_at_once_are_served_each_by_a_child_of_its_own(
+    served: Runner, project: Path
+) -> None:
+    (project / "other").mkdir()
+    (project / "other" / "resume.yaml").write_text(BAD_DATE, encoding="utf-8")
+    first, first_mark = served.popen("validate", cwd=project)
+    second, second_mark = served.popen("validate", "resume.yaml", cwd=project / "other")
+    out, _ = first.communicate(timeout=300)
+    _, err = second.communicate(timeout=300)
+    assert (first.returncode, second.returncode) == (0, 2)
+    assert "valid (Ada Lovelace" in out and "resume.yaml:5:16" in err
+    assert first_mark.read_text() == second_mark.read_text() == "served"
 
 
 def test_a_server_of_older_code_is_not_used(fresh: Runner, project: Path) -> None:

@@ -1,9 +1,12 @@
 """``invoke bench``: how fast is a build, measured against the bare engine.
 
-Wall-clock medians of repeated runs, each scenario as a user meets it:
+Wall-clock medians of repeated runs, each scenario as a user meets it,
+with the build server running (cvpress.bench_served):
 
 (a)  ``cvpress build --variant cv`` right after an edit of the data file:
      caches warm, output stale (the edit-rebuild loop a user lives in);
+(a1) the same with the build server off (``CVPRESS_SERVER=off``), for
+     comparison only;
 (a0) the same with an empty output folder (no cache, no format);
 (b)  one bare ``pdflatex`` pass over the same ``.tex``, sandboxed the same way
      (cvpress.engine.passes), without a precompiled preamble;
@@ -46,6 +49,9 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from . import bench_served
+from .bench_docs import tags_in
 
 #: Budgets from issue 19: ratios (a)/(b), (a0)/(b), (c)/(b), (d)/sum(b), (h)/(h0);
 #: (e) in seconds; the batch in PDFs a second, a floor (see :data:`AT_LEAST`).
@@ -224,20 +230,21 @@ def _byte_compile() -> None:
     compileall.compile_dir(Path(__file__).parent, quiet=1)
 
 
-def _children_cpu() -> float:
+def _children_cpu(env: dict[str, str] | None = None) -> float:
+    """CPU seconds of the reaped children, and of the build server's (see cvpress.bench_served)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+    return usage.ru_utime + usage.ru_stime + (bench_served.cpu(env) if env else 0.0)
 
 
 def _timed(command: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
     """Wall and CPU seconds of ``command`` (the CPU of every process it waited for included)."""
-    cpu = _children_cpu()
+    cpu = _children_cpu(env)
     started = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{result.stderr}")
-    return seconds, _children_cpu() - cpu
+    return seconds, _children_cpu(env) - cpu
 
 
 def _bare_pass(tex: str) -> tuple[float, float]:
@@ -294,8 +301,12 @@ def run(
     _byte_compile()
     load_before = os.getloadavg()
     report = Report({}, {}, (load_before, load_before), runs, busy_processes)
-    env = {**os.environ, "CVPRESS_VERSION": ""}
-    with tempfile.TemporaryDirectory(prefix="cvpress-bench-") as tmp, busy(busy_processes):
+    plain = {**os.environ, "CVPRESS_VERSION": ""}
+    with (
+        tempfile.TemporaryDirectory(prefix="cvpress-bench-") as tmp,
+        busy(busy_processes),
+        bench_served.server(cvpress_command(), plain, Path(tmp) / "run") as env,
+    ):
         work = Path(tmp)
         if "edit" in scenarios:
             _edit_scenarios(report, project, work / "edit", env, variant, jobs, say)
@@ -332,6 +343,7 @@ def _edit_scenarios(
     every = [*cli, "build", "--jobs", str(jobs), "--out", str(out)]
     timings = {
         "a": Timing(f"build {variant} (PDF) after a data edit (warm caches)"),
+        "a1": Timing("the same as (a) with the build server off (no budget)"),
         "a0": Timing(f"build {variant} after a data edit, empty build/"),
         "b": Timing(f"bare pdflatex pass over {variant}.tex (sandboxed)"),
         "c": Timing(f"no-op build {variant}"),
@@ -353,6 +365,8 @@ def _edit_scenarios(
         edit()
         _add(timings["a"], _timed(one, work, env))
         _add(timings["c"], _timed(one, work, env))
+        edit()
+        _add(timings["a1"], _timed(one, work, {**env, "CVPRESS_SERVER": "off"}))
         tex = (out / f"{variant}.tex").read_text(encoding="utf-8")
         _add(timings["b"], _bare_pass(tex))
         edit()
@@ -386,25 +400,13 @@ def _add_fit_variant(work: Path, out: Path, variant: str) -> str:
     path = work / "data" / "variants.yaml"
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
     resume = yaml.safe_load((work / "data" / "resume.yaml").read_text(encoding="utf-8"))
-    tags = sorted(set(_tags(resume)))
+    tags = sorted(set(tags_in(resume)))
     name = f"{variant}-fit"
     options = dict(spec["variants"][variant] or {})
     options.update(max_pages=max(1, pages - 1), fit=True, fit_drop_tags=tags)
     spec["variants"][name] = options
     path.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return name
-
-
-def _tags(value: object) -> list[str]:
-    """Every tag written anywhere in the data."""
-    if isinstance(value, dict):
-        found = (
-            [str(t) for t in value.get("tags") or ()] if isinstance(value.get("tags"), list) else []
-        )
-        return found + [t for v in value.values() for t in _tags(v)]
-    if isinstance(value, list):
-        return [t for v in value for t in _tags(v)]
-    return []
 
 
 def _measured(

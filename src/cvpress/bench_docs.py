@@ -122,3 +122,15 @@ def write_project(folder: Path, *, unicode: bool, template: str = "classic") -> 
         encoding="utf-8",
     )
     return variants
+
+
+def tags_in(value: object) -> list[str]:
+    """Every tag written anywhere in the data."""
+    if isinstance(value, dict):
+        found = (
+            [str(t) for t in value.get("tags") or ()] if isinstance(value.get("tags"), list) else []
+        )
+        return found + [t for v in value.values() for t in tags_in(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in tags_in(v)]
+    return []
