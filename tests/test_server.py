@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import requires_tex
+from conftest import SEED_DATA, requires_tex
 
 pytestmark = requires_tex
 
@@ -373,6 +373,35 @@ def test_two_clients_at_once_are_served_each_by_a_child_of_its_own(
     assert (first.returncode, second.returncode) == (0, 2)
     assert "valid (Ada Lovelace" in out and "resume.yaml:5:16" in err
     assert first_mark.read_text() == second_mark.read_text() == "served"
+
+
+#: Runs in-process, after the server's warm-up: what a build and a validation of
+#: the seed project (every output, a letter, a bibliography) import besides.
+IMPORTED_BESIDES = """\
+import sys
+from cvpress.server import daemon
+daemon.warm_up()
+before = set(sys.modules)
+from cvpress import cli
+assert cli.main(["build", "--force"]) == 0
+assert cli.main(["validate"]) == 0
+print(" ".join(sorted({m.split(".")[0] for m in set(sys.modules) - before})))
+"""
+
+
+def test_the_server_preloads_what_a_build_imports(tmp_path: Path) -> None:
+    shutil.copytree(SEED_DATA, tmp_path / "data")
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORTED_BESIDES],
+        cwd=tmp_path,
+        env={**os.environ, "CVPRESS_VERSION": ""},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    imported = set(result.stdout.splitlines()[-1].split())
+    assert imported <= {"encodings"}  # codecs, looked up when first used
 
 
 def test_a_server_of_older_code_is_not_used(fresh: Runner, project: Path) -> None:

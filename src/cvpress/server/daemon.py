@@ -36,26 +36,46 @@ from . import child, place, wire
 
 #: A server with no request for this long exits (``cvpress server start --idle``).
 IDLE_SECONDS = 15 * 60.0
-#: What a build, a validation and their outputs import, beyond the command line;
-#: the modules they import come with them.
+#: What a build, a validation and their outputs import, beyond the command line
+#: (the modules these import come with them), including what the stages import
+#: only when used (tests/test_server.py checks that a build imports no cvpress
+#: module besides). None reads the environment at import, except babel's
+#: ``LOCALTZ`` (the time zone), which cvpress never uses.
 PRELOAD = (
     "cvpress.cli",
     "cvpress.pipeline.targets",
     "cvpress.pipeline.build",
     "cvpress.pipeline.incremental",
+    "cvpress.pipeline.sources",
     "cvpress.pipeline.letter_stages",
     "cvpress.pipeline.other_outputs",
     "cvpress.pipeline.photo_stage",
     "cvpress.pipeline.check",
     "cvpress.pipeline.locate",
     "cvpress.engine.prestart",
+    "cvpress.engine.formats",
+    "cvpress.engine.fontindex",
+    "cvpress.engine.landlock",
     "cvpress.data.validate",
+    "cvpress.data.select",
     "cvpress.data.letter",
     "cvpress.data.private",
+    "cvpress.data.bibtex",
     "cvpress.data.languages",
+    "cvpress.tex.letter",
     "cvpress.outputs.html",
     "cvpress.outputs.docx",
+    "cvpress.outputs.readback",
     "cvpress.release.git",
+    "concurrent.futures.thread",
+    "jinja2.ext",
+    "markdown_it",
+    "pylatexenc.latexencode",
+    "pylatexenc.latex2text",
+    "babel.dates",
+    "babel.numbers",
+    "bibtexparser",
+    "docx",
     "pypdfium2",
 )
 
