@@ -36,6 +36,8 @@ from . import child, place, wire
 
 #: A server with no request for this long exits (``cvpress server start --idle``).
 IDLE_SECONDS = 15 * 60.0
+#: Attempts at the lock before concluding another server holds it.
+_LOCK_TRIES = 5
 #: What a build, a validation and their outputs import, beyond the command line
 #: (the modules these import come with them), including what the stages import
 #: only when used (tests/test_server.py checks that a build imports no cvpress
@@ -215,11 +217,19 @@ def _drain(fd: int) -> None:
 
 
 def _take_lock(where: str, name: str) -> int | None:
-    """The server's lock, holding its pid; None if another server holds it."""
+    """The server's lock, holding its pid; None if another server holds it.
+
+    Tried a few times: ``cvpress server status`` (and ``start``, waiting for
+    a server) take the lock shared for an instant to see whether it is held.
+    """
     fd = os.open(place.lock_path(where, name), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    for _ in range(_LOCK_TRIES):
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except OSError:
+            time.sleep(0.02)
+    else:
         os.close(fd)
         return None
     os.ftruncate(fd, 0)
