@@ -238,6 +238,22 @@ def test_exit_codes_and_messages_are_those_of_an_in_process_run(
     assert "Traceback" not in err
 
 
+def test_debug_prints_the_traceback_as_in_process(served: Runner, project: Path) -> None:
+    code, _, err, how = served.run("--debug", "validate", "missing.yaml", cwd=project)
+    assert (code, how) == (1, "served")
+    local = subprocess.run(
+        [sys.executable, "-m", "cvpress", "--debug", "validate", "missing.yaml"],
+        cwd=project,
+        env={**served.env, "CVPRESS_SERVER": "off"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert local.returncode == 1
+    # The same exception, through other frames (the server's, not the executable's).
+    assert "Traceback" in err and err.splitlines()[-1] == local.stderr.splitlines()[-1]
+
+
 def test_colour_follows_the_clients_terminal(served: Runner, project: Path) -> None:
     env = {k: v for k, v in served.environment().items() if k != "NO_COLOR"}
     leader, follower = pty.openpty()

@@ -8,7 +8,8 @@ descriptors 0, 1 and 2 with ``sys.stdin``/``stdout``/``stderr`` rebuilt as
 Python's start-up builds them. Signal handlers are back to a fresh
 interpreter's. The command then runs through :func:`cvpress.cli.command`,
 the executable's own way (the same dispatch, collector settings, SIGTERM
-handling and exit), and the process ends as a ``cvpress`` process would.
+handling and exit), and the process ends as a ``cvpress`` process would
+(:mod:`.ending`).
 
 cvpress reads the environment and the current folder when it uses them, not
 at import, and the server imports modules without building anything, so
@@ -29,9 +30,9 @@ import os
 import signal
 import sys
 import threading
-from typing import Any
+from typing import Any, NoReturn
 
-from . import wire
+from . import ending, wire
 
 #: Exit status of a child that could not take the request on (the client then
 #: runs the command itself).
@@ -39,8 +40,8 @@ NOT_TAKEN = 70
 _NAMES = ("<stdin>", "<stdout>", "<stderr>")
 
 
-def run(conn: _socket.socket) -> int:
-    """Take the request on ``conn`` over, say so, and run it: its exit code."""
+def run(conn: _socket.socket) -> NoReturn:
+    """Take the request on ``conn`` over, say so, run it, and end (:mod:`.ending`)."""
     try:
         request, fds = wire.receive(conn, wire.MAX_FDS)
         _take_over(request, fds)
@@ -50,7 +51,7 @@ def run(conn: _socket.socket) -> int:
         os._exit(NOT_TAKEN)
     from ..cli import command
 
-    return command(list(request["argv"][1:]))
+    ending.run_and_exit(lambda: command(list(request["argv"][1:])))
 
 
 def _take_over(request: dict[str, Any], fds: list[int]) -> None:

@@ -273,7 +273,9 @@ def serve(expected: str | None, idle: float) -> int:
                 server.close()
             os.unlink(place.lock_path(where, name))
             os.close(lock)
-    return 0 if conn is None else child.run(conn)
+    if conn is not None:
+        child.run(conn)  # a forked child: never returns
+    return 0
 
 
 def main(argv: list[str]) -> int:
