@@ -377,6 +377,21 @@ def test_a_killed_client_stops_the_served_build_and_its_tex(served: Runner, proj
     assert _until(lambda: _nothing_left(server, temp)), _names(_descendants(server))
 
 
+def test_a_server_killed_mid_build_leaves_the_build_to_end_once(
+    fresh: Runner, project: Path
+) -> None:
+    fresh.control("start")
+    (server,) = fresh.servers()
+    process, mark = fresh.popen("build", "--variant", "slow", "--timeout", "3", cwd=project)
+    assert _until(lambda: any("tex" in n for n in _names(_descendants(server))))
+    os.kill(server, signal.SIGKILL)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 1, err
+    assert "the build server stopped before the build ended" in err
+    assert err.count("FAILED slow") == 1  # the child's run to its timeout, not a second one
+    assert mark.read_text() == "served"
+
+
 def test_two_clients_at_once_are_served_each_by_a_child_of_its_own(
     served: Runner, project: Path
 ) -> None:

@@ -85,7 +85,7 @@ def _converse(sock: _socket.socket, argv: list[str]) -> int | None:
         forwarder.attach(pid)
         try:
             message, _ = wire.receive(sock)
-        except EOFError:
+        except (EOFError, OSError):  # the command runs there: never run it here as well
             return _orphaned(pid)
         return _exit_code(int(message[1]))
     finally:

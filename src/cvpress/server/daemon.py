@@ -151,8 +151,9 @@ class Server:
         assert self.listener is not None
         try:
             conn, _ = self.listener.accept()
-        except OSError:
+        except OSError:  # the client gave up meanwhile (the listener does not block)
             return None
+        conn.setblocking(True)
         creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)
         if int.from_bytes(creds[4:8], sys.byteorder) != os.getuid():
             conn.close()  # another user's process: never serve it
@@ -243,6 +244,7 @@ def _listen(path: str) -> socket.socket:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(64)
+    listener.setblocking(False)
     return listener
 
 
