@@ -483,6 +483,8 @@ def test_a_build_starts_a_server_for_the_next_unless_ci(fresh: Runner, project: 
     code, _, err, how = fresh.run("validate", cwd=project, CI="true")
     assert (code, how) == (0, "in-process"), err
     assert fresh.servers() == []
+    # (run() waits for the end of the client's pipes: the server started in the
+    # background holds none of them, or this would wait for its idle exit)
     code, _, err, how = fresh.run("validate", cwd=project)
     assert (code, how) == (0, "in-process"), err
     assert _until(lambda: _serving(fresh.control("status")), 120)
