@@ -29,13 +29,14 @@ from conftest import SEED_DATA, requires_tex
 pytestmark = requires_tex
 
 #: The launcher, noting at exit (in the file $CVPRESS_TEST_MARK) whether this
-#: process ran the command itself.
+#: process ran the command itself (a served one imports none of these).
 LAUNCHER = """\
 import atexit, os, sys
 
 def _mark():
+    heavy = ("cvpress.cli", "argparse", "pydantic", "jinja2")
     with open(os.environ["CVPRESS_TEST_MARK"], "w") as handle:
-        handle.write("in-process" if "cvpress.cli" in sys.modules else "served")
+        handle.write("in-process" if any(m in sys.modules for m in heavy) else "served")
 
 atexit.register(_mark)
 sys.argv = ["cvpress", *sys.argv[1:]]
@@ -501,6 +502,14 @@ def test_help_is_never_served_and_starts_nothing(fresh: Runner, project: Path) -
 
 def test_stop_status_and_the_idle_exit(fresh: Runner) -> None:
     assert fresh.control("status") == "no server running\n"
+    bad = subprocess.run(
+        [sys.executable, "-m", "cvpress", "server", "start", "--idle", "-5"],
+        env=fresh.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 2 and "--idle" in bad.stderr and "Traceback" not in bad.stderr
     started = fresh.control("start", "--idle", "600")
     (pid,) = fresh.servers()
     assert f"(pid {pid})" in started
