@@ -29,8 +29,8 @@ VARIANTS = SEED_DATA / "variants.yaml"
 SEED = ROOT / "tests" / "fixtures" / "resume-source.md"
 
 #: Every cvpress these tests start runs in-process: no build server is started,
-#: shared between tests or left behind (tests/test_server.py starts its own, in
-#: a folder of its own, and says CVPRESS_SERVER=on).
+#: shared between tests or left behind (tests/test_server*.py start their own,
+#: each in a folder of its own, and say CVPRESS_SERVER=on).
 os.environ["CVPRESS_SERVER"] = "off"
 
 #: Set by `invoke test --full`: run every Hypothesis example and fault.
