@@ -29,8 +29,8 @@ from ..errors import (
     TexError,
     Warnings,
 )
-from . import incremental
-from .compile_stage import _compile, _drop_failed, _first_printable, _keep_failed
+from . import incremental, together
+from .compile_stage import _aux_path, _compile, _drop_failed, _first_printable, _keep_failed
 from .letter_stages import build_letter
 from .other_outputs import _look_warnings, _other, _same_file
 from .photo_stage import _photo, _photo_file
@@ -115,9 +115,11 @@ def run_targets(
             return [one(t) for t in targets]
         from concurrent.futures import ThreadPoolExecutor
 
+        first = _longest_first(targets, options)
         with ThreadPoolExecutor(max_workers=min(jobs, len(targets))) as pool:
             try:
-                return list(pool.map(one, targets))
+                done = dict(zip(first, pool.map(one, [targets[i] for i in first]), strict=True))
+                return [done[i] for i in range(len(targets))]
             except BaseException:  # Ctrl-C or SIGTERM: end the runs the workers wait for
                 process.stop_all()
                 raise
@@ -128,6 +130,22 @@ def run_targets(
         from ..engine.sandbox import sweep
 
         sweep()  # what killed builds left in /tmp (after the PDFs: off their path)
+
+
+def _longest_first(targets: Sequence[Target], options: Options) -> list[int]:
+    """The targets' indices, those likely to take longest first (else in their order).
+
+    A pool that starts the longest builds last ends with one core busy and
+    the other idle: a variant that fits itself to ``max_pages`` runs TeX
+    several times, and each HTML or Word file is Python work beside its TeX.
+    """
+
+    def weight(index: int) -> tuple[bool, int]:
+        target = targets[index]
+        fits = target.variant.fit and target.variant.max_pages is not None
+        return fits, len(target.formats(options))
+
+    return sorted(range(len(targets)), key=weight, reverse=True)
 
 
 def build_one(
@@ -157,21 +175,40 @@ def build_one(
         return locate.at_source(problem, resume, variant, source)
 
     epoch = dates.source_epoch(target.data)
-    files: dict[str, bytes] = {}
-    pdf = _Pdf()
-    if "pdf" in formats:
-        photo = _photo(original, variant.template, options)
-        layout = _layout(resume, target)
-        pdf = _pdf(target, selected, source, order, options, epoch, at_source, photo, layout)
-        files.update(pdf.files)
-    warnings: list[Problem] = [*found.items, *(at_source(p) for p in notes), *pdf.warnings]
-    if set(formats) - {"pdf"}:
-        warnings.extend(_look_warnings(target, options))
-    for suffix in formats:
-        if suffix != "pdf":
-            data = _other(suffix, target, selected, order, options, epoch, at_source, warnings)
-            if not _same_file(paths[suffix], data):
-                files[suffix] = data
+    others = [suffix for suffix in formats if suffix != "pdf"]
+    # The HTML and Word files are Python work: made while the PDF's TeX runs.
+    rendered = threading.Event()
+
+    def pdf_stage() -> _Pdf:
+        try:
+            if "pdf" not in formats:
+                return _Pdf()
+            photo = _photo(original, variant.template, options)
+            layout = _layout(resume, target)
+            return _pdf(
+                target, selected, source, order, options, epoch, at_source, photo, layout, rendered
+            )
+        finally:
+            rendered.set()
+
+    def other_stage() -> tuple[dict[str, bytes], list[Problem]]:
+        rendered.wait()
+        said = _look_warnings(target, options) if others else []
+        made = {
+            s: _other(s, target, selected, order, options, epoch, at_source, said) for s in others
+        }
+        return made, said
+
+    if others and "pdf" in formats:
+        with together.beside(other_stage) as other_outputs:
+            pdf = pdf_stage()
+            made, said = other_outputs()
+    else:
+        pdf = pdf_stage()
+        made, said = other_stage()
+    files = dict(pdf.files)
+    files.update({s: data for s, data in made.items() if not _same_file(paths[s], data)})
+    warnings = [*found.items, *(at_source(p) for p in notes), *pdf.warnings, *said]
     if files:
         publish.publish(out, name, files)
     if pdf.files:
@@ -237,11 +274,13 @@ def _pdf(
     at_source: Callable[[Problem], Problem],
     photo: Photo | None,
     layout: Callable[[Resume, Layout | None], Layout],
+    rendered: threading.Event | None = None,
 ) -> _Pdf:
     """Render, compile and check the PDF; nothing to publish when its ``.tex`` is unchanged.
 
     A ``fit`` variant that overflows is fitted (:mod:`cvpress.pipeline.fit`):
     its PDF shows ``selected`` less the bullets fitting dropped, if any.
+    ``rendered`` is set once the ``.tex`` is rendered, when TeX is about to run.
     """
     from ..tex import templates
     from . import check, locate
@@ -255,6 +294,8 @@ def _pdf(
     except CvpressError as exc:
         exc.problems = [at_source(p) for p in exc.problems]
         raise
+    if rendered is not None:
+        rendered.set()
     if not options.force and incremental.tex_matches(out, name, tex, engine):
         # The data changed, but not what this variant's PDF shows.
         return _Pdf(tex=tex, engine=engine)
@@ -273,31 +314,34 @@ def _pdf(
     limit = variant.max_pages
     if variant.fit and limit is not None and facts.pages > limit:
         from . import fit
+        from .fit_stage import Run, fit_pdf
 
-        def candidate(shown: Resume, knobs: Layout) -> fit.Attempt[Any]:
-            text = _render_for(
+        def render(shown: Resume, knobs: Layout) -> str:
+            return _render_for(
                 target, shown, order, options, engine, layout(shown, knobs), photo_name
             )
-            run, run_fmt = _compile(name, text, engine, epoch, options, beside)
-            read = check.read_pdf(run.pdf)
-            return fit.Attempt(read.pages, fit.measure(run.log), (text, run, run_fmt, read))
+
+        def compile_tex(text: str, seed: bytes | None) -> tuple[Any, Path | None]:
+            return _compile(name, text, engine, epoch, options, beside, seed=seed, keep=False)
 
         try:
             check.check(facts, selected, variant=name, max_pages=limit, omit=omit)
         except CheckError as overflowed:
-            natural = fit.Attempt(facts.pages, fit.measure(result.log), (tex, result, fmt, facts))
-            done = fit.fit(
-                selected,
-                variant.fit_drop_tags,
-                variant.font_size,
-                limit,
-                natural,
-                candidate,
-                overflowed,
+            records = _aux_path(out, name, engine).with_suffix(".fit.json")
+            natural = fit.Attempt(
+                facts.pages, fit.measure(result.log), Run(tex, result, fmt, facts)
             )
-            selected = done.resume
-            tex, result, fmt, facts = done.attempt.result
-            fitted = done.summary
+            selected, chosen, facts, fitted = fit_pdf(
+                variant,
+                limit,
+                selected,
+                natural,
+                overflowed,
+                render,
+                compile_tex,
+                records,
+            )
+            tex, result, fmt = chosen.tex, chosen.result, chosen.fmt
     try:
         check.check(facts, selected, variant=name, max_pages=variant.max_pages, omit=omit)
     except CheckError as exc:

@@ -7,6 +7,7 @@ extract contains what the data says, and that the page limit holds.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -69,6 +70,32 @@ def read_pdf(pdf: bytes) -> PdfFacts:
     difference between the build and a bare TeX pass; the tests read the PDFs
     with pypdf as well, so two independent extractors agree on the text.
     """
+    with _opened(pdf) as document:
+        texts = []
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            texts.append(str(textpage.get_text_range()).replace("\r\n", "\n"))
+            textpage.close()
+            page.close()
+        raw = document.get_metadata_dict(skip_empty=True)
+        for key in _EXTRA_METADATA:
+            value = document.get_metadata_value(key)
+            if value:
+                raw[key] = value
+    metadata = {str(key): str(value) for key, value in raw.items()}
+    return PdfFacts(len(texts), texts, metadata)
+
+
+def count_pages(pdf: bytes) -> int:
+    """The PDF's page count alone, as PDFium reads it: what a fitting candidate is judged by."""
+    with _opened(pdf) as document:
+        return len(document)
+
+
+@contextlib.contextmanager
+def _opened(pdf: bytes) -> Iterator[Any]:
+    """The PDF open in PDFium, under its lock; a PDF that does not open is a :class:`CheckError`."""
     try:
         import pypdfium2
     except ImportError:  # pragma: no cover - a core dependency
@@ -81,22 +108,9 @@ def read_pdf(pdf: bytes) -> PdfFacts:
                 f"the PDF does not open: {exc}", hint="see the .log file for what TeX wrote"
             ) from None
         try:
-            texts = []
-            for index in range(len(document)):
-                page = document[index]
-                textpage = page.get_textpage()
-                texts.append(str(textpage.get_text_range()).replace("\r\n", "\n"))
-                textpage.close()
-                page.close()
-            raw = document.get_metadata_dict(skip_empty=True)
-            for key in _EXTRA_METADATA:
-                value = document.get_metadata_value(key)
-                if value:
-                    raw[key] = value
+            yield document
         finally:
             document.close()
-    metadata = {str(key): str(value) for key, value in raw.items()}
-    return PdfFacts(len(texts), texts, metadata)
 
 
 #: Invisible characters a reader may or may not extract: soft hyphen, zero-width

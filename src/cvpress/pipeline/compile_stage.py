@@ -68,6 +68,9 @@ def _compile(
     epoch: int,
     options: Options,
     files: dict[str, bytes] | None = None,
+    *,
+    seed: bytes | None = None,
+    keep: bool = True,
 ) -> tuple[Any, Path | None]:
     """One engine run, from the precompiled preamble (built first when not cached).
 
@@ -75,15 +78,21 @@ def _compile(
     photo). XeLaTeX and LuaLaTeX start from their own format, inflated
     (:func:`cvpress.engine.formats.base`). A run that fails with a format is
     retried once without it, and the format dropped, so a stale or broken
-    format can never fail a build.
+    format can never fail a build. The run starts from the page records
+    (``.aux``) of the variant's last run (:func:`_aux_path`), or from
+    ``seed``'s, and with ``keep`` its own replace the variant's: a fitting
+    candidate starts from an earlier candidate's and keeps none.
     """
     from ..engine import formats
     from ..engine.catalogue import spec
     from ..engine.sandbox import JOBNAME
 
     aux = _aux_path(options.out, name, engine)
-    with contextlib.suppress(OSError):
-        files = {**(files or {}), f"{JOBNAME}.aux": aux.read_bytes()}
+    if seed is None:
+        with contextlib.suppress(OSError):
+            seed = aux.read_bytes()
+    if seed is not None:
+        files = {**(files or {}), f"{JOBNAME}.aux": seed}
     with contextlib.ExitStack() as stack:
         fmt = None
         preamble = formats.preamble(tex) if spec(engine).formats else None
@@ -92,7 +101,7 @@ def _compile(
         elif spec(engine).base_format:
             fmt = formats.base(engine)
         result, fmt = _compile_from(name, tex, engine, epoch, options, fmt, files)
-    if result.aux:
+    if keep and result.aux:
         with contextlib.suppress(OSError):
             write_cache(aux, result.aux)
     return result, fmt

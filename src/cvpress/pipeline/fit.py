@@ -246,6 +246,20 @@ class Attempt(Generic[T]):
     result: T
 
 
+@dataclass(frozen=True, slots=True)
+class Probe(Generic[T]):
+    """A step to run, and the earlier run it should resemble most (None: no such run yet).
+
+    ``like`` is the nearest run (by step) that fitted, for a step the model
+    expects to fit; that overflowed, for one it expects to overflow: the page
+    records a run starts from (its ``.aux``) then usually hold, and LaTeX asks
+    for no second pass.
+    """
+
+    step: Step
+    like: Attempt[T] | None
+
+
 @dataclass(slots=True)
 class Fitted(Generic[T]):
     """The step that fits, its run, and every run made."""
@@ -259,22 +273,26 @@ def search(
     natural: Attempt[T],
     steps: Sequence[Step],
     max_pages: int,
-    run: Callable[[Step], Attempt[T]],
+    run: Callable[[Sequence[Probe[T]]], list[Attempt[T]]],
     *,
     base_font: int,
     bullet_heights: Sequence[float],
 ) -> Fitted[T] | list[tuple[Step, int]]:
     """The first step of ``steps`` that fits in ``max_pages``, or every step tried when none does.
 
-    ``natural`` is the overflowing run (no step); ``run`` builds one step.
-    Invariant: every step up to ``lo`` overflows (``lo = -1`` is the natural
-    run), ``hi`` fits; each run narrows the bracket. While guesses come from
-    the model (at most :data:`PREDICTIONS` before and after a step fits), each
-    run's measured content recalibrates it (:class:`_Model`); then the
-    bracket is halved.
+    ``natural`` is the overflowing run (no step); ``run`` builds the steps it
+    is given, at once (so two may share the machine's cores), and returns
+    their runs in the same order. Invariant: every step up to ``lo``
+    overflows (``lo = -1`` is the natural run), ``hi`` fits; each run narrows
+    the bracket. While guesses come from the model (at most
+    :data:`PREDICTIONS` rounds before and after a step fits), each run's
+    measured content recalibrates it (:class:`_Model`); then the bracket is
+    halved. A step the model expects to be the first that fits is run
+    together with the step before it, which proves it (or, when the model
+    was wrong, is the next guess a sequential search would likely make).
     """
     tried: list[tuple[Step, int]] = []
-    results: dict[int, Attempt[T]] = {}
+    results: dict[int, Attempt[T]] = {-1: natural}
     lo, hi = -1, None
     model = (
         _Model(natural.measured, base_font, bullet_heights)
@@ -299,21 +317,34 @@ def search(
             guess, expected = hi - 1, None  # the fitting step's neighbour may prove it at once
         else:
             guess, expected = (lo + hi) // 2, None
-        attempt = run(steps[guess])
-        tried.append((steps[guess], attempt.pages))
-        results[guess] = attempt
-        fits = attempt.pages <= max_pages
-        if fits and hi is None:
-            predictions = PREDICTIONS
-        elif hi is not None and expected is not None and expected != fits:
-            predictions = 0  # wrong inside the bracket: halving it is surer
-        if fits:
-            hi = guess
-        else:
-            lo = guess
-        if model is not None and attempt.measured is not None:
-            model.learn(steps[guess], attempt.measured, fits)
+        batch = [(guess, expected)]
+        if expected and guess - 1 > lo:
+            batch.append((guess - 1, False))
+        attempts = run([Probe(steps[i], _like(results, i, fits, max_pages)) for i, fits in batch])
+        for (index, _), attempt in zip(batch, attempts, strict=True):
+            tried.append((steps[index], attempt.pages))
+            results[index] = attempt
+            fits = attempt.pages <= max_pages
+            if index == guess:
+                if fits and hi is None:
+                    predictions = PREDICTIONS
+                elif hi is not None and expected is not None and expected != fits:
+                    predictions = 0  # wrong inside the bracket: halving it is surer
+            if fits:
+                hi = index if hi is None else min(hi, index)
+            else:
+                lo = max(lo, index)
+            if model is not None and attempt.measured is not None:
+                model.learn(steps[index], attempt.measured, fits)
     return Fitted(steps[hi], results[hi], tried)
+
+
+def _like(
+    results: dict[int, Attempt[T]], index: int, fits: bool | None, max_pages: int
+) -> Attempt[T] | None:
+    """The run nearest to step ``index`` that fitted (or overflowed) as it is expected to."""
+    alike = [i for i, a in results.items() if fits is None or (a.pages <= max_pages) == fits]
+    return results[min(alike, key=lambda i: (abs(i - index), i))] if alike else None
 
 
 class _Model:
@@ -383,74 +414,3 @@ def overflow(
             )
         ],
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome(Generic[T]):
-    """A fitted build: the résumé it shows (less dropped bullets), its run, and what changed."""
-
-    resume: Resume
-    attempt: Attempt[T]
-    summary: str
-    runs: int
-
-
-def fit(
-    selected: Resume,
-    drop_tags: tuple[str, ...],
-    base_font: int,
-    max_pages: int,
-    natural: Attempt[T],
-    build: Callable[[Resume, Layout], Attempt[T]],
-    overflowed: CheckError,
-) -> Outcome[T]:
-    """Shrink ``selected`` to ``max_pages``; ``natural`` is its overflowing run.
-
-    ``build`` renders and compiles one candidate (adding the variant's page
-    breaks to the layout it is given). Raises ``overflowed`` completed with
-    what was tried when even the tightest step overflows.
-    """
-    from ..data.load import format_path
-
-    bullets = droppable(selected, drop_tags)
-    names = [format_path((s, i, "highlights", j)) for s, i, j in bullets]
-    seen = natural.measured
-    widest = max(seen.left, seen.right, seen.top, seen.bottom) if seen is not None else 0.0
-    steps = ladder(base_font, widest, len(bullets))
-    heights = _bullet_heights(selected, bullets, NORMALSIZE[base_font], seen)
-    found = search(
-        natural,
-        steps,
-        max_pages,
-        lambda step: build(without(selected, bullets[: step.drops]), step.layout(base_font)),
-        base_font=base_font,
-        bullet_heights=heights,
-    )
-    if not isinstance(found, Fitted):
-        raise overflow(overflowed, found, names) from None
-    count = found.attempt.pages
-    pages = "1 page" if count == 1 else f"{count} pages"
-    return Outcome(
-        without(selected, bullets[: found.step.drops]),
-        found.attempt,
-        f"fitted to {pages}: {found.step.describe(names)}",
-        len(found.tried),
-    )
-
-
-def _bullet_heights(
-    resume: Resume,
-    bullets: Sequence[tuple[str, int, int]],
-    size: float,
-    seen: Measure | None,
-) -> list[float]:
-    """About how tall each droppable bullet is (points): its lines at the body size."""
-    from ..tex.markdown import plain_markdown
-
-    width = (seen.textwidth if seen is not None else 450.0) - 1.5 * size
-    out = []
-    for section, i, j in bullets:
-        text = plain_markdown(getattr(resume, section)[i].highlights[j].text)
-        lines = max(1, math.ceil(len(text) * CHAR_WIDTH * size / width))
-        out.append(lines * 1.2 * size)
-    return out
