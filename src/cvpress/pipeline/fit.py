@@ -55,6 +55,8 @@ SAFETY_MEASURED = 0.99
 #: Runs guided by the model while no step fits yet, and again once one does;
 #: after that the bracket is halved.
 PREDICTIONS = 3
+#: Rounds spent next to the step the last fit chose before the model guesses.
+WALKS = 2
 #: Average width of a character, in ems of the body size (Latin text).
 CHAR_WIDTH = 0.48
 #: Sections whose bullets may be dropped.
@@ -277,6 +279,7 @@ def search(
     *,
     base_font: int,
     bullet_heights: Sequence[float],
+    hint: Step | None = None,
 ) -> Fitted[T] | list[tuple[Step, int]]:
     """The first step of ``steps`` that fits in ``max_pages``, or every step tried when none does.
 
@@ -290,6 +293,8 @@ def search(
     halved. A step the model expects to be the first that fits is run
     together with the step before it, which proves it (or, when the model
     was wrong, is the next guess a sequential search would likely make).
+    ``hint``, the step the last fit of this variant chose, is the first
+    guess: an edit rarely moves the answer, and then one round settles it.
     """
     tried: list[tuple[Step, int]] = []
     results: dict[int, Attempt[T]] = {-1: natural}
@@ -301,25 +306,33 @@ def search(
     )
     predictions = PREDICTIONS
     neighbour = True
+    near = steps.index(hint) if hint in steps else None
+    walks = WALKS
     while hi is None or hi - lo > 1:
         top = len(steps) if hi is None else hi
         if lo + 1 >= top:  # every step is proved to overflow
             return tried
-        if predictions and model is not None:
-            # A prediction that nothing below ``top`` fits is settled by the
-            # step just below it: the tightest, or the fitting step's neighbour.
-            predictions -= 1
-            guess, expected = model.first_fit(steps, lo + 1, top, max_pages)
-        elif hi is None:
-            guess, expected = top - 1, None
-        elif neighbour:
-            neighbour = False
-            guess, expected = hi - 1, None  # the fitting step's neighbour may prove it at once
+        batch: list[tuple[int, bool | None]]
+        if near is not None and walks:
+            walks -= 1
+            batch = _walk(near, lo, hi, top)
         else:
-            guess, expected = (lo + hi) // 2, None
-        batch = [(guess, expected)]
-        if expected and guess - 1 > lo:
-            batch.append((guess - 1, False))
+            if predictions and model is not None:
+                # A prediction that nothing below ``top`` fits is settled by the
+                # step just below it: the tightest, or the fitting step's neighbour.
+                predictions -= 1
+                guess, expected = model.first_fit(steps, lo + 1, top, max_pages)
+            elif hi is None:
+                guess, expected = top - 1, None
+            elif neighbour:
+                neighbour = False
+                guess, expected = hi - 1, None  # the fitting step's neighbour may prove it
+            else:
+                guess, expected = (lo + hi) // 2, None
+            batch = [(guess, expected)]
+            if expected and guess - 1 > lo:
+                batch.append((guess - 1, False))
+        guess, expected = batch[0]
         attempts = run([Probe(steps[i], _like(results, i, fits, max_pages)) for i, fits in batch])
         for (index, _), attempt in zip(batch, attempts, strict=True):
             tried.append((steps[index], attempt.pages))
@@ -337,6 +350,19 @@ def search(
             if model is not None and attempt.measured is not None:
                 model.learn(steps[index], attempt.measured, fits)
     return Fitted(steps[hi], results[hi], tried)
+
+
+def _walk(near: int, lo: int, hi: int | None, top: int) -> list[tuple[int, bool | None]]:
+    """The next two steps to run next to ``near`` (the step the last fit chose), with whether
+    each should fit: ``near`` and the step before it, then on towards the answer."""
+    pair: list[tuple[int, bool | None]]
+    if lo < near < top and (hi is None or near < hi):
+        pair = [(near, True), (near - 1, False)]
+    elif hi is not None and hi <= near:  # the answer is before ``near``: walk down
+        pair = [(hi - 1, None), (hi - 2, None)]
+    else:  # it is after: walk up
+        pair = [(lo + 1, True), (lo + 2, None)]
+    return [(i, fits) for i, fits in pair if lo < i < top]
 
 
 def _like(

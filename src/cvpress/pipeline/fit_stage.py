@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import json
 import math
 from collections.abc import Callable, Sequence
@@ -53,9 +54,10 @@ class Candidate(Generic[T]):
 
 @dataclass(frozen=True, slots=True)
 class Outcome(Generic[T]):
-    """A fitted build: the résumé it shows (less dropped bullets), its run, and what changed."""
+    """A fitted build: the résumé shown (less dropped bullets), its step and run, what changed."""
 
     resume: Resume
+    step: fit.Step
     attempt: fit.Attempt[T]
     summary: str
 
@@ -68,13 +70,15 @@ def fit_resume(
     natural: fit.Attempt[T],
     build: Callable[[Sequence[Candidate[T]]], list[fit.Attempt[T]]],
     overflowed: CheckError,
+    hint: fit.Step | None = None,
 ) -> Outcome[T]:
     """Shrink ``selected`` to ``max_pages``; ``natural`` is its overflowing run.
 
     ``build`` renders and compiles the candidates it is given, at once, and
     returns their runs in order (adding the variant's page breaks to the
     layouts it is given). Raises ``overflowed`` completed with what was
-    tried when even the tightest step overflows.
+    tried when even the tightest step overflows. ``hint``: the step the last
+    fit chose (see :func:`cvpress.pipeline.fit.search`).
     """
     from ..data.load import format_path
 
@@ -101,6 +105,7 @@ def fit_resume(
         ),
         base_font=base_font,
         bullet_heights=heights,
+        hint=hint,
     )
     if not isinstance(found, fit.Fitted):
         raise fit.overflow(overflowed, found, names) from None
@@ -108,6 +113,7 @@ def fit_resume(
     pages = "1 page" if count == 1 else f"{count} pages"
     return Outcome(
         fit.without(selected, bullets[: found.step.drops]),
+        found.step,
         found.attempt,
         f"fitted to {pages}: {found.step.describe(names)}",
     )
@@ -145,7 +151,7 @@ def fit_pdf(
     back, and what fitting changed. Raises ``overflowed``, completed, when
     even the tightest step overflows.
     """
-    kept = _read_records(records)
+    last, kept = _read_records(records)
     made: dict[str, bytes] = {}
 
     def candidates(batch: Sequence[Candidate[Run]]) -> list[fit.Attempt[Run]]:
@@ -170,10 +176,11 @@ def fit_pdf(
         natural,
         candidates,
         overflowed,
+        last,
     )
     chosen = done.attempt.result
     facts = chosen.facts or check.read_pdf(chosen.result.pdf)
-    _write_records(records, made)
+    _write_records(records, done.step, made)
     return done.resume, chosen, facts, done.summary
 
 
@@ -185,19 +192,27 @@ def _records_of(like: fit.Attempt[Run] | None) -> bytes | None:
     return like.result.result.aux or None if like is not None else None
 
 
-def _read_records(path: Path) -> dict[str, bytes]:
-    """The page records each step's run left in the last fit (none if unreadable)."""
+def _read_records(path: Path) -> tuple[fit.Step | None, dict[str, bytes]]:
+    """The step the last fit chose, and the page records each step's run left then.
+
+    Nothing when the file is missing or unreadable: the fit then starts
+    from the model's guess.
+    """
     try:
         kept = json.loads(path.read_bytes())
-        return {str(k): base64.b64decode(v) for k, v in kept.items()}
-    except (OSError, ValueError, AttributeError, TypeError):
-        return {}
+        step = fit.Step(**kept["chosen"])
+        return step, {str(k): base64.b64decode(v) for k, v in kept["records"].items()}
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+        return None, {}
 
 
-def _write_records(path: Path, made: dict[str, bytes]) -> None:
-    encoded = {k: base64.b64encode(v).decode("ascii") for k, v in made.items() if v}
+def _write_records(path: Path, chosen: fit.Step, made: dict[str, bytes]) -> None:
+    kept = {
+        "chosen": dataclasses.asdict(chosen),
+        "records": {k: base64.b64encode(v).decode("ascii") for k, v in made.items() if v},
+    }
     with contextlib.suppress(OSError):
-        write_cache(path, json.dumps(encoded).encode())
+        write_cache(path, json.dumps(kept).encode())
 
 
 def _bullet_heights(
