@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from conftest import DATA, requires_tex
 from cvpress import cli
 from cvpress.data.variants import Variant
-from cvpress.pipeline import build, fit, together
+from cvpress.pipeline import build, fit, publish, together
 from cvpress.pipeline.check import read_pdf
 from cvpress.pipeline.targets import Options, Target
 
@@ -220,3 +220,20 @@ def test_fitting_side_by_side_and_from_the_last_fit_gives_the_bytes_of_one_at_a_
     made = _bytes(tmp_path / "together", "one-page", (*OUTPUTS, "tex"))
     assert made == _bytes(tmp_path / "sequential", "one-page", (*OUTPUTS, "tex"))
     assert read_pdf(made["pdf"]).pages == 1
+
+
+def test_a_variants_files_share_two_folder_flushes_the_pdf_after_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[str] = []
+    real_replace = publish.os.replace
+    monkeypatch.setattr(publish, "_sync_folder", lambda folder: events.append("flush"))
+
+    def replace(source: str, target: Path) -> None:
+        events.append(Path(target).suffix)
+        real_replace(source, target)
+
+    monkeypatch.setattr(publish.os, "replace", replace)
+    publish.publish(tmp_path, "cv", {"pdf": b"%PDF", "tex": b"tex", "log": b"log", "html": b"<p>"})
+    assert events == [".tex", ".log", ".html", "flush", ".pdf", "flush"]
+    assert (tmp_path / "cv.pdf").read_bytes() == b"%PDF"

@@ -5,6 +5,14 @@ destination folder, then renamed over the old one, and the folder is synced
 so the rename survives a power cut. A failure at any point, including
 SIGKILL, leaves the previous file untouched.
 
+What each flush protects: the file's own (before its rename), that a power
+cut never leaves the new name on a file whose content was not yet written
+(an empty or partial PDF in place of the last good one); the folder's, that
+the renames done so far survive one (without it the previous files may come
+back, whole). A variant's files share the folder's flushes: one after its
+other files, one after its PDF, so that a PDF on disk always has its
+``.tex`` and ``.log`` beside it.
+
 On Linux the content goes into an unnamed file (``O_TMPFILE``) that is given
 a temporary name only after it is complete and flushed, a few microseconds
 before the rename, so a process killed while writing leaves nothing behind.
@@ -33,20 +41,26 @@ STALE_SECONDS = 600.0
 _MODE = 0o644
 
 
-def write_atomic(path: Path, content: bytes, *, durable: bool = True) -> None:
+def write_atomic(
+    path: Path, content: bytes, *, durable: bool = True, sync_folder: bool = True
+) -> None:
     """Replace ``path`` with ``content`` in one step (mode 0644 less the umask)."""
-    with atomic_file(path, durable=durable) as handle:
+    with atomic_file(path, durable=durable, sync_folder=sync_folder) as handle:
         handle.write(content)
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path, *, durable: bool = True) -> Iterator[BinaryIO]:
+def atomic_file(
+    path: Path, *, durable: bool = True, sync_folder: bool = True
+) -> Iterator[BinaryIO]:
     """A file to write that replaces ``path`` when the block ends without an error.
 
     ``durable``: flushed to disk (file and folder) before and after the
     rename, for outputs; caches skip it (a cache file lost in a power cut
     only costs a rebuild), but get the rest: nothing half-written under the
     name, and on Linux nothing at all left behind by a killed process.
+    ``sync_folder=False`` leaves the folder's flush to the caller, who
+    flushes it once for several files.
     """
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
@@ -73,7 +87,7 @@ def atomic_file(path: Path, *, durable: bool = True) -> Iterator[BinaryIO]:
         raise
     finally:
         os.close(fd)
-    if durable:
+    if durable and sync_folder:
         _sync_folder(folder)
 
 
@@ -191,8 +205,11 @@ def publish(out_dir: Path, name: str, files: dict[str, bytes]) -> dict[str, Path
         sweep(out_dir)
         for suffix in order:
             target = out_dir / f"{name}.{suffix}"
-            write_atomic(target, files[suffix])
+            if suffix == "pdf" and written:
+                _sync_folder(out_dir)  # the other files' names first (see the module's notes)
+            write_atomic(target, files[suffix], sync_folder=False)
             written[suffix] = target
+        _sync_folder(out_dir)
     except OSError as exc:
         raise PublishError(
             f"cannot write {name}.pdf into {out_dir}: {reason(exc)}",
