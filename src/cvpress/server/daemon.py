@@ -53,6 +53,7 @@ PRELOAD = (
     "cvpress.pipeline.other_outputs",
     "cvpress.pipeline.photo_stage",
     "cvpress.pipeline.check",
+    "cvpress.pipeline.fit_stage",
     "cvpress.pipeline.locate",
     "cvpress.engine.prestart",
     "cvpress.engine.formats",
