@@ -15,12 +15,15 @@ run (the build that overflowed) logs how tall its content is, how much
 vertical space it added and its margins (``\\cvfitreport`` in
 ``latex/_base``); a model of what each knob saves (:func:`predict`) names
 the first step that should fit, and runs confirm it: that step, and the one
-before it to prove it is the first. Every run measures itself too, and its
-measurement corrects the model (a secant through the last two, see
-:class:`_Model`), always within the bracket the runs so far have proved, so
-a fit costs two to four extra runs whatever the number of steps; after a
-few guesses the bracket is halved instead. Page counts are monotone in the
-steps, which is what makes "the first step that fits" well defined.
+before it to prove it is the first, both at once (the caller runs them side
+by side). Every run measures itself too, and its measurement corrects the
+model (a secant through the last two, see :class:`_Model`), always within
+the bracket the runs so far have proved, so a fit costs a few rounds of at
+most two runs whatever the number of steps; after a few guesses the bracket
+is halved instead. The step the last fit of the variant chose, when known,
+is tried first. Page counts are monotone in the steps, which is what makes
+"the first step that fits" well defined, and the step found the same
+whatever the order of the runs.
 """
 
 from __future__ import annotations
