@@ -356,8 +356,11 @@ def search(
 
 
 def _walk(near: int, lo: int, hi: int | None, top: int) -> list[tuple[int, bool | None]]:
-    """The next two steps to run next to ``near`` (the step the last fit chose), with whether
-    each should fit: ``near`` and the step before it, then on towards the answer."""
+    """The next two steps to run near ``near`` (the step the last fit chose), and whether each fits.
+
+    First ``near`` and the step before it, then on from the bracket's end
+    nearest to it: an edit that moved the answer moved it a step or two.
+    """
     pair: list[tuple[int, bool | None]]
     if lo < near < top and (hi is None or near < hi):
         pair = [(near, True), (near - 1, False)]
