@@ -10,6 +10,7 @@ without TeX, on stand-in page counts.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -226,14 +227,33 @@ def test_a_variants_files_share_two_folder_flushes_the_pdf_after_the_others(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     events: list[str] = []
-    real_replace = publish.os.replace
+    real_replace = os.replace
     monkeypatch.setattr(publish, "_sync_folder", lambda folder: events.append("flush"))
 
     def replace(source: str, target: Path) -> None:
         events.append(Path(target).suffix)
         real_replace(source, target)
 
-    monkeypatch.setattr(publish.os, "replace", replace)
+    monkeypatch.setattr(os, "replace", replace)
     publish.publish(tmp_path, "cv", {"pdf": b"%PDF", "tex": b"tex", "log": b"log", "html": b"<p>"})
     assert events == [".tex", ".log", ".html", "flush", ".pdf", "flush"]
     assert (tmp_path / "cv.pdf").read_bytes() == b"%PDF"
+
+
+def test_tex_is_started_early_for_the_variants_the_build_starts_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cvpress.engine import prestart
+    from cvpress.pipeline import incremental
+
+    begun: list[str] = []
+    monkeypatch.setattr(prestart, "begin", lambda out, name, *rest: begun.append(name))
+    out = tmp_path / "out"
+    names = ["a", "b", "letter", "c", "d", "web", "e", "fitted", "f"]
+    for name in names:
+        formats = ["pdf", "html"] if name in ("web", "fitted") else ["pdf"]
+        fmt = None if name == "letter" else tmp_path / "x.fmt"
+        incremental.write_stamp(out, name, "key", formats, "", "pdflatex", fmt, 1, name == "fitted")
+    incremental.start_early(tmp_path / "variants.yaml", names, Options(out=out))
+    # Six at most; one that was not built from a format takes no place.
+    assert begun == ["fitted", "web", "a", "b", "c", "d"]

@@ -142,10 +142,14 @@ def _longest_first(targets: Sequence[Target], options: Options) -> list[int]:
 
     def weight(index: int) -> tuple[bool, int]:
         target = targets[index]
-        fits = target.variant.fit and target.variant.max_pages is not None
-        return fits, len(target.formats(options))
+        return _fits_itself(target.variant), len(target.formats(options))
 
     return sorted(range(len(targets)), key=weight, reverse=True)
+
+
+def _fits_itself(variant: Variant) -> bool:
+    """The variant shrinks to its ``max_pages`` when it overflows (``fit: true``)."""
+    return variant.fit and variant.max_pages is not None
 
 
 def build_one(
@@ -213,7 +217,9 @@ def build_one(
         publish.publish(out, name, files)
     if pdf.files:
         _drop_failed(out, name)
-    incremental.write_stamp(out, name, key, formats, pdf.tex, pdf.engine, pdf.fmt, epoch)
+    incremental.write_stamp(
+        out, name, key, formats, pdf.tex, pdf.engine, pdf.fmt, epoch, _fits_itself(variant)
+    )
     status = "built" if files else "unchanged"
     return Outcome(
         name,
@@ -238,7 +244,7 @@ def _layout(resume: Resume, target: Target) -> Callable[[Resume, Layout | None],
 
     variant = target.variant
     sections, entries = breaks.shown(resume, variant)
-    fitting = variant.fit and variant.max_pages is not None
+    fitting = _fits_itself(variant)
 
     def layout(shown: Resume, knobs: Layout | None = None) -> Layout:
         return replace(

@@ -119,12 +119,14 @@ def write_stamp(
     engine: str,
     fmt: Path | None = None,
     epoch: int | None = None,
+    fits: bool = False,
 ) -> None:
     """Record this build of ``name``: its inputs' key and what each output looks like.
 
     Outputs this run did not make (``--format html`` skips the PDF) keep what
     the previous stamp said about them when the inputs are the same, so a
-    later PDF build does not redo TeX for nothing.
+    later PDF build does not redo TeX for nothing. ``fits``: the variant
+    fits itself to ``max_pages`` (its build starts first: :func:`start_early`).
     """
     made = set(formats)
     old = _read_stamp(out, name)
@@ -142,6 +144,7 @@ def write_stamp(
         # What the next build may start TeX from before it has rendered (cvpress.engine.prestart).
         "fmt": kept.get("fmt", str(fmt.resolve()) if fmt is not None else None),
         "epoch": kept.get("epoch", epoch),
+        "fits": fits,
     }
     write_cache(_stamp_path(out, name), json.dumps(stamp).encode())
 
@@ -277,8 +280,10 @@ def start_early(variants_file: Path, names: Sequence[str], options: Options) -> 
     """Start TeX for the variants the last build made from a format (see cvpress.engine.prestart).
 
     At most :data:`PRESTART_MAX`: each run loads its format while Python
-    imports (on a core Python leaves idle), then waits, holding ~40 MB.
-    Reads only the manifest and the stamps (JSON): a few milliseconds.
+    imports (on a core Python leaves idle), then waits, holding ~40 MB; those
+    of the variants the build starts first (:func:`cvpress.pipeline.build.run_targets`:
+    those that fit themselves, then those writing more files) first. Reads
+    only the manifest and the stamps (JSON): a few milliseconds.
     """
     try:
         chosen = (
@@ -287,22 +292,27 @@ def start_early(variants_file: Path, names: Sequence[str], options: Options) -> 
         )
     except (OSError, ValueError, KeyError, TypeError):
         return False
-    spare = PRESTART_MAX
-    started = False
-    for name in chosen[:spare]:
-        try:
-            stamp = json.loads(_stamp_path(options.out, str(name)).read_bytes())
-            fmt, engine, epoch = stamp.get("fmt"), stamp.get("engine"), stamp.get("epoch")
-        except (OSError, ValueError, AttributeError):
-            continue
+    stamps = [(str(name), _read_stamp(options.out, str(name))) for name in chosen]
+    stamps.sort(key=lambda item: _first(item[1]), reverse=True)
+    started = 0
+    for name, stamp in stamps:
+        fmt, engine, epoch = stamp.get("fmt"), stamp.get("engine"), stamp.get("epoch")
+        if started == PRESTART_MAX:
+            break
         if isinstance(fmt, str) and isinstance(engine, str) and isinstance(epoch, int):
             if options.engine not in (None, "auto", engine):
                 continue
             from ..engine import prestart
 
-            prestart.begin(options.out, str(name), engine, Path(fmt), epoch, options.timeout)
-            started = True
-    return started
+            prestart.begin(options.out, name, engine, Path(fmt), epoch, options.timeout)
+            started += 1
+    return started > 0
+
+
+def _first(stamp: dict[str, Any]) -> tuple[bool, int]:
+    """How early the build starts the variant a stamp is of (larger: earlier)."""
+    sizes = stamp.get("sizes")
+    return stamp.get("fits") is True, len(sizes) if isinstance(sizes, dict) else 0
 
 
 def all_unchanged(
