@@ -93,7 +93,8 @@ def test_a_changed_preamble_is_not_fed_to_the_early_run(tmp_path: Path) -> None:
     assert base is not None
     last = (
         "\\documentclass{article}\n\\csname endofdump\\endcsname\n"
-        "\\begin{document}x\\end{document}\n"
+        + prestart.FONTS_END
+        + "\\begin{document}x\\end{document}\n"
     )
     (tmp_path / "cv.tex").write_text(last, encoding="utf-8")
     prestart.begin(tmp_path, "cv", "xelatex", base, sandbox.DEFAULT_EPOCH, 60.0)

@@ -60,11 +60,14 @@ class Engine:
     def formats(self) -> bool:
         """Whether a precompiled preamble can be used.
 
-        Only pdfTeX: XeTeX refuses to dump a format with OpenType fonts
-        loaded, and LuaTeX's fonts live in Lua tables that a format does not
-        keep.
+        pdfTeX, and XeTeX run directly: XeTeX refuses to dump an OpenType
+        font, so its format holds every package but the fonts, which the
+        templates load below the boundary (see :mod:`cvpress.engine.xetex_dump`).
+        LuaTeX cannot: fontspec, babel and luaotfload keep their state in Lua,
+        which a format does not hold. latexmk spells pdfLaTeX's format option
+        only.
         """
-        return self.tex == "pdflatex"
+        return self.tex == "pdflatex" or self.program == "xelatex"
 
     @property
     def base_format(self) -> bool:

@@ -18,8 +18,10 @@ batch runs, a second project with the same template) reuse it; the key hashes
 the preamble's text, the engine, ``SOURCE_DATE_EPOCH`` and the TeX installation
 (the engine's executable, its base format and ``texmf.cnf``, which
 ``fmtutil``/``apt`` rewrite when TeX Live changes), so any change builds a
-new one. It is built in the same sandbox as every run. Only pdfTeX can use
-one (see :attr:`cvpress.engine.catalogue.Engine.formats`). A format that fails to
+new one. It is built in the same sandbox as every run. pdfLaTeX and XeLaTeX
+use one (see :attr:`cvpress.engine.catalogue.Engine.formats`); XeLaTeX's holds
+every package but the fonts, which XeTeX cannot dump and which the templates
+load below the boundary (:mod:`cvpress.engine.xetex_dump`). A format that fails to
 build is not an error: the run simply goes without (and its PDF differs in
 internal font numbers from one made with a format, so a build with a format
 engine always makes the format first: see :func:`ensure`).
@@ -41,7 +43,7 @@ from pathlib import Path
 
 from ..errors import EngineError
 from ..pipeline.publish import atomic_file, write_atomic
-from . import process
+from . import process, xetex_dump
 from .catalogue import spec, which
 from .sandbox import FORMAT_NAME, JOBNAME, cache_home, dump_command, run_prefix, sandbox_env
 
@@ -165,10 +167,11 @@ def build(text: str, engine: str, epoch: int, timeout: float = 60.0) -> Path | N
         return target
     name = FORMAT_NAME
     cmd = dump_command(engine, name)
+    dumped = xetex_dump.source(text, MARKER) if parts.tex == "xelatex" else text
     with tempfile.TemporaryDirectory(prefix=run_prefix("fmt-")) as tmp:
         workdir = Path(tmp) / "run"
         workdir.mkdir()
-        (workdir / f"{JOBNAME}.tex").write_text(text, encoding="utf-8")
+        (workdir / f"{JOBNAME}.tex").write_text(dumped, encoding="utf-8")
         env = sandbox_env(workdir, epoch, engine)
         try:
             process.run(cmd, workdir, env, timeout, parts.tex, Path(tmp) / "output.txt")
@@ -315,10 +318,10 @@ def _prune(directory: Path) -> None:
 def base(engine: str) -> Path | None:
     """The engine's own LaTeX format (``xelatex.fmt``, ``lualatex.fmt``), inflated, cached per user.
 
-    XeLaTeX and LuaLaTeX cannot start from a precompiled preamble: fontspec
-    loads a font as it loads, and XeTeX refuses to dump one (LuaTeX keeps
-    fonts in Lua tables that a format does not hold), so the format of
-    everything-but-the-fonts would end at ``\\documentclass``. What they can
+    LuaLaTeX cannot start from a precompiled preamble: fontspec, babel and
+    luaotfload keep their state in Lua, which a format does not hold; nor can
+    XeLaTeX when its preamble's format cannot be made (a template that loads
+    a font above the boundary). What they can
     keep is the format they start from, uncompressed: TeX Live gzips it
     (10-12 MB, 26-36 MB inflated) and inflating it is about a third of a
     short run's CPU time. The copy is :func:`_store`'s, keyed by the TeX
@@ -349,6 +352,11 @@ def base(engine: str) -> Path | None:
                 return None
     _prune(target.parent)
     return target
+
+
+def is_base(path: Path) -> bool:
+    """Whether ``path`` is one of :func:`base`'s formats (an engine's own, not a preamble's)."""
+    return path.name.startswith("base-")
 
 
 def discard(path: Path) -> None:

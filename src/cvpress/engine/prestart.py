@@ -12,12 +12,16 @@ format, reads that line and waits on the pipe; when the document is rendered
 and its preamble still matches the format, the rest of the document (what
 follows the format's boundary line) goes down the pipe.
 
-XeLaTeX and LuaLaTeX cannot keep a preamble in a format (see
-:func:`cvpress.engine.formats.base`), so their early run is given the whole
-document through the pipe instead: at once the preamble of the variant's last
-published ``.tex`` (through the same boundary line), which TeX typesets,
-fonts and all, while Python imports and renders; then, when the new
-document's preamble is the same, the rest.
+Below the boundary come the Unicode engines' fonts (XeTeX cannot keep a
+native font in a format, see :mod:`cvpress.engine.xetex_dump`), ending with
+the line :data:`FONTS_END`; like the preamble, they depend only on the
+template and the options. So the run is given them at once, from the
+variant's last published ``.tex``, and loads them while Python imports and
+renders; the rest follows if the new document's part up to that line is the
+same (a ``--force`` rebuild included). LuaLaTeX cannot keep its preamble in a
+format (nor XeLaTeX when its preamble's cannot be made): it starts from its
+own format (:func:`cvpress.engine.formats.base`) and is given the whole
+document through the pipe instead, the preamble and the fonts at once.
 
 Anything unexpected (another format, engine or epoch; TeX gone; an error in
 the document, whose line numbers would be counted from the pipe's first
@@ -52,42 +56,54 @@ BODY = "cvbody.tex"
 BOUNDARY = "\\csname endofdump\\endcsname"
 #: What the run reads first: the format's boundary line, then the pipe.
 LOADER = BOUNDARY + "\n\\csname @@input\\endcsname " + BODY + "\n"
-#: What a XeLaTeX or LuaLaTeX run reads first: the pipe, which carries the whole document.
+#: What a run from an engine's own format reads first: the pipe, which carries the whole document.
 WHOLE_LOADER = "\\csname @@input\\endcsname " + BODY + "\n"
-#: The pipe's first line under XeLaTeX and LuaLaTeX: a comment however it is read. XeTeX
-#: reads a file's first two bytes to look for a byte order mark and cannot put them back
-#: into a pipe; without this line it would read ``ocumentclass``.
+#: The pipe's first line: a comment however it is read. XeTeX reads a file's first two
+#: bytes to look for a byte order mark and cannot put them back into a pipe; without
+#: this line it would read ``ocumentclass``.
 PIPE_LEAD = "%%%% cvpress: the document follows\n"
+#: The line that ends the fonts below the boundary (``_base/document.tex.j2``): what a
+#: run is given before the document is rendered ends here.
+FONTS_END = "% end of the fonts\n"
 
 _LOCK = threading.Lock()
 _WAITING: dict[tuple[str, str], Prestart] = {}
 
 
-def split(tex: str) -> tuple[str, str] | None:
-    """``tex`` as (preamble through the boundary line, the rest); None without the boundary."""
+def split(tex: str, whole: bool) -> tuple[str, str] | None:
+    """``tex`` as (what a run reads before the document is rendered, the rest).
+
+    The first part ends with the :data:`FONTS_END` line and starts after the
+    boundary line (a run from a preamble's format), or at the start
+    (``whole``: a run from the engine's own format). None without those lines.
+    """
     at = tex.find(BOUNDARY)
-    end = tex.find("\n", at)
-    if at < 0 or end < 0:
+    start = tex.find("\n", at) + 1
+    end = tex.find("\n" + FONTS_END, start - 1)
+    if at < 0 or start == 0 or end < 0:
         return None
-    return tex[: end + 1], tex[end + 1 :]
+    end += 1 + len(FONTS_END)
+    return tex[0 if whole else start : end], tex[end:]
 
 
 class Prestart:
     """A pass started from ``fmt``, waiting for its document.
 
-    ``preamble``: the document's expected preamble, for an engine whose
-    format cannot hold it (XeLaTeX, LuaLaTeX): it goes down the pipe at once.
+    ``early``: the part of the document expected before it is rendered (see
+    :func:`split`): it goes down the pipe at once. ``whole``: ``fmt`` is the
+    engine's own format, so the pipe carries the whole document.
     """
 
     def __init__(
-        self, engine: str, fmt: Path, epoch: int, timeout: float, preamble: str | None = None
+        self, engine: str, fmt: Path, epoch: int, timeout: float, early: str, whole: bool
     ) -> None:
         self.engine = engine
         self.fmt = fmt
         self.epoch = epoch
         self.timeout = timeout
-        self.preamble = preamble
-        self.pipe = -1  # the pipe's write end, held open between preamble and body
+        self.early = early
+        self.whole = whole
+        self.pipe = -1  # the pipe's write end, held open between the early part and the rest
         self.feeder: threading.Thread | None = None
         self.tmp = Path(tempfile.mkdtemp(prefix=run_prefix()))
         self.workdir = self.tmp / "run"
@@ -97,7 +113,7 @@ class Prestart:
         self.readable: tuple[str, ...] = ()
         self.process: subprocess.Popen[bytes] | None = None
         try:
-            loader = LOADER if preamble is None else WHOLE_LOADER
+            loader = WHOLE_LOADER if whole else LOADER
             (self.workdir / f"{JOBNAME}.tex").write_text(loader, encoding="utf-8")
             os.mkfifo(self.workdir / BODY, 0o600)
             fmt_name, self.readable = format_argument(fmt, self.workdir)
@@ -112,19 +128,18 @@ class Prestart:
                 self.sink,
                 readable=self.readable,
             )
-            if preamble is not None:
-                self.feeder = threading.Thread(
-                    target=self._feed_preamble, args=(self.process, preamble), daemon=True
-                )
-                self.feeder.start()
+            self.feeder = threading.Thread(
+                target=self._feed_early, args=(self.process, early), daemon=True
+            )
+            self.feeder.start()
         except BaseException:
             self.cancel()
             raise
 
-    def _feed_preamble(self, running: subprocess.Popen[bytes], preamble: str) -> None:
-        """Open the pipe once TeX does and write the preamble, keeping the pipe open."""
+    def _feed_early(self, running: subprocess.Popen[bytes], early: str) -> None:
+        """Open the pipe once TeX does and write ``early``, keeping the pipe open."""
         fd = self._open(running)
-        if fd >= 0 and not self._write(fd, (PIPE_LEAD + preamble).encode("utf-8")):
+        if fd >= 0 and not self._write(fd, (PIPE_LEAD + early).encode("utf-8")):
             os.close(fd)
             fd = -1
         self.pipe = fd
@@ -178,24 +193,23 @@ class Prestart:
     ) -> EngineResult | None:
         started = time.perf_counter()
         running = self.process
-        parts = split(tex)
+        parts = split(tex, self.whole)
         if running is None or parts is None:
             return None
-        preamble, body = parts
-        if self.preamble is not None and preamble != self.preamble:
-            return None  # the preamble TeX has read is not this document's
+        early, rest = parts
+        if early != self.early:
+            return None  # what TeX has read is not this document's
         # A document TeX stops reading (an endless loop) must not block the write.
         guard = threading.Timer(self.timeout, process.kill_group, args=(running,))
         guard.daemon = True
         guard.start()
         try:
-            fed = self._feed(running, body.encode("utf-8"))
+            fed = self._feed(rest.encode("utf-8"))
         finally:
             guard.cancel()
         if not fed:
             return None
-        if self.preamble is not None:
-            body = tex  # a rerun reads the whole document from the file
+        body = early + rest  # what a rerun reads from the file
         body_file = self.workdir / BODY
 
         def one_pass(number: int) -> None:
@@ -221,14 +235,12 @@ class Prestart:
         # An error: the ordinary run reports it, with the right line numbers.
         return None if isinstance(result, TexFailed) else result
 
-    def _feed(self, running: subprocess.Popen[bytes], data: bytes) -> bool:
-        """Write ``data`` down the pipe (after any preamble) and close it; False if TeX is gone."""
+    def _feed(self, data: bytes) -> bool:
+        """Write ``data`` down the pipe after the early part and close it; False if TeX is gone."""
         if self.feeder is not None:
             self.feeder.join()
             self.feeder = None
-            fd, self.pipe = self.pipe, -1
-        else:
-            fd = self._open(running)
+        fd, self.pipe = self.pipe, -1
         if fd < 0:
             return False
         try:
@@ -271,20 +283,20 @@ class Prestart:
 def begin(out: Path, name: str, engine: str, fmt: Path, epoch: int, timeout: float) -> None:
     """Start a run for variant ``name`` (built into ``out``) from ``fmt``; errors are ignored.
 
-    Under XeLaTeX and LuaLaTeX the run starts on the preamble of
+    The run is given at once the early part (:func:`split`) of
     ``out/<name>.tex``, the variant's last published document.
     """
+    from .formats import is_base
+
     parts = spec(engine)
     if not parts.takes_format or not fmt.is_file():
         return
-    preamble = None
+    whole = is_base(fmt)
     try:
-        if not parts.formats:
-            last = split((out / f"{name}.tex").read_text(encoding="utf-8"))
-            if last is None:
-                return
-            preamble = last[0]
-        run = Prestart(engine, fmt, epoch, timeout, preamble)
+        last = split((out / f"{name}.tex").read_text(encoding="utf-8"), whole)
+        if last is None:
+            return
+        run = Prestart(engine, fmt, epoch, timeout, last[0], whole)
     except (OSError, UnicodeDecodeError, EngineError):
         return
     with _LOCK:

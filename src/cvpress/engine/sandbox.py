@@ -107,13 +107,13 @@ def command(engine: str, jobname: str = JOBNAME, fmt: str | None = None) -> list
             args.append(f"-{parts.tex}={tex_exe} %O %S")
         return [*args, f"{jobname}.tex"]
     args = [exe, *FLAGS, f"-jobname={jobname}"]
-    if fmt and parts.formats:
+    if fmt and parts.takes_format:
         args.append(f"-fmt={fmt}")
-    elif fmt and parts.base_format:
-        # The same format under another name: the program name stays the
-        # engine's (web2c would take it from the format's name), so kpathsea
-        # and luaotfload search exactly as in a run without -fmt.
-        args += [f"-fmt={fmt}", f"-progname={parts.tex}"]
+    if fmt and parts.base_format:
+        # A format under another name than the engine's: the program name
+        # stays the engine's (web2c would take it from the format's name), so
+        # kpathsea, fontconfig and luaotfload search exactly as in a run without -fmt.
+        args.append(f"-progname={parts.tex}")
     return [*args, f"{jobname}.tex"]
 
 

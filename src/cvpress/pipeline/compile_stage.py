@@ -75,7 +75,8 @@ def _compile(
     """One engine run, from the precompiled preamble (built first when not cached).
 
     ``files`` are written into the run's folder beside the ``.tex`` (the
-    photo). XeLaTeX and LuaLaTeX start from their own format, inflated
+    photo). LuaLaTeX (and XeLaTeX when its preamble's format cannot be
+    made) starts from its own format, inflated
     (:func:`cvpress.engine.formats.base`). A run that fails with a format is
     retried once without it, and the format dropped, so a stale or broken
     format can never fail a build. The run starts from the page records
@@ -98,7 +99,7 @@ def _compile(
         preamble = formats.preamble(tex) if spec(engine).formats else None
         if preamble is not None:
             fmt = stack.enter_context(formats.held(preamble, engine, epoch, options.timeout))
-        elif spec(engine).base_format:
+        if fmt is None and spec(engine).base_format:
             fmt = formats.base(engine)
         result, fmt = _compile_from(name, tex, engine, epoch, options, fmt, files)
     if keep and result.aux:
