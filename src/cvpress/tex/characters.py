@@ -204,7 +204,10 @@ def _check_unicode(text: str, engine: str, field: str | None) -> None:
     for char in text:
         if ord(char) < 0x250 or char in ZERO_WIDTH or _JOINERS.match(char):
             continue
-        having = glyphs.families_with(char)
+        # A fallback family that has it is an installed font that has it (asking
+        # every font is the slow question, kept for the characters they lack).
+        covered = _fixed_covers(char)
+        having = ("",) if covered else glyphs.families_with(char)
         if having is not None and not having:
             _refuse(char, engine, field, glyphs.missing_glyph_hint(char))
         if engine not in XETEX_ENGINES:
@@ -228,7 +231,7 @@ def _check_unicode(text: str, engine: str, field: str | None) -> None:
                     f"{engine}'s symbol font ({XETEX_SYMBOL_FONT}) lacks it: use 'engine: "
                     "lualatex' (what 'auto' tries next), which falls back to more fonts",
                 )
-        elif not _fixed_covers(char):
+        elif not covered:
             _refuse(
                 char,
                 engine,
