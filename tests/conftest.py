@@ -10,7 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -98,6 +98,16 @@ def built_variants(tmp_path_factory: pytest.TempPathFactory) -> Path:
     failed = [o for o in outcomes if o.status == "failed"]
     assert not failed, [(o.name, o.error and o.error.problems) for o in failed]
     return out
+
+
+@pytest.fixture(autouse=True)
+def _no_resident_runs_left(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A build under XeLaTeX or LuaLaTeX leaves a run waiting (cvpress.engine.resident):
+    each test ends those of its builds, as they would otherwise wait minutes."""
+    yield
+    from cvpress.engine import resident
+
+    resident.stop(tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture

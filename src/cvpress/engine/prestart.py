@@ -192,15 +192,14 @@ class Prestart:
         self, tex: str, max_passes: int, on_start: Callable[[int], object] | None
     ) -> EngineResult | None:
         started = time.perf_counter()
-        running = self.process
         parts = split(tex, self.whole)
-        if running is None or parts is None:
+        if not self._running() or parts is None:
             return None
         early, rest = parts
         if early != self.early:
             return None  # what TeX has read is not this document's
         # A document TeX stops reading (an endless loop) must not block the write.
-        guard = threading.Timer(self.timeout, process.kill_group, args=(running,))
+        guard = threading.Timer(self.timeout, self._kill)
         guard.daemon = True
         guard.start()
         try:
@@ -214,7 +213,7 @@ class Prestart:
 
         def one_pass(number: int) -> None:
             if number == 1:  # the run fed above
-                process.finish(running, self.timeout, self.engine, on_start)
+                self._first_pass(on_start)
                 return
             if number == 2:  # a rerun reads the body from a file, not the pipe
                 body_file.unlink()
@@ -234,6 +233,18 @@ class Prestart:
         )
         # An error: the ordinary run reports it, with the right line numbers.
         return None if isinstance(result, TexFailed) else result
+
+    def _running(self) -> bool:
+        return self.process is not None
+
+    def _kill(self) -> None:
+        if self.process is not None:
+            process.kill_group(self.process)
+
+    def _first_pass(self, on_start: Callable[[int], object] | None) -> None:
+        """Wait for the run fed the document (a timeout or a crash raises :class:`EngineError`)."""
+        assert self.process is not None
+        process.finish(self.process, self.timeout, self.engine, on_start)
 
     def _feed(self, data: bytes) -> bool:
         """Write ``data`` down the pipe after the early part and close it; False if TeX is gone."""

@@ -127,9 +127,11 @@ def run_targets(
         process.stop_all()
         raise
     finally:
+        from ..engine import resident
         from ..engine.sandbox import sweep
 
         sweep()  # what killed builds left in /tmp (after the PDFs: off their path)
+        resident.sweep()
 
 
 def _longest_first(targets: Sequence[Target], options: Options) -> list[int]:

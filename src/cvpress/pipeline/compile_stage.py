@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -176,15 +176,13 @@ def _compile_from(
             fontindex.mark_warm(tex)
         return result
 
-    if "cvpress.engine.prestart" in sys.modules:
-        waiting = sys.modules["cvpress.engine.prestart"].take(options.out, name)
-        if waiting is not None:
-            if waiting.fits(engine, fmt, epoch):
-                result = waiting.finish(tex, on_start=_preload_checker, files=files)
-                if result is not None:
-                    return result, fmt
-            else:
-                waiting.cancel()
+    for waiting in _runs_waiting(options.out, name, timeout):
+        if waiting.fits(engine, fmt, epoch):
+            result = waiting.finish(tex, on_start=_preload_checker, files=files)
+            if result is not None:
+                return result, fmt
+        else:
+            waiting.cancel()
     if fmt is None:
         return compile_with(None), None
     try:
@@ -195,6 +193,23 @@ def _compile_from(
         result = compile_with(None)
         formats.discard(fmt)
         return result, None
+
+
+def _runs_waiting(out: Path, name: str, timeout: float) -> Iterator[Any]:
+    """The runs already started for this variant: the one the last build left, one started early.
+
+    Each is the caller's to finish or cancel; the second is asked for only
+    if the first gave no result.
+    """
+    from ..engine import resident
+
+    left = resident.claim(out, name, timeout)
+    if left is not None:
+        yield left
+    if "cvpress.engine.prestart" in sys.modules:
+        early = sys.modules["cvpress.engine.prestart"].take(out, name)
+        if early is not None:
+            yield early
 
 
 def _preload_checker(_pid: int) -> None:

@@ -302,8 +302,10 @@ def start_early(variants_file: Path, names: Sequence[str], options: Options) -> 
         if isinstance(fmt, str) and isinstance(engine, str) and isinstance(epoch, int):
             if options.engine not in (None, "auto", engine):
                 continue
-            from ..engine import prestart
+            from ..engine import prestart, resident
 
+            if resident.waiting(options.out, name):
+                continue  # the last build left a run with the fonts loaded already
             prestart.begin(options.out, name, engine, Path(fmt), epoch, options.timeout)
             started += 1
     return started > 0
@@ -313,6 +315,30 @@ def _first(stamp: dict[str, Any]) -> tuple[bool, int]:
     """How early the build starts the variant a stamp is of (larger: earlier)."""
     sizes = stamp.get("sizes")
     return stamp.get("fits") is True, len(sizes) if isinstance(sizes, dict) else 0
+
+
+def leave_resident(outcomes: Sequence[Outcome], options: Options) -> None:
+    """After a build: leave the next build of each variant built under XeLaTeX or LuaLaTeX
+    a run waiting with its fonts loaded (:mod:`cvpress.engine.resident`).
+
+    At most :data:`PRESTART_MAX`, like the runs started early. Reads the
+    stamps and the published ``.tex`` files.
+    """
+    from ..engine import resident
+
+    built = [o.name for o in outcomes if o.status == "built" and o.pdf is not None]
+    for name in built[:PRESTART_MAX]:
+        stamp = _read_stamp(options.out, name)
+        fmt, engine, epoch = stamp.get("fmt"), stamp.get("engine"), stamp.get("epoch")
+        if not (isinstance(fmt, str) and isinstance(engine, str) and isinstance(epoch, int)):
+            continue
+        if engine not in resident.ENGINES:
+            continue
+        try:
+            tex = (options.out / f"{name}.tex").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        resident.leave(options.out, name, engine, Path(fmt), epoch, tex)
 
 
 def all_unchanged(

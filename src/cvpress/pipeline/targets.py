@@ -106,12 +106,14 @@ def build_variants(
             return fast
     started = incremental.start_early(variants_file, names, options)
     try:
-        return _build_variants(variants_file, names, options, progress)
+        outcomes = _build_variants(variants_file, names, options, progress)
     finally:
         if started:
             from ..engine import prestart
 
             prestart.cancel_all()
+    incremental.leave_resident(outcomes, options)
+    return outcomes
 
 
 def _build_variants(
