@@ -61,6 +61,8 @@ _KIND = "resident-"
 #: Seconds a run's folder is left alone by :func:`sweep` after it was made (its records
 #: are being written).
 _GRACE = 60.0
+#: Seconds to wait for a killed guardian to be gone.
+_END_WAIT = 2.0
 
 #: The guardian: ``$1`` the idle limit, then the engine's command. It starts the
 #: idle timer, runs the engine in ``run/`` and writes its exit status to ``status``.
@@ -79,10 +81,13 @@ def _records(out: Path) -> Path:
 
 
 def _start_time(pid: int) -> int | None:
-    """The process's start time (clock ticks after boot): with its id, it names one process."""
+    """The process's start time (clock ticks after boot): with its id, it names one process.
+
+    None when there is no such process, or only its exit status is left (a zombie).
+    """
     try:
-        raw = Path(f"/proc/{pid}/stat").read_bytes()
-        return int(raw.rsplit(b")", 1)[1].split()[19])
+        fields = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
+        return None if fields[0] == b"Z" else int(fields[19])
     except (OSError, IndexError, ValueError):
         return None
 
@@ -262,10 +267,7 @@ class Resident(Prestart):
 
     def _kill(self) -> None:
         if self.pidfd >= 0:
-            with contextlib.suppress(OSError):
-                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.pid, signal.SIGKILL)
+            _end_group(self.pid, self.pidfd)
 
     def _feed(self, data: bytes) -> bool:
         try:
@@ -333,12 +335,23 @@ def _kill(folder: Path) -> None:
     try:
         record = json.loads((folder / "record.json").read_bytes())
         pid, start = int(record["pid"]), record["start"]
-        if start is not None and _start_time(pid) == start:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pid, signal.SIGKILL)
+        pidfd = os.pidfd_open(pid)
     except (OSError, ValueError, KeyError, TypeError):
-        pass
+        pidfd = -1
+    if pidfd >= 0:
+        if start is not None and _start_time(pid) == start:
+            _end_group(pid, pidfd)
+        os.close(pidfd)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def _end_group(pid: int, pidfd: int) -> None:
+    """Kill the guardian's process group and wait (briefly) until the guardian is gone."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+    poller = select.poll()
+    poller.register(pidfd, select.POLLIN)
+    poller.poll(_END_WAIT * 1000)
 
 
 def stop(under: Path | None = None, *, orphans: bool = False) -> int:
