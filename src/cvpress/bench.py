@@ -22,10 +22,7 @@ with the build server running (cvpress.bench_served):
      in TeX, peak memory);
 (h)  Unicode: a forced rebuild of a generated résumé whose text sends
      ``engine: auto`` to XeLaTeX or LuaLaTeX, against (h0) the forced
-     rebuild of the same résumé in Latin script (pdfLaTeX); a second apart,
-     as a person edits between builds (the run a XeLaTeX build leaves
-     waiting, :mod:`cvpress.engine.resident`, gets ready then, and its CPU
-     time is not the next build's).
+     rebuild of the same résumé in Latin script (pdfLaTeX), :data:`UNICODE_PAUSE` apart.
 
 Ratios are taken within one run, so a busy machine slows both sides alike;
 the load average is printed beside them, and the CPU time (user + system,
@@ -55,6 +52,7 @@ from pathlib import Path
 
 from . import bench_served
 from .bench_docs import tags_in
+from .engine import resident
 
 #: Budgets from issue 19: ratios (a)/(b), (a0)/(b), (c)/(b), (d)/sum(b), (h)/(h0);
 #: (e) in seconds; the batch in PDFs a second, a floor (see :data:`AT_LEAST`).
@@ -75,7 +73,7 @@ AT_LEAST = frozenset({"batch PDFs/s"})
 BUSY_BUDGETS = {"a/b": 1.15}
 #: Résumés in the batch scenario.
 BATCH_SIZE = 200
-#: Seconds between two builds of the Unicode scenario (see :func:`_unicode_scenario`).
+#: Seconds between Unicode builds, as a person edits: the run a build leaves gets ready.
 UNICODE_PAUSE = 1.0
 #: Every scenario, in the order they run; ``scenarios=`` picks some.
 SCENARIOS = ("edit", "batch", "unicode")
@@ -311,19 +309,15 @@ def run(
         tempfile.TemporaryDirectory(prefix="cvpress-bench-") as tmp,
         busy(busy_processes),
         bench_served.server(cvpress_command(), plain, Path(tmp) / "run") as env,
+        resident.ended(Path(tmp)),  # the runs its XeLaTeX and LuaLaTeX builds leave waiting
     ):
         work = Path(tmp)
-        try:
-            if "edit" in scenarios:
-                _edit_scenarios(report, project, work / "edit", env, variant, jobs, say)
-            if "batch" in scenarios:
-                _batch_scenario(report, work / "batch", env, jobs, batch_size, say)
-            if "unicode" in scenarios:
-                _unicode_scenario(report, work / "unicode", env, say)
-        finally:
-            from .engine import resident
-
-            resident.stop(work)  # the runs its XeLaTeX and LuaLaTeX builds left waiting
+        if "edit" in scenarios:
+            _edit_scenarios(report, project, work / "edit", env, variant, jobs, say)
+        if "batch" in scenarios:
+            _batch_scenario(report, work / "batch", env, jobs, batch_size, say)
+        if "unicode" in scenarios:
+            _unicode_scenario(report, work / "unicode", env, say)
     report.load = (load_before, os.getloadavg())
     return report
 
@@ -489,8 +483,6 @@ def _unicode_scenario(
     for i in range(report.runs):
         say(f"unicode: run {i + 1}/{report.runs}")
         for key, folder in folders.items():
-            # A person edits between builds: the run a build leaves waiting
-            # (cvpress.engine.resident) starts then, not during the next measurement.
             time.sleep(UNICODE_PAUSE)
             _add(timings[key], _timed([*cli, "build", "--force"], folder, env))
     report.ratios["unicode/pdflatex"] = timings["h"].median / timings["h0"].median

@@ -43,7 +43,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,9 @@ from .sandbox import JOBNAME, command, format_argument, run_prefix, sandbox_env
 IDLE_LIMIT = 600
 #: Engines that leave a run behind: those whose start is longer than a build's Python.
 ENGINES = frozenset({"xelatex", "lualatex"})
+#: Most runs left by one build (each holds ~220 MB while it waits: XeTeX or LuaTeX with
+#: the CJK fallback loaded); the first variants built get them.
+MOST = 2
 _KIND = "resident-"
 #: Seconds a run's folder is left alone by :func:`sweep` after it was made (its records
 #: are being written).
@@ -383,6 +386,15 @@ def stop(under: Path | None = None, *, orphans: bool = False) -> int:
         _kill(folder)
         ended += 1
     return ended
+
+
+@contextlib.contextmanager
+def ended(under: Path) -> Iterator[None]:
+    """End the runs left for output folders inside ``under`` when the block ends (:func:`stop`)."""
+    try:
+        yield
+    finally:
+        stop(under)
 
 
 def _recorded_folder(out: Path, name: str) -> str | None:

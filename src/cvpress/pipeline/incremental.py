@@ -321,13 +321,16 @@ def leave_resident(outcomes: Sequence[Outcome], options: Options) -> None:
     """After a build: leave the next build of each variant built under XeLaTeX or LuaLaTeX
     a run waiting with its fonts loaded (:mod:`cvpress.engine.resident`).
 
-    At most :data:`PRESTART_MAX`, like the runs started early. Reads the
-    stamps and the published ``.tex`` files.
+    At most :data:`cvpress.engine.resident.MOST`. Reads the stamps and the
+    published ``.tex`` files.
     """
     from ..engine import resident
 
     built = [o.name for o in outcomes if o.status == "built" and o.pdf is not None]
-    for name in built[:PRESTART_MAX]:
+    left = 0
+    for name in built:
+        if left == resident.MOST:
+            break
         stamp = _read_stamp(options.out, name)
         fmt, engine, epoch = stamp.get("fmt"), stamp.get("engine"), stamp.get("epoch")
         if not (isinstance(fmt, str) and isinstance(engine, str) and isinstance(epoch, int)):
@@ -339,6 +342,7 @@ def leave_resident(outcomes: Sequence[Outcome], options: Options) -> None:
         except (OSError, UnicodeDecodeError):
             continue
         resident.leave(options.out, name, engine, Path(fmt), epoch, tex)
+        left += 1
 
 
 def all_unchanged(

@@ -56,6 +56,8 @@ PRELOAD = (
     "cvpress.pipeline.fit_stage",
     "cvpress.pipeline.locate",
     "cvpress.engine.prestart",
+    "cvpress.engine.resident",
+    "cvpress.engine.glyphs",
     "cvpress.engine.formats",
     "cvpress.engine.fontindex",
     "cvpress.engine.landlock",
