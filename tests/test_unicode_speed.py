@@ -27,6 +27,9 @@ from cvpress.pipeline import targets
 
 pytestmark = pytest.mark.tex
 
+#: A project, its build options and the record of the run its first build left waiting.
+Left = tuple[Path, targets.Options, dict[str, object]]
+
 
 def _needs(engine: str) -> None:
     if not catalogue.installed(engine):
@@ -71,6 +74,15 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
     monkeypatch.setattr(passes, "compile_tex", compile_tex)
     yield calls
+
+
+@pytest.fixture
+def left(tmp_path: Path) -> Left:
+    """A XeLaTeX build of the Unicode résumé, and the record of the run it left waiting."""
+    _needs("xelatex")
+    variants, options = _project(tmp_path), _options(tmp_path)
+    _build(variants, options)
+    return variants, options, _record(options)
 
 
 def _fresh_pdf(options: targets.Options, engine: str) -> bytes:
@@ -151,12 +163,9 @@ def test_pdflatex_leaves_no_run(tmp_path: Path) -> None:
 
 
 def test_a_run_that_read_other_fonts_is_dropped_and_the_build_runs_the_ordinary_way(
-    tmp_path: Path, counted: list[str]
+    left: Left, counted: list[str]
 ) -> None:
-    _needs("xelatex")
-    variants, options = _project(tmp_path), _options(tmp_path)
-    _build(variants, options)
-    first = _record(options)
+    variants, options, first = left
     variants.write_text(variants.read_text() + "    font_size: 12\n")
     counted.clear()
     _build(variants, options)
@@ -178,12 +187,11 @@ def test_a_run_of_another_engine_is_not_used(tmp_path: Path, counted: list[str])
 
 
 def test_a_run_for_another_epoch_is_not_used(
-    tmp_path: Path, counted: list[str], monkeypatch: pytest.MonkeyPatch
+    left: Left,
+    counted: list[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _needs("xelatex")
-    variants, options = _project(tmp_path), _options(tmp_path)
-    _build(variants, options)
-    first = _record(options)
+    variants, options, first = left
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717200000")
     counted.clear()
     _build(variants, options)
@@ -191,11 +199,10 @@ def test_a_run_for_another_epoch_is_not_used(
     assert not _alive(first)
 
 
-def test_of_two_builds_one_claims_the_run(tmp_path: Path) -> None:
-    _needs("xelatex")
-    variants, options = _project(tmp_path), _options(tmp_path)
-    _build(variants, options)
-    record = _record(options)
+def test_of_two_builds_one_claims_the_run(
+    left: Left,
+) -> None:
+    _, options, record = left
     claims: list[resident.Resident | None] = []
     start = threading.Barrier(2)
 
@@ -216,16 +223,18 @@ def test_of_two_builds_one_claims_the_run(tmp_path: Path) -> None:
     assert not _alive(record)
 
 
-def test_a_killed_run_falls_back_to_the_ordinary_way(tmp_path: Path, counted: list[str]) -> None:
-    _needs("xelatex")
-    variants, options = _project(tmp_path), _options(tmp_path)
-    _build(variants, options)
-    record = _record(options)
+def test_a_killed_run_falls_back_to_the_ordinary_way(left: Left) -> None:
+    """Found dead, it is not waited for: TeX is started early again, as without it."""
+    variants, options, record = left
     os.killpg(int(str(record["pid"])), signal.SIGKILL)
-    counted.clear()
+    deadline = time.monotonic() + 10
+    while _alive(record) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not resident.waiting(options.out, "cv")
     _build(variants, options)
-    assert counted == ["xelatex"]
+    assert not Path(str(record["folder"])).exists()
     assert (options.out / "cv.pdf").read_bytes() == _fresh_pdf(options, "xelatex")
+    assert _alive(_record(options))  # and the next one is left
 
 
 def test_a_run_killed_while_claimed_falls_back_to_the_ordinary_way(
@@ -269,12 +278,9 @@ def test_an_unclaimed_run_is_gone_after_its_idle_limit(
 
 
 def test_stop_ends_the_runs_of_an_output_folder_and_sweep_those_nobody_can_claim(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    left: Left, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _needs("xelatex")
-    variants, options = _project(tmp_path), _options(tmp_path)
-    _build(variants, options)
-    record = _record(options)
+    variants, options, record = left
     resident.sweep()
     assert _alive(record), "recorded: somebody can claim it"
     assert resident.stop(options.out) == 1
