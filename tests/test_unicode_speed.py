@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -291,3 +292,30 @@ def test_stop_ends_the_runs_of_an_output_folder_and_sweep_those_nobody_can_claim
     monkeypatch.setattr(resident, "_GRACE", 0.0)
     resident.sweep()
     assert not _alive(record) and not Path(str(record["folder"])).exists()
+
+
+def test_a_record_naming_another_process_is_neither_used_nor_killed(tmp_path: Path) -> None:
+    """The record is a file in the output folder: only a guardian of cvpress's is ever killed."""
+    bystander = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    try:
+        out = tmp_path / "build"
+        records = out / ".cache" / "resident"
+        records.mkdir(parents=True)
+        forged = {
+            "pid": bystander.pid,
+            "start": resident._start_time(bystander.pid),
+            "folder": str(tmp_path),
+            "engine": "xelatex",
+            "fmt": "/nonexistent.fmt",
+            "epoch": 1704067200,
+            "whole": False,
+            "early": "",
+        }
+        (records / "cv.json").write_text(json.dumps(forged))
+        assert not resident.waiting(out, "cv")
+        assert resident.claim(out, "cv", 60.0) is None
+        assert bystander.poll() is None
+        assert tmp_path.exists()
+    finally:
+        bystander.kill()
+        bystander.wait()

@@ -49,7 +49,7 @@ from typing import Any
 
 from ..errors import EngineError
 from .catalogue import spec
-from .passes import EngineResult
+from .passes import MAX_PASSES, EngineResult
 from .prestart import BODY, LOADER, PIPE_LEAD, WHOLE_LOADER, Prestart, split
 from .sandbox import JOBNAME, command, format_argument, run_prefix, sandbox_env
 
@@ -93,6 +93,28 @@ def _start_time(pid: int) -> int | None:
         return None if fields[0] == b"Z" else int(fields[19])
     except (OSError, IndexError, ValueError):
         return None
+
+
+def _ours(record: dict[str, Any]) -> bool:
+    """Whether ``record`` names a guardian of ours that still runs: the process with that id
+    and start time, running :data:`_GUARDIAN`, in a run folder of this user's.
+
+    A record is only a file in the output folder: nothing it names is killed
+    or waited for unless it is such a process.
+    """
+    try:
+        pid, folder = int(record["pid"]), Path(str(record["folder"]))
+        if record["start"] is None or _start_time(pid) != record["start"]:
+            return False
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        return bool(
+            argv[1:3] == [b"-c", _GUARDIAN.encode()]
+            and folder.parent == Path(tempfile.gettempdir())
+            and folder.name.startswith(f"cvpress-{_KIND}")
+            and folder.stat().st_uid == os.getuid()
+        )
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return False
 
 
 def leave(out: Path, name: str, engine: str, fmt: Path, epoch: int, tex: str) -> None:
@@ -152,8 +174,6 @@ def _start(
         "epoch": epoch,
         "whole": whole,
         "early": early,
-        "cmd": cmd,
-        "readable": list(readable),
     }
     (folder / "record.json").write_text(json.dumps(record), encoding="utf-8")
     return record
@@ -195,7 +215,7 @@ def waiting(out: Path, name: str) -> bool:
     """Whether a run is recorded for ``name`` and its guardian still runs."""
     try:
         record = json.loads((_records(out) / f"{name}.json").read_bytes())
-        return bool(record["start"] is not None and _start_time(record["pid"]) == record["start"])
+        return _ours(record)
     except (OSError, ValueError, KeyError, TypeError):
         return False
 
@@ -210,8 +230,8 @@ def claim(out: Path, name: str, timeout: float) -> Resident | None:
         return None
     try:
         record = json.loads(taken.read_bytes())
-        folder = Path(record["folder"])
-        if os.stat(folder).st_uid != os.getuid():
+        if not _ours(record):
+            _remove(Path(str(record["folder"])))
             return None
         run = Resident(record, timeout)
     except (OSError, ValueError, KeyError, TypeError):
@@ -238,11 +258,12 @@ class Resident(Prestart):
         self.tmp = Path(str(record["folder"]))
         self.workdir = self.tmp / "run"
         self.output = self.tmp / "output.txt"
-        self.cmd = [str(part) for part in record["cmd"]]
-        self.readable = tuple(str(p) for p in record["readable"])
+        # A rerun's command line is made here, as for any run, not read from the record.
+        fmt_name, self.readable = format_argument(self.fmt, self.workdir)
+        self.cmd = command(self.engine, fmt=fmt_name)
         self.env = sandbox_env(self.workdir, self.epoch, self.engine)
         self.pid = int(record["pid"])
-        self.start = record["start"]
+        self.start = int(record["start"])
         self.pidfd = -1
         self.process = None
         self.feeder = None
@@ -251,13 +272,13 @@ class Resident(Prestart):
 
     def alive(self) -> bool:
         """Mark the run as claimed and hold its guardian; False if it is not the recorded one."""
-        if self.start is None:
-            return False
         try:
             self.pidfd = os.pidfd_open(self.pid)
         except OSError:
             return False
-        if _start_time(self.pid) != self.start:
+        if _start_time(self.pid) != self.start:  # another process since the record was read
+            os.close(self.pidfd)
+            self.pidfd = -1
             return False
         try:
             os.close(os.open(self.tmp / "claimed", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
@@ -304,7 +325,7 @@ class Resident(Prestart):
     def finish(
         self,
         tex: str,
-        max_passes: int = 3,
+        max_passes: int = MAX_PASSES,
         on_start: Callable[[int], object] | None = None,
         files: Mapping[str, bytes] | None = None,
     ) -> EngineResult | None:
@@ -319,7 +340,7 @@ class Resident(Prestart):
         if self.pidfd >= 0:
             os.close(self.pidfd)
             self.pidfd = -1
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        _remove(self.tmp)
 
 
 class _Gone(Exception):
@@ -337,15 +358,21 @@ def _kill(folder: Path) -> None:
     """End the run living in ``folder`` (checked against its record) and remove the folder."""
     try:
         record = json.loads((folder / "record.json").read_bytes())
-        pid, start = int(record["pid"]), record["start"]
+        pid = int(record["pid"])
         pidfd = os.pidfd_open(pid)
     except (OSError, ValueError, KeyError, TypeError):
         pidfd = -1
     if pidfd >= 0:
-        if start is not None and _start_time(pid) == start:
+        if _ours(record):
             _end_group(pid, pidfd)
         os.close(pidfd)
-    shutil.rmtree(folder, ignore_errors=True)
+    _remove(folder)
+
+
+def _remove(folder: Path) -> None:
+    """Remove a run folder of this user's (what a record names may be anything)."""
+    if folder.parent == Path(tempfile.gettempdir()) and folder.name.startswith(f"cvpress-{_KIND}"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _end_group(pid: int, pidfd: int) -> None:
@@ -372,7 +399,7 @@ def stop(under: Path | None = None, *, orphans: bool = False) -> int:
             young = time.time() - folder.stat().st_mtime < _GRACE
             record = json.loads((folder / "record.json").read_bytes())
             out, name = Path(record["out"]), str(record["name"])
-            alive = record["start"] is not None and _start_time(record["pid"]) == record["start"]
+            alive = _ours(record)
         except (OSError, ValueError, KeyError, TypeError):
             if orphans and young:
                 continue  # being started: its record is not written yet
