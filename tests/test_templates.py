@@ -26,6 +26,7 @@ import pytest
 from conftest import VARIANTS, requires_tex, run_cvpress, squash
 from cvpress.data import load, select, validate
 from cvpress.data.variants import Variant
+from cvpress.engine import resident
 from cvpress.pipeline import targets
 from cvpress.pipeline.check import read_pdf, visible_strings
 from cvpress.tex import i18n, render, templates
@@ -121,6 +122,7 @@ def _build_matrix(folder: Path) -> dict[str, Built]:
     outcomes = targets.build_variants(
         variants, options=targets.Options(out=folder / "out", force=True)
     )
+    resident.stop(folder)  # shared by xdist workers: outside each test's own folders
     return {
         o.name: Built(
             o.name,
