@@ -70,6 +70,10 @@ _LOCK = threading.Lock()
 _WAITING: dict[tuple[str, str], Prestart] = {}
 
 
+class Gone(Exception):
+    """The run was killed before it finished, not by a failure of the document: no result."""
+
+
 def split(tex: str, whole: bool) -> tuple[str, str] | None:
     """``tex`` as (what a run reads before the document is rendered, the rest).
 
@@ -185,6 +189,8 @@ class Prestart:
             return None  # the fresh run reports it
         try:
             return self._finish(tex, max_passes, on_start)
+        except Gone:
+            return None
         finally:
             self.cancel()
 

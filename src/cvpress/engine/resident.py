@@ -43,14 +43,13 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..errors import EngineError
 from .catalogue import spec
-from .passes import MAX_PASSES, EngineResult
-from .prestart import BODY, LOADER, PIPE_LEAD, WHOLE_LOADER, Prestart, split
+from .prestart import BODY, LOADER, PIPE_LEAD, WHOLE_LOADER, Gone, Prestart, split
 from .sandbox import JOBNAME, command, format_argument, run_prefix, sandbox_env
 
 #: Seconds a run waits unclaimed before its guardian kills it and empties its folder.
@@ -245,7 +244,11 @@ def claim(out: Path, name: str, timeout: float) -> Resident | None:
 
 
 class Resident(Prestart):
-    """A claimed resident run: :class:`Prestart`'s ``fits`` and ``finish`` on another's run."""
+    """A claimed resident run: :class:`Prestart`'s ``fits`` and ``finish`` on another's run.
+
+    Killed before it finished (its idle limit, by hand), it gives no result
+    and the ordinary run does the work.
+    """
 
     def __init__(self, record: dict[str, Any], timeout: float) -> None:
         # Not Prestart.__init__: the run exists already; these are the fields _finish reads.
@@ -320,19 +323,7 @@ class Resident(Prestart):
         except (OSError, ValueError):
             code = 128 + signal.SIGKILL  # killed with its guardian
         if code > 128:
-            raise _Gone
-
-    def finish(
-        self,
-        tex: str,
-        max_passes: int = MAX_PASSES,
-        on_start: Callable[[int], object] | None = None,
-        files: Mapping[str, bytes] | None = None,
-    ) -> EngineResult | None:
-        try:
-            return super().finish(tex, max_passes, on_start, files)
-        except _Gone:
-            return None  # killed (its idle limit, by hand): the ordinary run does it
+            raise Gone
 
     def cancel(self) -> None:
         """End the run and its guardian (their whole group) and remove its folder."""
@@ -341,10 +332,6 @@ class Resident(Prestart):
             os.close(self.pidfd)
             self.pidfd = -1
         _remove(self.tmp)
-
-
-class _Gone(Exception):
-    """The run was killed before it finished (not a failure of the document)."""
 
 
 def drop(out: Path, name: str) -> None:
