@@ -63,6 +63,14 @@ def _alive(record: dict[str, object]) -> bool:
     return resident._start_time(int(str(record["pid"]))) == record["start"]
 
 
+@pytest.fixture(autouse=True)
+def _may_stay_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs are left waiting only where something may outlive a command (the suite says
+    ``CVPRESS_SERVER=off``, and CI sets ``CI``): as at a person's desk, for these tests."""
+    monkeypatch.setenv("CVPRESS_SERVER", "on")
+    monkeypatch.delenv("CI", raising=False)
+
+
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Every ordinary (fresh) TeX run of the test, by engine."""
@@ -319,3 +327,15 @@ def test_a_record_naming_another_process_is_neither_used_nor_killed(tmp_path: Pa
     finally:
         bystander.kill()
         bystander.wait()
+
+
+@pytest.mark.parametrize("environment", [{"CVPRESS_SERVER": "off"}, {"CI": "true"}])
+def test_no_run_is_left_where_nothing_may_outlive_a_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, environment: dict[str, str]
+) -> None:
+    _needs("xelatex")
+    for key, value in environment.items():
+        monkeypatch.setenv(key, value)
+    options = _options(tmp_path)
+    _build(_project(tmp_path), options)
+    assert not (options.out / ".cache" / "resident" / "cv.json").exists()

@@ -18,7 +18,6 @@ modules until it knows: ``cvpress --help`` pays for nothing here.
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import NoReturn
 
@@ -47,7 +46,9 @@ def main() -> NoReturn:
 
 def _served(args: list[str]) -> bool:
     """Whether ``args`` name a command a server runs (the first word that is not ``--debug``)."""
-    if os.environ.get("CVPRESS_SERVER", "").lower() == "off":
+    from .server import place
+
+    if not place.served():
         return False
     if sys._xoptions or sys.warnoptions or not sys.platform.startswith("linux"):
         return False

@@ -321,10 +321,15 @@ def leave_resident(outcomes: Sequence[Outcome], options: Options) -> None:
     """After a build: leave the next build of each variant built under XeLaTeX or LuaLaTeX
     a run waiting with its fonts loaded (:mod:`cvpress.engine.resident`).
 
-    At most :data:`cvpress.engine.resident.MOST`. Reads the stamps and the
-    published ``.tex`` files.
+    At most :data:`cvpress.engine.resident.MOST`, and none where nothing may
+    outlive the command (:func:`cvpress.server.place.may_stay_behind`). Reads
+    the stamps and the published ``.tex`` files.
     """
     from ..engine import resident
+    from ..server import place
+
+    if not place.may_stay_behind():
+        return
 
     built = [o.name for o in outcomes if o.status == "built" and o.pdf is not None]
     left = 0

@@ -40,14 +40,9 @@ class ServerError(CvpressError):
         self.folder = folder
 
 
-def enabled() -> bool:
-    """Whether commands are served at all (``CVPRESS_SERVER=off`` says no)."""
-    return os.environ.get("CVPRESS_SERVER", "").lower() != "off"
-
-
 def autostart() -> None:
     """Start a server in the background for the next command (see the module docstring)."""
-    if not enabled() or os.environ.get("CI"):
+    if not place.may_stay_behind():
         return
     where = place.folder()
     if where is not None:

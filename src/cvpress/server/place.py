@@ -40,6 +40,26 @@ STARTUP_ENVIRONMENT = {
     "PYTHONHASHSEED": "",
     "PYDANTIC_DISABLE_PLUGINS": "__all__",
 }
+#: The environment variable that turns off everything that outlives a command.
+SWITCH = "CVPRESS_SERVER"
+
+
+def served() -> bool:
+    """Whether commands may be served at all (``CVPRESS_SERVER=off`` says no)."""
+    return os.environ.get(SWITCH, "").lower() != "off"
+
+
+def may_stay_behind() -> bool:
+    """Whether a command may leave a process running after it: a build server
+    started in the background, a TeX run left waiting (:mod:`cvpress.engine.resident`).
+
+    Not under ``CVPRESS_SERVER=off``, and not when ``CI`` is set: a CI job
+    gains nothing from them and should end with nothing of its own running
+    (an explicitly started server is still used there).
+    """
+    return served() and not os.environ.get("CI")
+
+
 #: Longest path a Unix socket address holds (``sun_path``, less its final NUL).
 MAX_SOCKET_PATH = 107
 
