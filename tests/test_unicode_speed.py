@@ -282,7 +282,9 @@ def test_an_unclaimed_run_is_gone_after_its_idle_limit(
     assert not _alive(record)
     assert not (folder / "run").exists()  # emptied by its guardian
     assert not resident.waiting(options.out, "cv")
-    assert resident.stop(options.out) == 1  # the empty folder, removed
+    # The empty folder is removed by stop(), or already was by any build's sweep
+    # (a test running alongside builds too): a run that is gone is nobody's.
+    resident.stop(options.out)
     assert not folder.exists()
 
 
