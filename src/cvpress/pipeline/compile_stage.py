@@ -115,8 +115,10 @@ def _aux_path(out: Path, name: str, engine: str) -> Path:
     role in the ``.aux`` (the running foot, "continued" lines), so a run
     without one takes a second pass. An edit rarely changes those records:
     started from the last run's ``.aux``, a rebuild takes one pass, and LaTeX
-    still asks for another whenever a record changed, so the PDF is the one a
-    run from scratch makes.
+    still asks for another whenever a record changed. The records decide only
+    what a page prints, never where it breaks (docs/typography.md), so
+    whatever ``.aux`` a run starts from, its PDF is the one a run from scratch
+    makes.
     """
     return out / CACHE_DIR / "aux" / f"{name}.{engine.replace(':', '-')}.aux"
 
