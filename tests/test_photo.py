@@ -247,6 +247,6 @@ def test_photo_true_without_an_image_is_a_warning(tmp_path: Path) -> None:
     resume = validate.resume(loaded)
     target = targets.Target(Variant(name="cv", photo=True), data)
     found = Warnings()
-    assert photo_stage._photo_file(target, resume, loaded.source, found) is None
+    assert photo_stage.photo_file(target, resume, loaded.source, found) is None
     (warning,) = found.items
     assert warning.field_path == "basics.image"

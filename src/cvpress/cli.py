@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .cli_parser import DEFAULT_VARIANTS, _parser
+from .cli_parser import DEFAULT_VARIANTS, build_parser
 from .report import Progress, paint, print_error, print_problem
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    parser = build_parser()
     return _dispatch(parser, parser.parse_args(argv))
 
 
@@ -58,7 +58,7 @@ def command(argv: Sequence[str]) -> int:
     import signal
 
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    parser = _parser()
+    parser = build_parser()
     args = parser.parse_args(argv)
     # SIGTERM stops a command the way Ctrl-C does: TeX runs killed, run folders removed.
     signal.signal(signal.SIGTERM, _terminated)

@@ -1,6 +1,6 @@
 """The ``cvpress`` command line's arguments: every subcommand, option and default.
 
-:mod:`cvpress.cli` parses with :func:`_parser` and dispatches; nothing here runs
+:mod:`cvpress.cli` parses with :func:`build_parser` and dispatches; nothing here runs
 a command.
 """
 
@@ -46,7 +46,7 @@ def _jobs(text: str) -> int:
     return value
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cvpress",
         description="Press résumé data (YAML/JSON Resume) into typeset, checked PDFs.",

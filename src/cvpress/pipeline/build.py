@@ -30,10 +30,10 @@ from ..errors import (
     Warnings,
 )
 from . import incremental, together
-from .compile_stage import _aux_path, _compile, _drop_failed, _first_printable, _keep_failed
+from .compile_stage import aux_path, compile_variant, drop_failed, first_printable, keep_failed
 from .letter_stages import build_letter
-from .other_outputs import _look_warnings, _other, _same_file
-from .photo_stage import _photo, _photo_file
+from .other_outputs import look_warnings, other_output, same_file
+from .photo_stage import photo_file, printed_photo
 from .targets import Options, Outcome, Target
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ def build_one(
     paths = {suffix: out / f"{name}.{suffix}" for suffix in formats}
     key = key or incremental.input_key(target, options)
     found = Warnings()
-    original = _photo_file(target, resume, source, found) if "pdf" in formats else None
+    original = photo_file(target, resume, source, found) if "pdf" in formats else None
     read = {str(original.path): original.digest} if original is not None else {}
     if original is not None:
         key = incremental.extended(key, original.digest)
@@ -189,7 +189,7 @@ def build_one(
         try:
             if "pdf" not in formats:
                 return _Pdf()
-            photo = _photo(original, variant.template, options)
+            photo = printed_photo(original, variant.template, options)
             layout = _layout(resume, target)
             return _pdf(
                 target, selected, source, order, options, epoch, at_source, photo, layout, rendered
@@ -199,9 +199,10 @@ def build_one(
 
     def other_stage() -> tuple[dict[str, bytes], list[Problem]]:
         rendered.wait()
-        said = _look_warnings(target, options) if others else []
+        said = look_warnings(target, options) if others else []
         made = {
-            s: _other(s, target, selected, order, options, epoch, at_source, said) for s in others
+            s: other_output(s, target, selected, order, options, epoch, at_source, said)
+            for s in others
         }
         return made, said
 
@@ -213,12 +214,12 @@ def build_one(
         pdf = pdf_stage()
         made, said = other_stage()
     files = dict(pdf.files)
-    files.update({s: data for s, data in made.items() if not _same_file(paths[s], data)})
+    files.update({s: data for s, data in made.items() if not same_file(paths[s], data)})
     warnings = [*found.items, *(at_source(p) for p in notes), *pdf.warnings, *said]
     if files:
         publish.publish(out, name, files)
     if pdf.files:
-        _drop_failed(out, name)
+        drop_failed(out, name)
     incremental.write_stamp(
         out, name, key, formats, pdf.tex, pdf.engine, pdf.fmt, epoch, _fits_itself(variant)
     )
@@ -309,9 +310,9 @@ def _pdf(
         return _Pdf(tex=tex, engine=engine)
     beside = {photo.name: photo.content} if photo is not None else {}
     try:
-        result, fmt = _compile(name, tex, engine, epoch, options, beside)
+        result, fmt = compile_variant(name, tex, engine, epoch, options, beside)
     except EngineError as exc:
-        _keep_failed(out, name, tex, exc.log if isinstance(exc, TexError) else "")
+        keep_failed(out, name, tex, exc.log if isinstance(exc, TexError) else "")
         files = templates.template_files(variant.template, options.template_paths)
         traced = locate.trace(exc, selected, source, engine, files, variant.bold_keywords)
         traced.problems = [at_source(p) for p in traced.problems]
@@ -330,12 +331,14 @@ def _pdf(
             )
 
         def compile_tex(text: str, seed: bytes | None) -> tuple[Any, Path | None]:
-            return _compile(name, text, engine, epoch, options, beside, seed=seed, keep=False)
+            return compile_variant(
+                name, text, engine, epoch, options, beside, seed=seed, keep=False
+            )
 
         try:
             check.check(facts, selected, variant=name, max_pages=limit, omit=omit)
         except CheckError as overflowed:
-            records = _aux_path(out, name, engine).with_suffix(".fit.json")
+            records = aux_path(out, name, engine).with_suffix(".fit.json")
             natural = fit.Attempt(
                 facts.pages, fit.measure(result.log), Run(tex, result, fmt, facts)
             )
@@ -355,7 +358,7 @@ def _pdf(
     except CheckError as exc:
         # A page limit or a text check failed: the PDF is not published, but
         # its .tex and .log are kept for a look, as after a TeX error.
-        _keep_failed(out, name, tex, result.log)
+        keep_failed(out, name, tex, result.log)
         # Text missing from the PDF names its field; say where it is written too.
         exc.problems = [at_source(p) for p in exc.problems]
         raise
@@ -453,7 +456,7 @@ def _render(
     def tex_for(engine: str) -> str:
         return _render_for(target, selected, order, options, engine, layout, photo)
 
-    return _first_printable(variant, options, tex_for, list(check.visible_strings(selected)))
+    return first_printable(variant, options, tex_for, list(check.visible_strings(selected)))
 
 
 def _render_for(

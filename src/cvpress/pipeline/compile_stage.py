@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..data.variants import Variant
 
 
-def _first_printable(
+def first_printable(
     variant: Variant,
     options: Options,
     tex_for: Callable[[str], str],
@@ -61,7 +61,7 @@ def _first_printable(
     raise locate.name_unprintable(refused, strings) from None
 
 
-def _compile(
+def compile_variant(
     name: str,
     tex: str,
     engine: str,
@@ -80,7 +80,7 @@ def _compile(
     (:func:`cvpress.engine.formats.base`). A run that fails with a format is
     retried once without it, and the format dropped, so a stale or broken
     format can never fail a build. The run starts from the page records
-    (``.aux``) of the variant's last run (:func:`_aux_path`), or from
+    (``.aux``) of the variant's last run (:func:`aux_path`), or from
     ``seed``'s, and with ``keep`` its own replace the variant's: a fitting
     candidate starts from an earlier candidate's and keeps none.
     """
@@ -88,7 +88,7 @@ def _compile(
     from ..engine.catalogue import spec
     from ..engine.sandbox import JOBNAME
 
-    aux = _aux_path(options.out, name, engine)
+    aux = aux_path(options.out, name, engine)
     if seed is None:
         with contextlib.suppress(OSError):
             seed = aux.read_bytes()
@@ -108,7 +108,7 @@ def _compile(
     return result, fmt
 
 
-def _aux_path(out: Path, name: str, engine: str) -> Path:
+def aux_path(out: Path, name: str, engine: str) -> Path:
     """Where the last run of ``name`` under ``engine`` left its ``.aux``.
 
     A multi-page document records its page count and which pages start a
@@ -157,7 +157,7 @@ def _compile_from(
     fmt: Path | None,
     files: dict[str, bytes] | None,
 ) -> tuple[Any, Path | None]:
-    """:func:`_compile` with its format (None: without), taken by a run started early if any."""
+    """:func:`compile_variant` with its format (None: without), by a run started early if any."""
     from ..engine import formats, passes
 
     timeout, first_fonts = _lualatex_first_run(name, tex, engine, options.timeout)
@@ -219,7 +219,7 @@ def _preload_checker(_pid: int) -> None:
     import pypdfium2  # noqa: F401
 
 
-def _drop_failed(out: Path, name: str) -> None:
+def drop_failed(out: Path, name: str) -> None:
     """A build succeeded: the evidence of its last failure goes."""
     from . import publish
 
@@ -227,7 +227,7 @@ def _drop_failed(out: Path, name: str) -> None:
         publish.remove_quietly(out / f"{name}.{publish.FAILED}.{suffix}")
 
 
-def _keep_failed(out: Path, name: str, tex: str, log: str) -> None:
+def keep_failed(out: Path, name: str, tex: str, log: str) -> None:
     """Keep the failed run's .tex and .log beside the outputs for debugging."""
     from . import publish
 

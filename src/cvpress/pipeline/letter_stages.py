@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import CheckError, CvpressError, EngineError, Problem, TexError, Warnings
 from . import incremental
-from .compile_stage import _compile, _drop_failed, _first_printable, _keep_failed
+from .compile_stage import compile_variant, drop_failed, first_printable, keep_failed
 from .targets import Options, Outcome, Target
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def build_letter(
         )
 
     try:
-        engine, tex = _first_printable(variant, options, tex_for, strings)
+        engine, tex = first_printable(variant, options, tex_for, strings)
     except CvpressError as exc:
         exc.problems = [at_source(p) for p in exc.problems]
         raise
@@ -92,9 +92,9 @@ def build_letter(
         incremental.write_stamp(out, name, key, formats, tex, engine, None, epoch)
         return Outcome(name, "unchanged", pdf=pdf_path, warnings=warnings.items)
     try:
-        result, fmt = _compile(name, tex, engine, epoch, options)
+        result, fmt = compile_variant(name, tex, engine, epoch, options)
     except EngineError as exc:
-        _keep_failed(out, name, tex, exc.log if isinstance(exc, TexError) else "")
+        keep_failed(out, name, tex, exc.log if isinstance(exc, TexError) else "")
         files = templates.template_files(variant.template, options.template_paths)
         raise locate.trace(exc, ResumeModel(basics=sender), source, engine, files) from None
     facts = check.read_pdf(result.pdf)
@@ -109,7 +109,7 @@ def build_letter(
             name=sender.name,
         )
     except CheckError as exc:
-        _keep_failed(out, name, tex, result.log)
+        keep_failed(out, name, tex, result.log)
         exc.problems = [at_source(p) for p in exc.problems]
         raise
     publish.publish(
@@ -117,7 +117,7 @@ def build_letter(
         name,
         {"tex": tex.encode("utf-8"), "log": result.log.encode("utf-8"), "pdf": result.pdf},
     )
-    _drop_failed(out, name)
+    drop_failed(out, name)
     incremental.write_stamp(out, name, key, formats, tex, engine, fmt, epoch)
     return Outcome(
         name,

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from ..data.model import Resume
 
 
-def _other(
+def other_output(
     suffix: str,
     target: Target,
     selected: Resume,
@@ -51,7 +51,7 @@ def _other(
     return data
 
 
-def _look_warnings(target: Target, options: Options) -> list[Problem]:
+def look_warnings(target: Target, options: Options) -> list[Problem]:
     """The accent colour, darkened for HTML and Word when too light to read on white."""
     from ..outputs.look import MIN_CONTRAST, contrast, look
 
@@ -71,7 +71,7 @@ def _look_warnings(target: Target, options: Options) -> list[Problem]:
     ]
 
 
-def _same_file(path: Path, data: bytes) -> bool:
+def same_file(path: Path, data: bytes) -> bool:
     """``path`` already holds ``data``: left alone, so its time says when it last changed."""
     try:
         return path.read_bytes() == data

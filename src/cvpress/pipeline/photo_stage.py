@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from ..data.photo import Original, Photo
 
 
-def _photo_file(target: Target, resume: Resume, source: Any, found: Warnings) -> Original | None:
+def photo_file(target: Target, resume: Resume, source: Any, found: Warnings) -> Original | None:
     """The variant's photo file, read but not decoded (None without ``photo: true``, or a URL)."""
     variant = target.variant
     if not variant.photo:
@@ -36,7 +36,7 @@ def _photo_file(target: Target, resume: Resume, source: Any, found: Warnings) ->
     return photo.original(image, Path(at.file), at, found)
 
 
-def _photo(original: Original | None, template: str, options: Options) -> Photo | None:
+def printed_photo(original: Original | None, template: str, options: Options) -> Photo | None:
     """The photo TeX prints: decoded, checked and cropped as the template says."""
     if original is None:
         return None
