@@ -304,8 +304,7 @@ def run(
     _byte_compile()
     load_before = os.getloadavg()
     report = Report({}, {}, (load_before, load_before), runs, busy_processes)
-    # As at a person's desk: ``CI`` would keep XeLaTeX's and LuaLaTeX's builds
-    # from leaving their next run waiting (cvpress.server.place.may_stay_behind).
+    # As at a desk: no ``CI``, which keeps builds from leaving TeX runs waiting.
     plain = {k: v for k, v in os.environ.items() if k != "CI"} | {"CVPRESS_VERSION": ""}
     with (
         tempfile.TemporaryDirectory(prefix="cvpress-bench-") as tmp,
