@@ -108,3 +108,16 @@ def test_schema_accepts_plain_and_tagged_bullets_and_present() -> None:
     }
     assert validator.is_valid(ok)
     assert not validator.is_valid({"basics": {"name": "Ada"}, "work": [{"startDate": "Sept 2024"}]})
+
+
+def test_a_bare_year_is_a_date_in_the_schema_as_in_cvpress() -> None:
+    """``startDate: 2009`` is an integer to a YAML editor and in JSON, and a date to
+    cvpress (it reads the text as written): the editor must not underline it."""
+    from cvpress.data import load, validate
+
+    validator = jsonschema.Draft202012Validator(json.loads(schema.resume_schema_json()))
+    text = "education:\n  - institution: NTNU\n    startDate: 2009\n    endDate: 2013\n"
+    assert validator.is_valid({"basics": {"name": "Ada"}, **yaml.safe_load(text)})
+    assert validate.resume(load.loads(text)).education[0].start_date is not None
+    for wrong in (209, 20091, "Sept 2009"):
+        assert not validator.is_valid({"education": [{"startDate": wrong}]}), wrong

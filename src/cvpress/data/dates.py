@@ -88,8 +88,12 @@ def _end_date(value: Any) -> PartialDate | None:
 
 
 _DATE_SCHEMA = {
-    "type": "string",
-    "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+    "anyOf": [
+        {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+        # A bare year: a JSON number, and how a YAML editor reads `startDate: 2024`
+        # (cvpress reads it as the text it is: parse_date takes both).
+        {"type": "integer", "minimum": 1000, "maximum": 9999},
+    ],
     "examples": ["2024", "2024-09", "2024-09-15"],
 }
 
