@@ -121,3 +121,20 @@ def test_a_bare_year_is_a_date_in_the_schema_as_in_cvpress() -> None:
     assert validate.resume(load.loads(text)).education[0].start_date is not None
     for wrong in (209, 20091, "Sept 2009"):
         assert not validator.is_valid({"education": [{"startDate": wrong}]}), wrong
+
+
+def test_a_number_in_a_text_field_is_text_in_the_schema_as_in_cvpress() -> None:
+    """``postalCode: 7030`` and ``score: 3.8`` are numbers to a YAML editor and in
+    JSON, and text to cvpress (printed as written): the editor must not underline them."""
+    from cvpress.data import load, validate
+
+    validator = jsonschema.Draft202012Validator(json.loads(schema.resume_schema_json()))
+    text = (
+        "basics:\n  name: Ada\n  location: {postalCode: 7030, city: Trondheim}\n"
+        "education:\n  - institution: NTNU\n    score: 3.8\n"
+    )
+    assert validator.is_valid(yaml.safe_load(text))
+    resume = validate.resume(load.loads(text))
+    assert resume.basics.location is not None and resume.basics.location.postal_code == "7030"
+    assert resume.education[0].score == "3.8"
+    assert not validator.is_valid({"basics": {"name": ["a list"]}})

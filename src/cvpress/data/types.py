@@ -183,8 +183,13 @@ def _long_text(value: Any) -> str:
 
 
 def text_schema(limit: int) -> dict[str, Any]:
-    """Plain text, or a map from language tag to text (so editors complete both)."""
-    plain = {"type": "string", "maxLength": limit}
+    """Plain text, or a map from language tag to text (so editors complete both).
+
+    A number is text too (``postalCode: 7030``, ``score: 3.8``): cvpress
+    prints it as written, and a YAML editor or a JSON file has it as a number,
+    which the schema must not underline.
+    """
+    plain = {"type": ["string", "number"], "maxLength": limit}
     return {
         "anyOf": [
             plain,
