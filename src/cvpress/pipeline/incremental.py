@@ -296,19 +296,28 @@ def start_early(variants_file: Path, names: Sequence[str], options: Options) -> 
     stamps.sort(key=lambda item: _first(item[1]), reverse=True)
     started = 0
     for name, stamp in stamps:
-        fmt, engine, epoch = stamp.get("fmt"), stamp.get("engine"), stamp.get("epoch")
         if started == PRESTART_MAX:
             break
-        if isinstance(fmt, str) and isinstance(engine, str) and isinstance(epoch, int):
+        run = _run_of(stamp)
+        if run is not None:
+            fmt, engine, epoch = run
             if options.engine not in (None, "auto", engine):
                 continue
             from ..engine import prestart, resident
 
             if resident.waiting(options.out, name):
                 continue  # the last build left a run with the fonts loaded already
-            prestart.begin(options.out, name, engine, Path(fmt), epoch, options.timeout)
+            prestart.begin(options.out, name, engine, fmt, epoch, options.timeout)
             started += 1
     return started > 0
+
+
+def _run_of(stamp: dict[str, Any]) -> tuple[Path, str, int] | None:
+    """The format, engine and epoch the stamped build ran TeX with; None without a format."""
+    fmt, engine, epoch = stamp.get("fmt"), stamp.get("engine"), stamp.get("epoch")
+    if isinstance(fmt, str) and isinstance(engine, str) and isinstance(epoch, int):
+        return Path(fmt), engine, epoch
+    return None
 
 
 def _first(stamp: dict[str, Any]) -> tuple[bool, int]:
@@ -330,23 +339,20 @@ def leave_resident(outcomes: Sequence[Outcome], options: Options) -> None:
 
     if not place.may_stay_behind():
         return
-
     built = [o.name for o in outcomes if o.status == "built" and o.pdf is not None]
     left = 0
     for name in built:
         if left == resident.MOST:
             break
-        stamp = _read_stamp(options.out, name)
-        fmt, engine, epoch = stamp.get("fmt"), stamp.get("engine"), stamp.get("epoch")
-        if not (isinstance(fmt, str) and isinstance(engine, str) and isinstance(epoch, int)):
+        run = _run_of(_read_stamp(options.out, name))
+        if run is None or run[1] not in resident.ENGINES:
             continue
-        if engine not in resident.ENGINES:
-            continue
+        fmt, engine, epoch = run
         try:
             tex = (options.out / f"{name}.tex").read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        resident.leave(options.out, name, engine, Path(fmt), epoch, tex)
+        resident.leave(options.out, name, engine, fmt, epoch, tex)
         left += 1
 
 
