@@ -125,7 +125,11 @@ def _parsed(path: str, _mtime_ns: int, _size: int) -> Manifest:
     data = loaded.data
     source = loaded.source
     if not isinstance(data, dict):
-        raise _wrong(source.at(1, 1), "(document)", "a mapping of the keys " + ", ".join(_KEYS))
+        raise InputError(
+            "template.yaml must be a mapping of the keys " + ", ".join(_KEYS),
+            location=source.at(1, 1),
+            hint=f"for example: {_KEYS['description'][1]}",
+        )
     for key in data:
         if key not in _KEYS:
             raise InputError(
@@ -175,13 +179,11 @@ def _did_you_mean(key: str) -> str:
     return f"did you mean {close[0]!r}? " if close else ""
 
 
-def _wrong(where: Location, key: str, expected: str | None = None) -> InputError:
-    what, example = _KEYS.get(key, (expected or "", ""))
+def _wrong(where: Location, key: str) -> InputError:
+    """``key``'s value is not what it must be (:data:`_KEYS`)."""
+    what, example = _KEYS[key]
     return InputError(
-        f"template.yaml must be {expected}" if expected else f"must be {what}",
-        location=where,
-        field_path=None if key == "(document)" else key,
-        hint=f"for example: {example}" if example else None,
+        f"must be {what}", location=where, field_path=key, hint=f"for example: {example}"
     )
 
 
