@@ -42,13 +42,14 @@ def cpu(env: dict[str, str]) -> float:
     runtime = env.get("XDG_RUNTIME_DIR")
     if env.get("CVPRESS_SERVER") != "on" or not runtime:
         return 0.0
+    from .engine.process import stat_fields
     from .server import control
 
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for found in control.running(os.path.join(runtime, "cvpress")):
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{found.pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
+        fields = stat_fields(found.pid)
+        if fields is not None:
             # utime, stime, cutime, cstime: fields 14 to 17 of stat(5), counted from "state" (3).
             total += sum(int(value) for value in fields[11:15]) / tick
     return total

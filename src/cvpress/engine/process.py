@@ -281,14 +281,23 @@ def stop_all() -> None:
     """
     me = os.getpid()
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                fields = handle.read().rsplit(b")", 1)[1].split()
-        except OSError:
+        fields = stat_fields(entry) if entry.isdigit() else None
+        if fields is None:
             continue
         parent, group = int(fields[1]), int(fields[2])
         if parent == me and group == int(entry):
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(group, signal.SIGKILL)
+
+
+def stat_fields(pid: int | str) -> list[bytes] | None:
+    """The fields of ``/proc/PID/stat`` after the command name (state first, as stat(5)'s
+    third field); None when there is no such process.
+
+    The name is cut at the last ``)``: it may hold spaces and parentheses.
+    """
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return None

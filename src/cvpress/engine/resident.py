@@ -50,6 +50,7 @@ from typing import Any
 from ..errors import EngineError
 from .catalogue import spec
 from .prestart import BODY, LOADER, PIPE_LEAD, WHOLE_LOADER, Gone, Prestart, split
+from .process import stat_fields
 from .sandbox import JOBNAME, command, format_argument, run_prefix, sandbox_env
 
 #: Seconds a run waits unclaimed before its guardian kills it and empties its folder.
@@ -87,10 +88,10 @@ def _start_time(pid: int) -> int | None:
 
     None when there is no such process, or only its exit status is left (a zombie).
     """
+    fields = stat_fields(pid)
     try:
-        fields = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
-        return None if fields[0] == b"Z" else int(fields[19])
-    except (OSError, IndexError, ValueError):
+        return None if fields is None or fields[0] == b"Z" else int(fields[19])
+    except (IndexError, ValueError):
         return None
 
 
