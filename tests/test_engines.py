@@ -234,6 +234,50 @@ def test_formats_are_shared_by_builds_into_fresh_folders(own_cache: Path, tmp_pa
     assert not list((tmp_path / "two").rglob("*.fmt"))
 
 
+@pytest.mark.tex
+def test_a_run_loads_its_format_into_huge_pages(
+    own_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """glibc asks for huge pages (GLIBC_TUNABLES) and may read their mode inside the sandbox.
+
+    A format is read into fresh memory: with 4 KiB pages each of its pages
+    faults once; with huge pages, one fault in 512 of them. The same run
+    without the setting faults more by at least half the format's pages, and
+    gives the same bytes.
+    """
+    import resource
+
+    mode = Path("/sys/kernel/mm/transparent_hugepage/enabled")
+    if not mode.is_file() or "[never]" in mode.read_text():
+        pytest.skip("this kernel gives no transparent huge pages")
+    if tuple(int(p) for p in os.confstr("CS_GNU_LIBC_VERSION").split()[1].split(".")[:2]) < (2, 35):
+        pytest.skip("glibc before 2.35 has no glibc.malloc.hugetlb")
+    options = targets.Options(out=tmp_path, engine="pdflatex", force=True)
+    [outcome] = targets.build_adhoc([DATA], "classic", options)
+    assert outcome.status == "built", outcome.error and outcome.error.problems
+    [fmt] = formats.folder().glob("*.fmt")
+    tex = (tmp_path / "classic.tex").read_text(encoding="utf-8")
+
+    def faults() -> tuple[int, bytes]:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt
+        result = passes.compile_tex(tex, "pdflatex", epoch=dates.source_epoch(DATA), fmt=fmt)
+        return resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt - before, result.pdf
+
+    huge, pdf = faults()
+    plain_env = passes.sandbox_env
+
+    def without(*args: object, **kwargs: object) -> dict[str, str]:
+        env = plain_env(*args, **kwargs)  # type: ignore[arg-type]
+        del env["GLIBC_TUNABLES"]
+        return env
+
+    monkeypatch.setattr(passes, "sandbox_env", without)
+    small, same = faults()
+    assert pdf == same == (tmp_path / "classic.pdf").read_bytes()
+    pages = fmt.stat().st_size // resource.getpagesize()
+    assert small - huge > pages // 2, (huge, small, pages)
+
+
 def test_a_format_is_read_in_place_when_its_path_is_plain(tmp_path: Path) -> None:
     workdir = tmp_path / "run"
     workdir.mkdir()
