@@ -348,7 +348,7 @@ def test_publish_under_a_file_size_limit(tmp_path: Path) -> None:
     assert not _parts(out)
 
 
-def test_stale_part_files_are_swept(tmp_path: Path) -> None:
+def test_stale_part_files_are_swept_when_a_build_starts(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / ".cache" / "formats").mkdir(parents=True)
@@ -359,6 +359,7 @@ def test_stale_part_files_are_swept(tmp_path: Path) -> None:
     old = time.time() - 2 * publish.STALE_SECONDS
     for part in (stale, *stale_caches):
         os.utime(part, (old, old))
+    publish.prepare(out)  # once a build, before anything is published
     publish.publish(out, "cv", {"pdf": b"%PDF-new"})
     assert not stale.exists() and fresh.exists()
     assert not any(part.exists() for part in stale_caches)

@@ -148,7 +148,12 @@ def sweep(out_dir: Path, older_than: float = STALE_SECONDS) -> list[Path]:
 
 
 def prepare(out_dir: Path) -> None:
-    """Create the output folder (and its cache) up front, or say clearly why not."""
+    """Create the output folder (and its cache) up front, or say clearly why not.
+
+    Once a build, what killed runs left there is swept too: once, not at
+    each file published, which would read the folder once per variant of a
+    batch.
+    """
     try:
         (out_dir / ".cache").mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -156,6 +161,7 @@ def prepare(out_dir: Path) -> None:
             f"cannot use {out_dir} as the output folder: {reason(exc)}",
             hint="choose another --out, or fix the path and permissions",
         ) from None
+    sweep(out_dir)
 
 
 #: Every file a variant may write into the output folder, by suffix.
@@ -202,7 +208,6 @@ def publish(out_dir: Path, name: str, files: dict[str, bytes]) -> dict[str, Path
     order = sorted(files, key=lambda suffix: suffix == "pdf")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        sweep(out_dir)
         for suffix in order:
             target = out_dir / f"{name}.{suffix}"
             if suffix == "pdf" and written:
