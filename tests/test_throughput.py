@@ -257,3 +257,48 @@ def test_tex_is_started_early_for_the_variants_the_build_starts_first(
     incremental.start_early(tmp_path / "variants.yaml", names, Options(out=out))
     # Six at most; one that was not built from a format takes no place.
     assert begun == ["fitted", "web", "a", "b", "c", "d"]
+
+
+@requires_tex
+def test_a_batch_keeps_jobs_tex_runs_going_and_renders_the_next_resume_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--jobs 2``: never more than two TeX runs at once, and a third résumé
+    is rendered while two run, so that a run that ends finds the next ready."""
+    from cvpress.bench_docs import write_batch
+    from cvpress.engine import passes
+    from cvpress.pipeline import targets
+
+    folder = tmp_path / "resumes"
+    write_batch(folder, 8)
+    lock = threading.Lock()
+    running = most = rendered_while_full = 0
+    real_compile, real_render = passes.compile_tex, build._render
+
+    def compile_tex(*args: object, **kwargs: object) -> object:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        try:
+            return real_compile(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            with lock:
+                running -= 1
+
+    def render(*args: object, **kwargs: object) -> object:
+        nonlocal rendered_while_full
+        made = real_render(*args, **kwargs)  # type: ignore[arg-type]
+        with lock:
+            rendered_while_full += running == 2
+        return made
+
+    monkeypatch.setattr(passes, "compile_tex", compile_tex)
+    monkeypatch.setattr(build, "_render", render)
+    options = Options(out=tmp_path / "out", jobs=2, engine="pdflatex")
+    outcomes = targets.build_adhoc(sorted(folder.iterdir()), "compact", options)
+    assert [o.status for o in outcomes] == ["built"] * 8, [o.error for o in outcomes]
+    for outcome in outcomes:
+        assert outcome.pdf is not None and read_pdf(outcome.pdf.read_bytes()).pages == 1
+    assert most == 2
+    assert rendered_while_full >= 1

@@ -16,7 +16,7 @@ DEFAULT_VARIANTS = Path("data/variants.yaml")
 #: Longest TeX run --timeout accepts: a day. Past it Python's timer overflows
 #: (``inf`` gave a thread traceback), and no résumé needs more.
 MAX_TIMEOUT = 86_400.0
-#: Most variants built at once: beyond a few per core they only queue.
+#: Most TeX runs at once: beyond a few per core they only queue.
 MAX_JOBS = 256
 
 
@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="override each variant's engine (latexmk:ENGINE: latexmk driving ENGINE)",
     )
     build.add_argument(
-        "--jobs", type=_jobs, metavar="N", help="variants built at once (default: number of cores)"
+        "--jobs", type=_jobs, metavar="N", help="TeX runs at once (default: number of cores)"
     )
     build.add_argument(
         "--format",

@@ -1,18 +1,19 @@
 """The stage sequence, per variant: select, render, compile, check, publish.
 
-:func:`run_targets` validates each data file once, then builds every target
-in parallel; :func:`build_one` is one variant's way through the stages, read
-top to bottom (a letter's, in :mod:`cvpress.pipeline.letter_stages`; the
-HTML and Word files, in :mod:`cvpress.pipeline.other_outputs`; the photo, in
-:mod:`cvpress.pipeline.photo_stage`). What to build comes from :mod:`cvpress.pipeline.targets`;
-what can be skipped, from :mod:`cvpress.pipeline.incremental`. A built
-variant starts TeX from a precompiled preamble
-(:mod:`cvpress.engine.formats`, built first when missing).
+:func:`run_targets` builds every target in parallel, validating each data
+file once (the first variant to need it reads it); :func:`build_one` is one
+variant's way through the stages, read top to bottom (a letter's, in
+:mod:`cvpress.pipeline.letter_stages`; the HTML and Word files, in
+:mod:`cvpress.pipeline.other_outputs`; the photo, in
+:mod:`cvpress.pipeline.photo_stage`). What to build comes from
+:mod:`cvpress.pipeline.targets`; what can be skipped, from
+:mod:`cvpress.pipeline.incremental`. A built variant starts TeX from a
+precompiled preamble (:mod:`cvpress.engine.formats`, built first when
+missing).
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -48,7 +49,7 @@ def run_targets(
     options: Options,
     progress: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Validate each data file once, then build every target, in parallel.
+    """Build every target, in parallel, validating each data file once.
 
     A target of a variants file builds the project's own data; a ``--data``
     target, a document from elsewhere: the compatibility policy differs
@@ -67,29 +68,34 @@ def run_targets(
             keys[target.variant.name] = incremental.input_key(target, options)
         except (OSError, InputError):  # the data file is missing or not one: loading says so
             keys[target.variant.name] = None
-    # Variants reading the same files (data, private.yaml, .bib) share one document.
-    documents: dict[sources.Sources, sources.Document | CvpressError] = {}
-    shared_warnings: dict[sources.Sources, list[Problem]] = {}
-    for target in targets:
-        read_from = sources.of(target, options)
-        if read_from in documents:
-            continue
-        warnings = Warnings()
-        try:
-            policy = Policy.for_input(
-                own_data=target.variants_file is not None, strict=options.strict
-            )
-            documents[read_from] = sources.read(read_from, warnings, policy)
-        except CvpressError as exc:
-            documents[read_from] = exc
-        shared_warnings[read_from] = warnings.items
+    # Variants reading the same files (data, private.yaml, .bib) share one
+    # document, read by the first worker that needs it: a batch's files are
+    # read beside the TeX runs of those before them, not all up front.
+    documents: dict[sources.Sources, tuple[sources.Document | CvpressError, list[Problem]]] = {}
+    reading = {
+        read_from: threading.Lock() for read_from in (sources.of(t, options) for t in targets)
+    }
+
+    def document_of(
+        read_from: sources.Sources, own_data: bool
+    ) -> tuple[sources.Document | CvpressError, list[Problem]]:
+        with reading[read_from]:
+            if read_from not in documents:
+                warnings = Warnings()
+                try:
+                    policy = Policy.for_input(own_data=own_data, strict=options.strict)
+                    documents[read_from] = sources.read(read_from, warnings, policy), warnings.items
+                except CvpressError as exc:
+                    documents[read_from] = exc, warnings.items
+            return documents[read_from]
 
     reporting = threading.Lock()
 
     def one(target: Target) -> Outcome:
         started = time.perf_counter()
-        read_from = sources.of(target, options)
-        document = documents[read_from]
+        document, shared_warnings = document_of(
+            sources.of(target, options), own_data=target.variants_file is not None
+        )
         if isinstance(document, CvpressError):
             outcome = Outcome(target.variant.name, "failed", error=document)
         else:
@@ -101,22 +107,25 @@ def run_targets(
             except CvpressError as exc:
                 outcome = Outcome(target.variant.name, "failed", error=exc)
         outcome.seconds = time.perf_counter() - started
-        outcome.warnings = [*shared_warnings.get(read_from, []), *outcome.warnings]
+        outcome.warnings = [*shared_warnings, *outcome.warnings]
         if progress:
             with reporting:  # one variant's lines at a time, whichever thread finishes
                 progress(outcome)
         return outcome
 
-    jobs = options.jobs or os.cpu_count() or 1
     from ..engine import process
 
     try:
-        if jobs <= 1 or len(targets) <= 1:
+        if options.tex_runs <= 1 or len(targets) <= 1:
             return [one(t) for t in targets]
         from concurrent.futures import ThreadPoolExecutor
 
         first = _longest_first(targets, options)
-        with ThreadPoolExecutor(max_workers=min(jobs, len(targets))) as pool:
+        # One variant more than TeX runs: while every run is taken, the next
+        # variant is read and rendered, so a run that ends finds its successor
+        # ready (options.tex_turns keeps the runs to --jobs).
+        workers = min(options.tex_runs + 1, len(targets))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             try:
                 done = dict(zip(first, pool.map(one, [targets[i] for i in first]), strict=True))
                 return [done[i] for i in range(len(targets))]

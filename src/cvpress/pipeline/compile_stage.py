@@ -95,6 +95,7 @@ def compile_variant(
     if seed is not None:
         files = {**(files or {}), f"{JOBNAME}.aux": seed}
     with contextlib.ExitStack() as stack:
+        stack.enter_context(options.tex_turns)
         fmt = None
         preamble = formats.preamble(tex) if spec(engine).formats else None
         if preamble is not None:

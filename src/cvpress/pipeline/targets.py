@@ -10,6 +10,8 @@ no-op check (:mod:`cvpress.pipeline.incremental`) has found work to do.
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +63,18 @@ class Options:
     formats: tuple[str, ...] | None = None
     #: ``--strict``: every compatibility warning is an error (cvpress.data.compat).
     strict: bool = False
+    #: Taken by each TeX run (a format's dump included) for its whole length,
+    #: so that at most :attr:`tex_runs` run at once while the Python work of
+    #: the next variant (reading, rendering, checking) goes on beside them.
+    tex_turns: threading.BoundedSemaphore = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.tex_turns = threading.BoundedSemaphore(self.tex_runs)
+
+    @property
+    def tex_runs(self) -> int:
+        """TeX runs at once: ``--jobs``, by default the number of cores."""
+        return self.jobs or os.cpu_count() or 1
 
 
 @dataclass(slots=True)
@@ -166,7 +180,7 @@ def build_adhoc(
     One file gives ``OUT/<template>.pdf``; several files, or a folder (its
     .yaml/.yml/.json files, hidden ones skipped), give ``OUT/<file stem>.pdf``
     each: the batch mode. Each résumé is validated once and built on its own,
-    ``options.jobs`` at a time (default: the number of cores); one bad file
+    with ``options.jobs`` TeX runs at once (default: the number of cores); one bad file
     fails only its own PDF. Per file, only its validated data (a few KiB) and
     its outcome stay in memory, so memory stays flat (tests/test_load.py).
     With ``letter`` (``--letter LETTER.md``), the one data file is the sender
