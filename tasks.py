@@ -16,11 +16,13 @@ PY = sys.executable
 
 @task
 def bootstrap(c: Context) -> None:
-    """Install TeX Live and fonts if missing, build LuaTeX's font index, then every variant."""
+    """Install TeX Live and fonts if missing, fill LuaTeX's font index and cache, then build."""
     from cvpress.engine import fontindex, install
+    from cvpress.pipeline import warm
 
     install.ensure_tex()
     fontindex.ensure(print)
+    warm.luatex_fonts(print)
     build(c)
 
 
