@@ -90,9 +90,13 @@ def squash(text: str) -> str:
     return normalize(text)
 
 
+#: The tests that read :func:`built_variants`: on one xdist worker, which builds them once.
+BUILT_VARIANTS = pytest.mark.xdist_group("built-variants")
+
+
 @pytest.fixture(scope="session")
 def built_variants(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """All variants of the repository's data, built once per test session."""
+    """All variants of the repository's data, built once per test session (see BUILT_VARIANTS)."""
     out = tmp_path_factory.mktemp("build")
     outcomes = targets.build_variants(VARIANTS, options=targets.Options(out=out, force=True))
     failed = [o for o in outcomes if o.status == "failed"]

@@ -30,10 +30,13 @@ DOCUMENTS = {
     "zero-width": {"basics": {"name": "Noor\u200bHaddad", "label": "Data\u200cscientist\u2060"}},
 }
 
-pytestmark = pytest.mark.skipif(
-    glyphs.installed() is None or not catalogue.candidates(unicode=True),
-    reason="needs fontconfig and a Unicode TeX engine",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        glyphs.installed() is None or not catalogue.candidates(unicode=True),
+        reason="needs fontconfig and a Unicode TeX engine",
+    ),
+    pytest.mark.xdist_group("characters"),  # one worker builds the module's documents
+]
 
 
 @pytest.fixture(scope="module")

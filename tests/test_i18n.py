@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import requires_tex, squash
+from conftest import BUILT_VARIANTS, requires_tex, squash
 from cvpress.data.dates import PartialDate
 from cvpress.pipeline import targets
 from cvpress.pipeline.check import read_pdf
@@ -88,6 +88,7 @@ def test_babel_languages_compile(tmp_path: Path) -> None:
     assert "100% of R&D" in fr  # French babel adds no space before punctuation
 
 
+@BUILT_VARIANTS
 @pytest.mark.tex
 def test_cv_es_shows_spanish_titles_and_months(built_variants: Path) -> None:
     text = read_pdf((built_variants / "cv-es.pdf").read_bytes()).text

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED, pdf_text, squash
+from conftest import BUILT_VARIANTS, SEED, pdf_text, squash
 
 pytestmark = pytest.mark.tex
 
@@ -17,6 +17,7 @@ def _seed_bullets() -> list[str]:
     return [m.group(1).strip() for m in re.finditer(r"^ - (?!\*\*Courses)(.+)$", text, re.M)]
 
 
+@BUILT_VARIANTS
 def test_every_seed_bullet_is_in_the_cv(built_variants: Path) -> None:
     text = squash(pdf_text(built_variants / "cv.pdf"))
     bullets = _seed_bullets()
@@ -25,6 +26,7 @@ def test_every_seed_bullet_is_in_the_cv(built_variants: Path) -> None:
     assert not missing
 
 
+@BUILT_VARIANTS
 def test_cv_has_metadata(built_variants: Path) -> None:
     from cvpress.pipeline.check import read_pdf
 

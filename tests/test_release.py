@@ -1,8 +1,8 @@
 """``invoke release``: the directory a GitHub Release is made of, built for real.
 
-One release is made per test run (shared by the xdist workers through a file
-lock), in a scratch git repository holding this working tree's data, templates
-and tasks.py, with two tags: v0.1.0, then a commit that adds a bullet to the
+One release is made per test run (its tests share one xdist worker), in a
+scratch git repository holding this working tree's data, templates and
+tasks.py, with two tags: v0.1.0, then a commit that adds a bullet to the
 résumé and turns the footer on, tagged v0.2.0. Every check below reads that
 directory: the files, ``sha256sum -c``, the PDFs' version metadata and footer,
 the release notes, and the release workflow's upload globs.
@@ -10,15 +10,12 @@ the release notes, and the release workflow's upload globs.
 
 from __future__ import annotations
 
-import contextlib
 import fnmatch
 import importlib.util
-import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,68 +98,37 @@ def make_repo(repo: Path) -> None:
     git(repo, "tag", "-a", TAG, "-m", TAG)
 
 
-@contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    import fcntl
-
-    with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 @pytest.fixture(scope="module")
 def released(tmp_path_factory: pytest.TempPathFactory) -> Released:
-    """``invoke release --tag v0.2.0 --out <the workflow's dir>``, once per test run."""
+    """``invoke release --tag v0.2.0 --out <the workflow's dir>``, once per test run.
+
+    Its tests share one xdist worker (``RELEASED``), so it is made once.
+    """
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex not installed")
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent  # shared by this run's workers
-    root = base / "cvpress-release"
-    root.mkdir(exist_ok=True)
+    repo = tmp_path_factory.mktemp("release") / "repo"
+    repo.mkdir()
     out_name, _, _ = release_assets(load_workflow(RELEASE))
-    done = root / "done.json"
-    with locked(root / "lock"):
-        if not done.is_file():
-            repo = root / "repo"
-            shutil.rmtree(repo, ignore_errors=True)
-            repo.mkdir()
-            make_repo(repo)
-            command = [sys.executable, "-m", "invoke", "release", "--tag", TAG, "--out", out_name]
-            if not HAS_PREVIEW:
-                command.append("--no-png")
-            result = subprocess.run(
-                command, cwd=repo, capture_output=True, text=True, env=clean_env(), check=False
-            )
-            assert result.returncode == 0, result.stdout + result.stderr
-            data = yaml.safe_load((repo / "data" / "variants.yaml").read_text(encoding="utf-8"))
-            person = yaml.safe_load((repo / "data" / "resume.yaml").read_text(encoding="utf-8"))[
-                "basics"
-            ]["name"]
-            done.write_text(
-                json.dumps(
-                    {
-                        "repo": str(repo),
-                        "variants": list(data["variants"]),
-                        "person": person,
-                        "formats": {
-                            name: {**(data.get("defaults") or {}), **(opts or {})}.get(
-                                "formats", ["pdf"]
-                            )
-                            for name, opts in data["variants"].items()
-                        },
-                    }
-                ),
-                encoding="utf-8",
-            )
-    info = json.loads(done.read_text(encoding="utf-8"))
-    repo = Path(info["repo"])
-    return Released(
-        repo, repo / out_name, info["variants"], info["person"], HAS_PREVIEW, info["formats"]
+    make_repo(repo)
+    command = [sys.executable, "-m", "invoke", "release", "--tag", TAG, "--out", out_name]
+    if not HAS_PREVIEW:
+        command.append("--no-png")
+    result = subprocess.run(
+        command, cwd=repo, capture_output=True, text=True, env=clean_env(), check=False
     )
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = yaml.safe_load((repo / "data" / "variants.yaml").read_text(encoding="utf-8"))
+    person = yaml.safe_load((repo / "data" / "resume.yaml").read_text(encoding="utf-8"))
+    formats = {
+        name: {**(data.get("defaults") or {}), **(opts or {})}.get("formats", ["pdf"])
+        for name, opts in data["variants"].items()
+    }
+    name = person["basics"]["name"]
+    return Released(repo, repo / out_name, list(data["variants"]), name, HAS_PREVIEW, formats)
+
+
+#: The tests of the one release: on one xdist worker, which makes it once.
+RELEASED = pytest.mark.xdist_group("release")
 
 
 # ------------------------------------------------------------- no TeX needed
@@ -250,6 +216,7 @@ def test_sha256sums_is_in_sha256sum_format(tmp_path: Path) -> None:
 # ------------------------------------------------------- the real release
 
 
+@RELEASED
 @requires_tex
 def test_the_release_directory_holds_exactly_the_assets_and_notes(released: Released) -> None:
     stem = release.asset_stem(released.person)
@@ -262,6 +229,7 @@ def test_the_release_directory_holds_exactly_the_assets_and_notes(released: Rele
     assert stem == "Gerard_C"
 
 
+@RELEASED
 @requires_tex
 def test_checksums_verify_with_sha256sum(released: Released, tmp_path: Path) -> None:
     if shutil.which("sha256sum") is None:
@@ -290,6 +258,7 @@ def test_checksums_verify_with_sha256sum(released: Released, tmp_path: Path) -> 
     assert f"{pdf.name}: FAILED" in bad.stdout
 
 
+@RELEASED
 @requires_tex
 def test_every_pdf_carries_the_tag_in_its_metadata_and_footer(released: Released) -> None:
     for pdf in sorted(released.out.glob("*.pdf")):
@@ -302,6 +271,7 @@ def test_every_pdf_carries_the_tag_in_its_metadata_and_footer(released: Released
             assert squash(NEW_BULLET) in squash(facts.text)
 
 
+@RELEASED
 @requires_tex
 def test_release_notes_list_what_changed_since_the_previous_tag(released: Released) -> None:
     notes = (released.out / release.NOTES).read_text(encoding="utf-8")
@@ -312,6 +282,7 @@ def test_release_notes_list_what_changed_since_the_previous_tag(released: Releas
     assert f"`{stem}_cv.pdf`" in notes
 
 
+@RELEASED
 @requires_tex
 def test_png_previews_are_the_first_pages(released: Released) -> None:
     if not released.png:
@@ -320,6 +291,7 @@ def test_png_previews_are_the_first_pages(released: Released) -> None:
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", png.name
 
 
+@RELEASED
 @requires_tex
 def test_the_release_workflow_uploads_exactly_what_invoke_release_makes(released: Released) -> None:
     out, globs, notes = release_assets(load_workflow(RELEASE))
@@ -339,6 +311,7 @@ def test_the_release_workflow_uploads_exactly_what_invoke_release_makes(released
         assert path in files
 
 
+@RELEASED
 @requires_tex
 def test_outside_a_release_cvpress_build_labels_with_git_describe(
     released: Released, tmp_path: Path

@@ -14,16 +14,14 @@ with ``CVPRESS_UPDATE_GOLDEN=1 python3 -m pytest tests/test_templates.py`` (or
 
 from __future__ import annotations
 
-import fcntl
-import json
 import os
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from conftest import VARIANTS, requires_tex, run_cvpress, squash
+from conftest import BUILT_VARIANTS, VARIANTS, requires_tex, run_cvpress, squash
 from cvpress.data import load, select, validate
 from cvpress.data.variants import Variant
 from cvpress.engine import resident
@@ -58,7 +56,7 @@ work:
 
 @dataclass(frozen=True)
 class Built:
-    """What a test needs of one build outcome (shareable between xdist workers)."""
+    """What a test needs of one build outcome."""
 
     name: str
     status: str
@@ -69,32 +67,12 @@ class Built:
 
 @pytest.fixture(scope="module")
 def matrix(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
-    """The matrix, built once per test run even when xdist workers share the tests."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker is None:
-        return _build_matrix(tmp_path_factory.mktemp("matrix"))
-    shared = tmp_path_factory.getbasetemp().parent / "cvpress-template-matrix"
-    shared.mkdir(exist_ok=True)
-    with open(shared / "lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done = shared / "outcomes.json"
-        if not done.exists():
-            built = _build_matrix(shared)
-            rows = {
-                n: {**asdict(b), "pdf": str(b.pdf) if b.pdf else None} for n, b in built.items()
-            }
-            done.write_text(json.dumps(rows), encoding="utf-8")
-        rows = json.loads(done.read_text(encoding="utf-8"))
-    return {
-        n: Built(
-            r["name"],
-            r["status"],
-            Path(r["pdf"]) if r["pdf"] else None,
-            tuple(r["warnings"]),
-            r["error"],
-        )
-        for n, r in rows.items()
-    }
+    """The matrix, built once per test run: its tests share one xdist worker (``MATRIX``)."""
+    return _build_matrix(tmp_path_factory.mktemp("matrix"))
+
+
+#: The tests that read the matrix: on one xdist worker, which builds it once.
+MATRIX = pytest.mark.xdist_group("template-matrix")
 
 
 def _build_matrix(folder: Path) -> dict[str, Built]:
@@ -122,7 +100,7 @@ def _build_matrix(folder: Path) -> dict[str, Built]:
     outcomes = targets.build_variants(
         variants, options=targets.Options(out=folder / "out", force=True)
     )
-    resident.stop(folder)  # shared by xdist workers: outside each test's own folders
+    resident.stop(folder)  # outside each test's own folders: no test's end stops them
     return {
         o.name: Built(
             o.name,
@@ -140,6 +118,7 @@ def _text(outcome: Built) -> str:
     return read_pdf(outcome.pdf.read_bytes()).text
 
 
+@MATRIX
 @requires_tex
 def test_matrix_builds_without_overfull_boxes(matrix: dict[str, Built]) -> None:
     failed = {n: o.error for n, o in matrix.items() if o.status == "failed"}
@@ -148,6 +127,7 @@ def test_matrix_builds_without_overfull_boxes(matrix: dict[str, Built]) -> None:
     assert not overfull
 
 
+@MATRIX
 @requires_tex
 @pytest.mark.parametrize("template", TEMPLATES)
 @pytest.mark.parametrize("paper", ["a4", "letter"])
@@ -167,6 +147,7 @@ def test_paper_size_and_all_text(matrix: dict[str, Built], template: str, paper:
         assert squash(i18n.words("en")[word]) in text
 
 
+@MATRIX
 @requires_tex
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_unicode_engines_show_the_same_text(matrix: dict[str, Built], template: str) -> None:
@@ -177,6 +158,7 @@ def test_unicode_engines_show_the_same_text(matrix: dict[str, Built], template: 
             assert needle in reference and needle in text, (engine, needle)
 
 
+@MATRIX
 @requires_tex
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_empty_sections_vanish(matrix: dict[str, Built], template: str) -> None:
@@ -186,6 +168,7 @@ def test_empty_sections_vanish(matrix: dict[str, Built], template: str) -> None:
         assert i18n.words("en")[key] not in text, key
 
 
+@MATRIX
 @requires_tex
 def test_sidebar_reads_sidebar_then_main_column(matrix: dict[str, Built]) -> None:
     """Sidebar text is one block before the main column: lines never interleave."""
@@ -201,6 +184,7 @@ def test_sidebar_reads_sidebar_then_main_column(matrix: dict[str, Built]) -> Non
     assert page.index(squash("Ada Lovelace-Núñez")) < page.index("Education")
 
 
+@MATRIX
 @requires_tex
 def test_compact_leaves_out_courses_only(matrix: dict[str, Built]) -> None:
     assert "Numerical Methods" not in _text(matrix["compact-a4"])
@@ -218,6 +202,7 @@ def test_templates_command_lists_six_with_descriptions() -> None:
 # ------------------------------------------------------------------ the person's PDFs
 
 
+@BUILT_VARIANTS
 @pytest.mark.tex
 def test_person_variants_fit_and_have_no_overfull_box(built_variants: Path) -> None:
     assert read_pdf((built_variants / "resume.pdf").read_bytes()).pages == 1
@@ -225,6 +210,7 @@ def test_person_variants_fit_and_have_no_overfull_box(built_variants: Path) -> N
         assert "Overfull \\hbox" not in log.read_text(encoding="utf-8", errors="replace"), log.name
 
 
+@BUILT_VARIANTS
 @pytest.mark.tex
 def test_no_section_heading_ends_a_page(built_variants: Path) -> None:
     titles = {w for lang in ("en", "es") for w in i18n.words(lang).values()}
@@ -289,6 +275,7 @@ def _decode_png(data: bytes) -> tuple[int, int, int, bytes]:
     )
 
 
+@BUILT_VARIANTS
 @pytest.mark.tex
 def test_png_preview_of_a_built_pdf(built_variants: Path, tmp_path: Path) -> None:
     pytest.importorskip("pypdfium2")
@@ -304,6 +291,7 @@ def test_png_preview_of_a_built_pdf(built_variants: Path, tmp_path: Path) -> Non
     assert _decode_png(grey.read_bytes())[2] == 1  # a page without colour is greyscale
 
 
+@BUILT_VARIANTS
 @pytest.mark.tex
 def test_readme_gallery_matches_the_build(built_variants: Path) -> None:
     """docs/gallery/<variant>.png shows what the build makes now (`invoke gallery` refreshes).
