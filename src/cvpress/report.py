@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -17,17 +16,21 @@ if TYPE_CHECKING:
     from .pipeline.targets import Outcome
 
 
-@dataclass(slots=True)
 class Progress:
     """Prints each variant's outcome as it finishes: one line, then its problems.
 
     Variants that share a data file share its warnings and errors, which are
     printed once per command (kept as objects, compared by identity; a long
-    ``watch`` session keeps only the last thousand).
+    ``watch`` session keeps only the last thousand). A plain class: this
+    module is on the path of ``cvpress --help``, which ``dataclasses`` (and
+    the ``inspect`` it imports) would make slower.
     """
 
-    stream: TextIO
-    shown: list[object] = field(default_factory=list)
+    __slots__ = ("shown", "stream")
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.shown: list[object] = []
 
     def __call__(self, outcome: Outcome, prefix: str = "") -> None:
         stream = self.stream

@@ -1,17 +1,14 @@
 """The engines cvpress knows: their names, what each one is, whether it is installed.
 
 The names (:data:`EngineName`, :data:`CHOICES`) come first, and the module
-imports little more than typing when it loads, so ``cvpress --help`` and
-``model`` can list them cheaply. ``latexmk`` drives pdflatex;
+imports only typing when it loads (its errors when it raises them), so
+``cvpress --help`` and ``model`` can list them cheaply. ``latexmk`` drives pdflatex;
 ``latexmk:xelatex``/``latexmk:lualatex`` drive those.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal, get_args
-
-from ..errors import EngineError, InputError
+from typing import Literal, NamedTuple, get_args
 
 EngineName = Literal[
     "auto",
@@ -44,9 +41,12 @@ INSTALL_HINT = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Engine:
-    """An engine name taken apart: the program we start and the TeX engine that typesets."""
+class Engine(NamedTuple):
+    """An engine name taken apart: the program we start and the TeX engine that typesets.
+
+    A named tuple, not a dataclass: ``dataclasses`` (with ``inspect``) would
+    be most of what ``cvpress --help`` imports.
+    """
 
     name: str
     program: str
@@ -95,6 +95,8 @@ class Engine:
 def spec(name: str) -> Engine:
     """``"latexmk:xelatex"`` -> Engine(program="latexmk", tex="xelatex")."""
     if name not in ENGINES:
+        from ..errors import InputError
+
         raise InputError(
             f"unknown engine {name!r}",
             hint="engines: auto, " + ", ".join(ENGINES),
@@ -122,6 +124,8 @@ def which(engine: str) -> str:
     name = program(engine)
     path = shutil.which(name)
     if path is None:
+        from ..errors import EngineError
+
         raise EngineError(
             f"the TeX engine {name!r} is not installed (not found on PATH)",
             hint=_install_hint(name),
@@ -173,6 +177,8 @@ def resolve(engine: str, *, unicode: bool = False, preferred: tuple[str, ...] = 
     if found:
         return found[0]
     wanted = "xelatex" if unicode else "pdflatex"
+    from ..errors import EngineError
+
     raise EngineError(
         "no suitable TeX engine is installed"
         + (" (this data needs a Unicode engine)" if unicode else ""),
