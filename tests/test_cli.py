@@ -5,6 +5,7 @@ failed build never touches the last good PDF."""
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -252,3 +253,26 @@ def test_main_in_process_leaves_the_collector_alone(
     monkeypatch.chdir(project)
     assert cli.main(["templates"]) == 0
     assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+@pytest.mark.parametrize("command", [["build"], ["validate"], ["build", "--data", "x.yaml"]])
+def test_a_deleted_working_folder_is_bad_input_not_an_internal_error(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """The shell's folder was removed under it: exit 2 with what to do, no traceback."""
+    gone = tmp_path / "project"
+    gone.mkdir()
+    script = 'cd "$1" && rmdir "$1" && shift && exec "$@"'
+    argv = [sys.executable, "-m", "cvpress", *command]
+    result = subprocess.run(
+        ["/bin/sh", "-c", script, "sh", str(gone), *argv],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CVPRESS_SERVER": "off"},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "the current folder no longer exists" in result.stderr
+    assert "cd into your project again" in result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr

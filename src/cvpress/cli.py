@@ -90,6 +90,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from .errors import CvpressError
 
     try:
+        _require_working_folder()
         handler = _COMMANDS[args.command]
         return int(handler(args))
     except CvpressError as exc:
@@ -105,6 +106,19 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         print(f"cvpress: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         print("  hint: run again with --debug for the traceback, and report it", file=sys.stderr)
         return 1
+
+
+def _require_working_folder() -> None:
+    """Refuse to start in a folder that is gone: every relative path would fail half-way."""
+    from .errors import InputError
+
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        raise InputError(
+            "the current folder no longer exists (it was deleted or moved away)",
+            hint="cd into your project again (`cd $PWD` finds it if it was re-created)",
+        ) from None
 
 
 # ------------------------------------------------------------------- commands
