@@ -321,6 +321,33 @@ def test_a_broken_format_never_fails_a_build(own_cache: Path, tmp_path: Path) ->
     assert not fmt.exists() or fmt.read_bytes() != b"not a format"
 
 
+@pytest.mark.tex
+@pytest.mark.skipif(not catalogue.installed("xelatex"), reason="needs XeLaTeX")
+def test_a_preamble_tex_refuses_to_dump_is_tried_once(
+    own_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """XeTeX refuses to dump a native font loaded above the boundary: every time, so once."""
+    preamble = (
+        "\\documentclass{article}\n"
+        '\\font\\cvnative="[lmroman10-regular.otf]"\n'
+        f"{formats.MARKER}\n"
+    )
+    dumps: list[str] = []
+    real_run = formats.process.run
+
+    def run(cmd: list[str], *args: object, **kwargs: object) -> int:
+        dumps.append(cmd[0])
+        return real_run(cmd, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(formats.process, "run", run)
+    assert formats.ensure(preamble, "xelatex", 1) is None
+    assert len(dumps) == 1 and list(formats.folder().glob("*.refused"))
+    assert formats.ensure(preamble, "xelatex", 1) is None
+    assert len(dumps) == 1, "the refused dump was tried again"
+    assert formats.ensure(preamble.replace("article", "report"), "xelatex", 1) is None
+    assert len(dumps) == 2, "another preamble is its own"
+
+
 # ------------------------------------------------------------ failures
 
 

@@ -24,7 +24,9 @@ every package but the fonts, which XeTeX cannot dump and which the templates
 load below the boundary (:mod:`cvpress.engine.xetex_dump`). A format that fails to
 build is not an error: the run simply goes without (and its PDF differs in
 internal font numbers from one made with a format, so a build with a format
-engine always makes the format first: see :func:`ensure`).
+engine always makes the format first: see :func:`ensure`). A preamble TeX
+refuses to dump is recorded beside the formats (``<key>.refused``) and not
+tried again.
 """
 
 from __future__ import annotations
@@ -165,6 +167,9 @@ def build(text: str, engine: str, epoch: int, timeout: float = 60.0) -> Path | N
     target = folder() / f"{key(text, engine, epoch)}.fmt"
     if target.exists():
         return target
+    refused = target.with_suffix(".refused")
+    if refused.exists():
+        return None
     name = FORMAT_NAME
     cmd = dump_command(engine, name)
     dumped = xetex_dump.source(text, MARKER) if parts.tex == "xelatex" else text
@@ -174,11 +179,12 @@ def build(text: str, engine: str, epoch: int, timeout: float = 60.0) -> Path | N
         (workdir / f"{JOBNAME}.tex").write_text(dumped, encoding="utf-8")
         env = sandbox_env(workdir, epoch, engine)
         try:
-            process.run(cmd, workdir, env, timeout, parts.tex, Path(tmp) / "output.txt")
-        except EngineError:
+            code = process.run(cmd, workdir, env, timeout, parts.tex, Path(tmp) / "output.txt")
+        except EngineError:  # a timeout or a crash: the next build tries again
             return None
         made = workdir / f"{name}.fmt"
-        if not made.is_file():
+        if code != 0 or not made.is_file():  # TeX refused: it will refuse every time
+            _remember_refusal(refused)
             return None
         try:
             _store(made, target)
@@ -186,6 +192,18 @@ def build(text: str, engine: str, epoch: int, timeout: float = 60.0) -> Path | N
             return None
     _prune(target.parent)
     return target
+
+
+def _remember_refusal(marker: Path) -> None:
+    """Record that TeX could not dump this preamble, so later builds go without at once.
+
+    The same preamble, engine, epoch and installation (all in the key) fail
+    the same way every time: XeTeX refuses to dump a native font that a
+    template loads above the boundary, say. Without the record every build
+    paid a dump that could not succeed. A timeout or a crash is not recorded.
+    """
+    with contextlib.suppress(OSError):
+        write_atomic(marker, b"", durable=False)
 
 
 def _store(made: Path, target: Path) -> None:
@@ -305,6 +323,10 @@ def _prune(directory: Path) -> None:
         found = sorted(directory.glob("*.fmt"), key=lambda p: p.stat().st_mtime, reverse=True)
     except OSError:
         return
+    with contextlib.suppress(OSError):
+        refusals = sorted(directory.glob("*.refused"), key=lambda p: p.stat().st_mtime)
+        for stale in refusals[:-KEEP]:
+            stale.unlink()
     for old in found[KEEP:]:
         with contextlib.suppress(OSError), open(old, "rb") as handle:
             try:

@@ -41,12 +41,12 @@ def run(
     on_start: Callable[[int], object] | None = None,
     *,
     readable: Sequence[str] = (),
-) -> None:
-    """One pass from start to end, its output (stdout and stderr) into ``output``."""
+) -> int:
+    """One pass from start to end, its output (stdout and stderr) into ``output``; its exit code."""
     sink = open(output, "wb") if output is not None else subprocess.DEVNULL  # noqa: SIM115
     try:
         process = start(cmd, workdir, env, engine, sink, readable=readable)
-        finish(process, timeout, engine, on_start)
+        return finish(process, timeout, engine, on_start)
     finally:
         if output is not None and not isinstance(sink, int):
             sink.close()
@@ -217,8 +217,11 @@ def finish(
     timeout: float,
     engine: str,
     on_start: Callable[[int], object] | None = None,
-) -> None:
-    """Wait for a pass; a timeout is an :class:`EngineTimeout`, a crash an :class:`EngineError`."""
+) -> int:
+    """Wait for a pass and return its exit code.
+
+    A timeout is an :class:`EngineTimeout`, a crash an :class:`EngineError`.
+    """
     try:
         if on_start is not None:
             on_start(process.pid)
@@ -238,6 +241,7 @@ def finish(
             f"{engine} crashed (killed by signal {-code})",
             hint="run again; if it persists, reinstall the engine",
         )
+    return code
 
 
 def wait(process: subprocess.Popen[bytes], timeout: float) -> tuple[int, bool]:
