@@ -183,3 +183,73 @@ def test_watch_survives_its_inputs_going_and_coming_back(tmp_path: Path) -> None
         assert not [line for line in watcher.seen if "internal error" in line]
     finally:
         watcher.stop()
+
+
+@requires_tex
+def test_a_folder_that_goes_again_right_after_a_build_is_said_to_be_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """data/ deleted, re-created, and renamed away as the build it caused ends.
+
+    The watch said the files were missing before they came back; the build
+    that read them ends that, so their going again is said again (it once
+    stayed silent, and waited unseen). In-process, so that the folder goes
+    at exactly that moment: as the build returns.
+    """
+    import shutil
+
+    from cvpress.pipeline import watch as watch_mod
+    from cvpress.pipeline.targets import Options
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "resume.yaml").write_text(RESUME.format(bullet="First"), encoding="utf-8")
+    (data / "variants.yaml").write_text("variants:\n  cv: {template: classic}\n", "utf-8")
+    saved = tmp_path / "saved"
+    shutil.copytree(data, saved)
+    said: queue.Queue[list[Path]] = queue.Queue()
+    built: queue.Queue[str] = queue.Queue()
+    real_rebuild = watch_mod._rebuild
+    back = threading.Event()
+
+    def rebuild(*args: object, **kwargs: object) -> object:
+        read = real_rebuild(*args, **kwargs)  # type: ignore[arg-type]
+        if back.is_set() and read is not None:
+            back.clear()
+            data.rename(tmp_path / "elsewhere")  # gone again as the build ends
+        return read
+
+    monkeypatch.setattr(watch_mod, "_rebuild", rebuild)
+    stop = threading.Event()
+    variants = (data / "variants.yaml").resolve()
+    thread = threading.Thread(
+        target=watch_mod.watch,
+        args=(variants, [], Options(out=tmp_path / "build")),
+        kwargs={
+            "report": lambda outcome: built.put(outcome.status),
+            "problem": lambda exc: None,
+            "waiting": said.put,
+            "stop": stop,
+        },
+    )
+    thread.start()
+    try:
+        assert built.get(timeout=TIMEOUT) == "built"
+
+        def said_missing(name: str) -> None:
+            deadline = time.monotonic() + TIMEOUT
+            while time.monotonic() < deadline:
+                missing = said.get(timeout=max(0.1, deadline - time.monotonic()))
+                if any(p.name == name for p in missing):
+                    return
+            raise AssertionError(f"{name} was never said to be missing")
+
+        shutil.rmtree(data)
+        said_missing("variants.yaml")
+        back.set()
+        shutil.copytree(saved, data)
+        said_missing("variants.yaml")  # said again once the build that read it ended
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert not thread.is_alive()

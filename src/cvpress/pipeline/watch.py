@@ -37,6 +37,9 @@ class Inputs:
 
     variants_file: Path
     by_variant: dict[str, frozenset[Path]]
+    #: Inputs read only when they exist (a private.yaml no variant names): watched
+    #: for, never waited for.
+    optional: frozenset[Path] = frozenset()
 
     @property
     def files(self) -> set[Path]:
@@ -64,16 +67,20 @@ def inputs(
     variants_file = variants_file.resolve()
     chosen = [v for v in validate.variants(variants_file) if not names or v.name in names]
     by_variant: dict[str, frozenset[Path]] = {}
+    optional: set[Path] = set()
     for variant in chosen:
         data = (variants_file.parent / variant.data).resolve()
         # The data file, private.yaml and the .bib, as the build reads them.
         target = Target(variant, data, variants_file)
-        files = {*sources.of(target, options).files, variants_file}
+        read_from = sources.of(target, options)
+        if read_from.private is not None and not read_from.named:
+            optional.add(read_from.private)
+        files = {*read_from.files, variants_file}
         if variant.letter:
             files.add((variants_file.parent / variant.letter).resolve())
         files.update(p.resolve() for p in templates.template_files(variant.template, extra))
         by_variant[variant.name] = frozenset(files)
-    return Inputs(variants_file, by_variant)
+    return Inputs(variants_file, by_variant, frozenset(optional))
 
 
 def watch(
@@ -114,11 +121,11 @@ def watch(
     # save is never lost: not one made while the watcher starts, nor one that
     # lands during a build, nor one whose event the OS coalesced or dropped.
     built_from = _snapshot(variants_file, names, options)
-    current = _rebuild(variants_file, names, list(names), options, report, problem, None)
+    current = _rebuild(variants_file, names, list(names), options, report, problem)
     told: list[Path] = []
     while not stop.is_set():
         expected = _expected(variants_file, current)
-        missing = sorted(p for p in expected if not p.exists())
+        missing = _missing(variants_file, current)
         if missing and missing != told and waiting is not None:
             waiting(missing)
         told = missing
@@ -146,15 +153,19 @@ def watch(
                     if not due:
                         break
                     during = _snapshot(variants_file, names, options)
-                    fresh = _rebuild(
-                        variants_file, names, wanted, options, report, problem, current
-                    )
+                    read = _rebuild(variants_file, names, wanted, options, report, problem)
                     built_from = during
-                    current = fresh or current
-                    missing = sorted(p for p in _expected(variants_file, current) if not p.exists())
+                    if read is not None:
+                        current = read
+                        # What came back was read: no longer what the watch waits for,
+                        # whatever goes again after (then it is said again).
+                        told = [p for p in told if p not in back]
+                    missing = _missing(variants_file, current)
+                    if missing != told:
+                        break  # an input came or went: say so, and watch anew
                     changed = _changed_since(built_from)
                 again = _expected(variants_file, current)
-                if _roots(again) != roots or sorted(p for p in again if not p.exists()) != told:
+                if _roots(again) != roots or _missing(variants_file, current) != told:
                     break  # an input (or a folder of them) came or went: watch anew
             else:
                 return  # stopped
@@ -165,6 +176,13 @@ def watch(
 def _expected(variants_file: Path, current: Inputs | None) -> set[Path]:
     """The files the watch waits on: every input known, at least the variants file."""
     return current.files if current is not None else {variants_file.resolve()}
+
+
+def _missing(variants_file: Path, current: Inputs | None) -> list[Path]:
+    """The inputs the watch waits for: those gone, less the optional ones."""
+    optional = current.optional if current is not None else frozenset()
+    expected = _expected(variants_file, current)
+    return sorted(p for p in expected if p not in optional and not p.exists())
 
 
 def _roots(files: Iterable[Path]) -> set[Path]:
@@ -225,9 +243,12 @@ def _rebuild(
     options: Options,
     report: Callable[[Outcome], None],
     problem: Callable[[CvpressError], None],
-    previous: Inputs | None,
 ) -> Inputs | None:
-    """One cycle: re-read what each variant depends on, build the affected ones."""
+    """One cycle: re-read what each variant depends on, build the affected ones.
+
+    Returns the inputs as read, or None when they could not be read (said
+    through ``problem``).
+    """
     from . import targets
 
     try:
@@ -240,7 +261,7 @@ def _rebuild(
         problem(exc)
     except OSError as exc:  # an input vanished while it was read (a folder being replaced)
         problem(InputError(f"an input changed while it was read: {exc}", hint="save again"))
-    return previous
+    return None
 
 
 def stamp() -> str:
