@@ -1,13 +1,13 @@
 """LuaTeX's font cache filled for every template, once per machine (``./bootstrap``).
 
-The first LuaLaTeX run that loads a set of fonts converts each of them into
-luaotfload's cache: the template's own fonts and its whole fallback chain
-(the CJK fallback among them), which a run loads whatever its text. On a
-small machine that is tens of seconds, paid by the first build that meets it:
-a user's first résumé in another script, a test. ``./bootstrap`` builds a
-one-line résumé under LuaLaTeX with each template into a folder of the
-per-user cache, so the conversion is part of installing; run again, it finds
-those builds current and skips them (:mod:`cvpress.pipeline.incremental`).
+The first LuaLaTeX run that loads a font converts it into luaotfload's
+cache: the template's own fonts and the fallback fonts its text needs (the
+CJK fallback among them). On a small machine that is tens of seconds, paid
+by the first build that meets it: a user's first résumé in another script,
+a test. ``./bootstrap`` builds a résumé in every script of the fallback
+chain under LuaLaTeX with each template, into a folder of the per-user
+cache, so the conversion is part of installing; run again, it finds those
+builds current and skips them (:mod:`cvpress.pipeline.incremental`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,18 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-#: The résumé built: any text does, the fallback chain is loaded with the fonts.
-SAMPLE = {"basics": {"name": "Ada Lovelace", "summary": "Notes on the Analytical Engine."}}
+#: The résumé built: text that falls to the fallback fonts a run loads only
+#: when its text needs them (cvpress.tex.characters.lua_fallback_roles):
+#: Greek, Chinese, Devanagari and two symbols. Not Arabic or Hebrew, whose
+#: fonts are small to convert and which LuaLaTeX's PDFs do not give back
+#: verbatim (``auto`` sends them to XeLaTeX): the text check would refuse it.
+SAMPLE = {
+    "basics": {
+        "name": "Ada Lovelace",
+        "label": "अनन्या शर्मा",
+        "summary": "Notes on the Analytical Engine: Ελένη, 王小明, ♞, ⚙.",
+    }
+}
 
 
 def luatex_fonts(say: Callable[[str], None]) -> None:

@@ -15,11 +15,13 @@ from ..engine.catalogue import is_unicode
 from ..errors import InputError
 
 __all__ = [
+    "LUA_FALLBACK_ROLES",
     "PDFTEX_OK",
     "PDFTEX_SYMBOLS",
     "UnprintableCharacter",
     "check_printable",
     "extra_fallbacks",
+    "lua_fallback_roles",
     "refusal",
 ]
 
@@ -155,6 +157,39 @@ FIXED_FALLBACKS = (
     "DejaVu Sans",
 )
 _FAMILY_NAME = re.compile(r"^[A-Za-z0-9 ]+$")
+#: The roles of LuaLaTeX's fallback chains, in their order: the template's
+#: script and CJK families, then :data:`FIXED_FALLBACKS`' others
+#: (``lua_chain`` in latex/_base/document.tex.j2).
+_LUA_CHAIN = ("script", "cjk", "devanagari", "arabic", "hebrew", "symbols", "dejavu")
+LUA_FALLBACK_ROLES = frozenset(_LUA_CHAIN)
+
+
+def lua_fallback_roles(text: str, script: str, cjk: str) -> frozenset[str]:
+    """The roles of LuaLaTeX's fallback chain that a character of ``text`` falls to.
+
+    luaotfload loads every font a chain names as soon as the first font of
+    the document loads, whatever the text: Noto CJK alone is about half of a
+    short run. A character the template's fonts lack goes to the first font
+    of the chain that has it, so a chain of only those fonts prints every
+    glyph as the whole chain does. The script family is always named (a
+    chain is never empty); characters below U+0250 are the template's fonts'
+    own; without fontconfig every role is named.
+    """
+    from ..engine import glyphs
+
+    chain = tuple(zip(_LUA_CHAIN, (script, cjk, *FIXED_FALLBACKS[2:]), strict=True))
+    needed = {"script"}
+    for char in set(text):
+        if ord(char) < 0x250 or char in ZERO_WIDTH or _JOINERS.match(char):
+            continue
+        for role, family in chain:
+            has = glyphs.family_has(family, char)
+            if has is None:
+                return LUA_FALLBACK_ROLES
+            if has:
+                needed.add(role)
+                break
+    return frozenset(needed)
 
 
 def _fixed_covers(char: str) -> bool:

@@ -314,27 +314,44 @@ def render(
         bold=variant.bold_keywords,
         highlight=variant.highlight_author,
     )
+    lua = engine in ("lualatex", "latexmk:lualatex")
     token = _ACTIVE.set(context)
     try:
-        return template.render(
-            cv=resume,
-            v=variant,
-            engine=engine,
-            unicode_engine=is_unicode(engine),
-            t=i18n.words(variant.locale),
-            language=i18n.latex_language(variant.locale),
-            sections=section_order(resume, sections),
-            # LuaLaTeX falls back to any installed font for what the fixed
-            # fallbacks lack; the other engines refuse those characters.
-            extra_fallbacks=characters.extra_fallbacks(resume.model_dump_json())
-            if engine in ("lualatex", "latexmk:lualatex")
-            else (),
-            version=version,
-            updated=updated,
-            photo=photo if variant.photo else None,
-            **(extra or {}),
-            layout=layout or Layout(),
-        )
+
+        def rendered(body: str | None) -> str:
+            def lua_fallback_roles(script: str, cjk: str) -> frozenset[str]:
+                if body is None:
+                    return characters.LUA_FALLBACK_ROLES
+                return characters.lua_fallback_roles(body, str(script), str(cjk))
+
+            return template.render(
+                cv=resume,
+                v=variant,
+                engine=engine,
+                unicode_engine=is_unicode(engine),
+                t=i18n.words(variant.locale),
+                language=i18n.latex_language(variant.locale),
+                sections=section_order(resume, sections),
+                # LuaLaTeX falls back to any installed font for what the fixed
+                # fallbacks lack; the other engines refuse those characters.
+                extra_fallbacks=characters.extra_fallbacks(resume.model_dump_json()) if lua else (),
+                lua_fallback_roles=lua_fallback_roles,
+                version=version,
+                updated=updated,
+                photo=photo if variant.photo else None,
+                **(extra or {}),
+                layout=layout or Layout(),
+            )
+
+        tex = rendered(None)
+        if lua:
+            from ..engine.prestart import FONTS_END
+
+            # Again, naming only the fallback fonts the text after the fonts
+            # (all a run typesets: dates, the template's words, a letter's
+            # body) falls to: the text itself comes out the same.
+            tex = rendered(tex[tex.find(FONTS_END) :])
+        return tex
     except characters.UnprintableCharacter:
         raise
     except jinja2.TemplateError as exc:
