@@ -197,3 +197,30 @@ def test_validate_refuses_what_build_would_refuse(
     assert cli.main(["validate", "--data", "cv.yaml"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("cv.yaml:3:12: basics.summary: ") and "U+1F680" in err
+
+
+def test_lualatex_names_only_the_fallback_fonts_its_text_falls_to() -> None:
+    """luaotfload loads every font a chain names: a chain holds the ones some character needs."""
+    from cvpress.tex.characters import lua_fallback_roles
+
+    serif = ("Noto Serif", "Noto Serif CJK SC")
+    assert lua_fallback_roles("Ada Lovelace, café, Ωmega", *serif) == {"script"}
+    assert lua_fallback_roles("王小明", *serif) == {"script", "cjk"}
+    assert lua_fallback_roles("अनन्या", *serif) == {"script", "devanagari"}
+    assert lua_fallback_roles("ليلى and נועה", *serif) == {"script", "arabic", "hebrew"}
+
+
+@requires_tex
+@pytest.mark.skipif(not catalogue.installed("lualatex"), reason="needs LuaLaTeX")
+def test_a_latin_resume_under_lualatex_loads_no_cjk_font_and_a_chinese_one_does(
+    tmp_path: Path,
+) -> None:
+    for name, cjk in (("Ellis Marlow", False), ("王小明", True)):
+        data = tmp_path / f"{cjk}.json"
+        data.write_text(json.dumps({"basics": {"name": name}}), encoding="utf-8")
+        options = targets.Options(out=tmp_path / f"out-{cjk}", engine="lualatex", force=True)
+        [outcome] = targets.build_adhoc([data], "modern", options)
+        assert squash(name) in squash(_text(outcome))
+        tex = (tmp_path / f"out-{cjk}" / "modern.tex").read_text(encoding="utf-8")
+        chains = [line for line in tex.splitlines() if "add_fallback" in line]
+        assert len(chains) == 4 and all(("CJK" in line) == cjk for line in chains), chains
