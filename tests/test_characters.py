@@ -224,3 +224,20 @@ def test_a_latin_resume_under_lualatex_loads_no_cjk_font_and_a_chinese_one_does(
         tex = (tmp_path / f"out-{cjk}" / "modern.tex").read_text(encoding="utf-8")
         chains = [line for line in tex.splitlines() if "add_fallback" in line]
         assert len(chains) == 4 and all(("CJK" in line) == cjk for line in chains), chains
+
+
+@requires_tex
+def test_right_to_left_text_under_lualatex_is_refused_before_tex_and_auto_takes_xelatex(
+    tmp_path: Path,
+) -> None:
+    """LuaLaTeX's PDF gives a right-to-left run back reversed: refused with the way out."""
+    data = tmp_path / "hebrew.json"
+    data.write_text(json.dumps(DOCUMENTS["hebrew"]), encoding="utf-8")
+    options = targets.Options(out=tmp_path / "lua", engine="lualatex", force=True)
+    [refused] = targets.build_adhoc([data], "classic", options)
+    assert refused.status == "failed" and refused.error is not None
+    assert refused.error.exit_code == 2
+    assert "use 'engine: xelatex'" in (refused.error.hint or "")
+    assert not (tmp_path / "lua" / "classic.log").exists(), "TeX ran"
+    [built] = targets.build_adhoc([data], "classic", targets.Options(out=tmp_path / "auto"))
+    assert _engine(built) != "lualatex" and "נועה" in _text(built)

@@ -18,6 +18,7 @@ __all__ = [
     "LUA_FALLBACK_ROLES",
     "PDFTEX_OK",
     "PDFTEX_SYMBOLS",
+    "RTL",
     "UnprintableCharacter",
     "check_printable",
     "extra_fallbacks",
@@ -105,6 +106,12 @@ def symbol_macros() -> dict[str, str]:
 #: HarfBuzz mode writes ActualText and extracts them verbatim).
 XETEX_ENGINES = frozenset({"xelatex", "latexmk:xelatex", "tectonic"})
 _INDIC = re.compile(r"[\u0900-\u0dff]")
+#: Right-to-left letters (Hebrew, Arabic) and their marks: texify lays each run
+#: of them out right to left (\cvrtl). LuaLaTeX's PDFs give such a run back
+#: reversed, which the text check refuses: it goes to XeLaTeX.
+RTL = "\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufefe"
+_RTL_CHAR = re.compile(f"[{RTL}]")
+LUATEX_ENGINES = frozenset({"lualatex", "latexmk:lualatex"})
 #: The blocks latex/_base's XeLaTeX set-up prints in its one symbol fallback
 #: font (\cvfallbacksymbols); LuaLaTeX tries a chain of fonts instead.
 _XETEX_SYMBOLS = re.compile(r"[\u2190-\u23ff\u2460-\u27bf\u2900-\u2bff\U0001f300-\U0001f6ff]")
@@ -245,6 +252,15 @@ def _check_unicode(text: str, engine: str, field: str | None) -> None:
         having = ("",) if covered else glyphs.families_with(char)
         if having is not None and not having:
             _refuse(char, engine, field, glyphs.missing_glyph_hint(char))
+        if engine in LUATEX_ENGINES and _RTL_CHAR.match(char):
+            _refuse(
+                char,
+                engine,
+                field,
+                f"{engine}'s PDF gives right-to-left text back in reverse order, so it "
+                "would not read back as written: use 'engine: xelatex' (what 'auto' picks "
+                "for it)",
+            )
         if engine not in XETEX_ENGINES:
             continue
         if _INDIC.match(char):

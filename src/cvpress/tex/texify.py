@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..engine.catalogue import is_unicode
-from .characters import SYMBOL, ZERO_WIDTH, check_printable, symbol_macros
+from .characters import RTL, SYMBOL, ZERO_WIDTH, check_printable, symbol_macros
 
 __all__ = [
     "TexStr",
@@ -133,9 +133,8 @@ def escape(value: Any, engine: str = "pdflatex", field: str | None = None) -> Te
     return TexStr(_encode(text, engine))
 
 
-_RTL = "\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufefe"
 #: A right-to-left run: RTL letters (and their marks), and spaces between them.
-_RTL_RUN = re.compile(rf"[{_RTL}]+(?: [{_RTL}]+)*")
+_RTL_RUN = re.compile(rf"[{RTL}]+(?: [{RTL}]+)*")
 _INVISIBLE = re.compile("[\u200b\u2060\u200c\u200d]")
 
 
