@@ -72,29 +72,28 @@ def run_targets(
     # document, read by the first worker that needs it: a batch's files are
     # read beside the TeX runs of those before them, not all up front.
     documents: dict[sources.Sources, tuple[sources.Document | CvpressError, list[Problem]]] = {}
-    reading = {
-        read_from: threading.Lock() for read_from in (sources.of(t, options) for t in targets)
-    }
+    read_from = {target.variant.name: sources.of(target, options) for target in targets}
+    reading = {files: threading.Lock() for files in read_from.values()}
 
     def document_of(
-        read_from: sources.Sources, own_data: bool
+        files: sources.Sources, own_data: bool
     ) -> tuple[sources.Document | CvpressError, list[Problem]]:
-        with reading[read_from]:
-            if read_from not in documents:
+        with reading[files]:
+            if files not in documents:
                 warnings = Warnings()
                 try:
                     policy = Policy.for_input(own_data=own_data, strict=options.strict)
-                    documents[read_from] = sources.read(read_from, warnings, policy), warnings.items
+                    documents[files] = sources.read(files, warnings, policy), warnings.items
                 except CvpressError as exc:
-                    documents[read_from] = exc, warnings.items
-            return documents[read_from]
+                    documents[files] = exc, warnings.items
+            return documents[files]
 
     reporting = threading.Lock()
 
     def one(target: Target) -> Outcome:
         started = time.perf_counter()
         document, shared_warnings = document_of(
-            sources.of(target, options), own_data=target.variants_file is not None
+            read_from[target.variant.name], own_data=target.variants_file is not None
         )
         if isinstance(document, CvpressError):
             outcome = Outcome(target.variant.name, "failed", error=document)

@@ -179,15 +179,14 @@ def lua_fallback_roles(text: str, script: str, cjk: str) -> frozenset[str]:
     short run. A character the template's fonts lack goes to the first font
     of the chain that has it, so a chain of only those fonts prints every
     glyph as the whole chain does. The script family is always named (a
-    chain is never empty); characters below U+0250 are the template's fonts'
-    own; without fontconfig every role is named.
+    chain is never empty); without fontconfig every role is named.
     """
     from ..engine import glyphs
 
     chain = tuple(zip(_LUA_CHAIN, (script, cjk, *FIXED_FALLBACKS[2:]), strict=True))
     needed = {"script"}
     for char in set(text):
-        if ord(char) < 0x250 or char in ZERO_WIDTH or _JOINERS.match(char):
+        if _templates_own(char):
             continue
         for role, family in chain:
             has = glyphs.family_has(family, char)
@@ -197,6 +196,11 @@ def lua_fallback_roles(text: str, script: str, cjk: str) -> frozenset[str]:
                 needed.add(role)
                 break
     return frozenset(needed)
+
+
+def _templates_own(char: str) -> bool:
+    """A character every template's own fonts print (Latin, below U+0250) or an invisible one."""
+    return ord(char) < 0x250 or char in ZERO_WIDTH or bool(_JOINERS.match(char))
 
 
 def _fixed_covers(char: str) -> bool:
@@ -216,7 +220,7 @@ def extra_fallbacks(text: str) -> tuple[str, ...]:
 
     found: set[str] = set()
     for char in set(text):
-        if ord(char) < 0x250 or char in ZERO_WIDTH or _JOINERS.match(char):
+        if _templates_own(char):
             continue
         if _fixed_covers(char):
             continue
@@ -244,7 +248,7 @@ def _check_unicode(text: str, engine: str, field: str | None) -> None:
     from ..engine import glyphs
 
     for char in text:
-        if ord(char) < 0x250 or char in ZERO_WIDTH or _JOINERS.match(char):
+        if _templates_own(char):
             continue
         # A fallback family that has it is an installed font that has it (asking
         # every font is the slow question, kept for the characters they lack).

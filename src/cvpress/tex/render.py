@@ -314,7 +314,10 @@ def render(
         bold=variant.bold_keywords,
         highlight=variant.highlight_author,
     )
-    lua = engine in ("lualatex", "latexmk:lualatex")
+    lua = engine in characters.LUATEX_ENGINES
+    # LuaLaTeX falls back to any installed font for what the fixed fallbacks
+    # lack; the other engines refuse those characters.
+    extra_fallbacks = characters.extra_fallbacks(resume.model_dump_json()) if lua else ()
     token = _ACTIVE.set(context)
     try:
 
@@ -332,9 +335,7 @@ def render(
                 t=i18n.words(variant.locale),
                 language=i18n.latex_language(variant.locale),
                 sections=section_order(resume, sections),
-                # LuaLaTeX falls back to any installed font for what the fixed
-                # fallbacks lack; the other engines refuse those characters.
-                extra_fallbacks=characters.extra_fallbacks(resume.model_dump_json()) if lua else (),
+                extra_fallbacks=extra_fallbacks,
                 lua_fallback_roles=lua_fallback_roles,
                 version=version,
                 updated=updated,
